@@ -1,0 +1,35 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= policykg-data
+SEEDS ?= ../shared/seeds
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install demo test lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# torch is pinned first: an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st,test]' torch==2.13.0
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/policykg --data $(DATA) ingest $(SEEDS)
+	$(BIN)/policykg --data $(DATA) documents
+	$(BIN)/policykg --data $(DATA) serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check ingest kg embeddings api tests bench
+
+clean:
+	rm -rf $(DATA) .pytest_cache

@@ -1,0 +1,38 @@
+"""Shared fixtures: the sample corpus is read from ../shared, never copied into the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus" / "laws"
+GOLD = SHARED / "dev-gold"
+
+SEED_FILES = {
+    "xiangan": SEEDS / "000_6b1a78cfaf990a4e.txt",  # 厦门市翔安区
+    "anon": SEEDS / "001_f6852c3283297a95.txt",  # xx市 (anonymised)
+    "zaozhuang": SEEDS / "002_63a5f9f5bfe6aa8f.txt",  # 枣庄市, forwarded by 滕州市
+    "chengde": SEEDS / "003_fecaf80cfea7957a.txt",  # 承德市
+    "ouhai": SEEDS / "004_8045811c0acabd4e.txt",  # 温州市瓯海区
+}
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> dict[str, Path]:
+    missing = [str(p) for p in SEED_FILES.values() if not p.exists()]
+    if missing:
+        pytest.fail(f"sample corpus missing: {missing} (expected ../shared beside the checkout)")
+    return dict(SEED_FILES)
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))

@@ -44,7 +44,8 @@ class DocumentEntry:
 @dataclass
 class Manifest:
     schema_version: int = SCHEMA_VERSION
-    model: str | None = None
+    model: str | None = None  # Encoder.name of the model the index was built with
+    encoder: str | None = None  # the spec that builds it again (get_encoder(spec))
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
 
     def by_sha256(self, sha256: str) -> DocumentEntry | None:
@@ -57,6 +58,7 @@ class Manifest:
         return {
             "schema_version": self.schema_version,
             "model": self.model,
+            "encoder": self.encoder,
             "documents": {k: asdict(v) for k, v in sorted(self.documents.items())},
         }
 
@@ -66,6 +68,7 @@ class Manifest:
         return cls(
             schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
             model=data.get("model"),
+            encoder=data.get("encoder"),
             documents=docs,
         )
 

@@ -1,0 +1,335 @@
+"""Document metadata: wrapper notices (关于印发/转发…的通知) versus the plan itself, title,
+issuer, forwarding chain, date, 文号, period, 主动公开, 抄送/印发 lines and cited documents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.model import CitedDocument
+from ingest.parse.clauses import match_label
+from ingest.parse.dates import (DOC_NUMBER_RE, find_doc_number, find_period, is_date_line,
+                                normalise_doc_number, parse_date)
+from ingest.parse.lines import Line, next_content, prev_content
+from ingest.parse.normalise import clean_title, same_length, squeeze
+
+ORG_SUFFIX = ("局", "厅", "部", "委", "委员会", "政府", "办公室", "办公厅", "办", "中心", "学校",
+              "院", "处", "室", "组", "会", "学区", "党委", "委会")
+PUBLIC_RE = re.compile(
+    r"^[（(]?\s*此件\s*(?P<v>主动公开|公开发布|予以公开|不予公开|依申请公开|不公开)\s*[）)]?$"
+    r"|^(?:信息)?公开(?:选项|方式|属性)\s*[:：]\s*(?P<w>\S+)$"
+)
+CC_RE = re.compile(r"^抄\s*送\s*[:：]")
+PRINTED_RE = re.compile(r"印\s*发\s*$")
+PAGE_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+ATTACH_START_RE = re.compile(r"^附\s*件\s*(?P<n>\d+|[一二三四五六七八九十]+)?\s*[:：]?$")
+ATTACH_LIST_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*\S")
+NOTICE_TITLE_RE = re.compile(r"关于.*通知$")
+ABBREVIATIONS = {"中办": "中共中央办公厅", "国办": "国务院办公厅"}
+_MADE_HERE = re.compile(r"(?:制定|编制|研制|出台|修订|制订|起草|形成)(?:了|出)?\s*$")
+
+
+def is_org_line(s: str) -> bool:
+    s = s.strip()
+    return 2 <= len(s) <= 30 and s.endswith(ORG_SUFFIX) and not re.search(r"[。，,；;：:]", s)
+
+
+def public_value(s: str) -> bool | None:
+    m = PUBLIC_RE.match(s.strip())
+    if not m:
+        return None
+    v = m.group("v") or m.group("w") or ""
+    return not ("不" in v or "依申请" in v)
+
+
+# ---------------------------------------------------------------- meta lines
+
+
+@dataclass
+class MetaLines:
+    """Lines that are metadata, never clause text."""
+
+    kinds: dict[int, str] = field(default_factory=dict)  # line idx → cc, printed, public, …
+    cc: str | None = None
+    printed: str | None = None
+    public: bool | None = None
+
+
+def find_meta_lines(lines: list[Line], start_idx: int) -> MetaLines:
+    meta = MetaLines()
+    printed_parts: list[str] = []
+    has_attachment_start = any(ATTACH_START_RE.match(ln.text) for ln in lines[start_idx:])
+    for ln in lines[start_idx:]:
+        s = ln.text
+        if not s or ln.indent_tab:
+            continue
+        if CC_RE.match(s):
+            meta.kinds[ln.idx] = "cc"
+            meta.cc = re.sub(r"^抄\s*送\s*[:：]\s*", "", s).strip() or None
+        elif PRINTED_RE.search(s) and parse_date(s) and len(s) <= 60:
+            meta.kinds[ln.idx] = "printed"
+            p = prev_content(lines, ln.idx - 1, start_idx)
+            part = s
+            if p is not None and is_org_line(lines[p].text) and not re.sub(
+                    r"\d{4}\s*年.*$", "", s).strip():
+                meta.kinds[p] = "printed"
+                part = lines[p].text + " " + s
+            printed_parts.append(re.sub(r"\s+", " ", part))
+        elif public_value(s) is not None:
+            meta.kinds[ln.idx] = "public"
+            meta.public = public_value(s)
+        elif PAGE_RE.match(s):
+            meta.kinds[ln.idx] = "page"
+        elif is_date_line(s):
+            meta.kinds[ln.idx] = "date"
+            p = prev_content(lines, ln.idx - 1, start_idx)
+            if p is not None and is_org_line(lines[p].text):
+                meta.kinds[p] = "signature"
+        elif has_attachment_start and ATTACH_LIST_RE.match(s):
+            meta.kinds[ln.idx] = "attachment-list"
+    if printed_parts:
+        meta.printed = printed_parts[-1]
+    return meta
+
+
+# ---------------------------------------------------------------- wrapper notices
+
+
+@dataclass
+class Notice:
+    first: int  # line idx of the notice's first content line
+    end: int  # line idx after the notice (its date and trailing marks)
+    title: str  # the notice's own title (关于印发…的通知), squeezed
+    forward: bool  # 转发 rather than 印发
+    object_title: str | None  # the document it issues or forwards (inside 《》)
+    issuer: str | None
+    date: str | None
+    doc_number: str | None
+    addressees: str | None
+
+
+def find_notices(lines: list[Line]) -> tuple[list[Notice], int]:
+    """The wrapper notices at the top, outermost first, and the line idx where the plan starts."""
+    notices: list[Notice] = []
+    i = 0
+    while True:
+        j = next_content(lines, i)
+        if j is None:
+            break
+        found = _notice_title(lines, j)
+        if found is None:
+            break
+        t_first, t_last, title = found
+        date_idx = None
+        k = t_last + 1
+        seen = 0
+        while k < len(lines) and seen < 30:
+            if not lines[k].blank:
+                seen += 1
+                if is_date_line(lines[k].text):
+                    date_idx = k
+                    break
+                if match_label(lines[k].text) is not None and seen > 2:
+                    break
+            k += 1
+        if date_idx is None:
+            break
+        end = date_idx + 1
+        while end < len(lines):
+            s = lines[end].text
+            if not s or public_value(s) is not None or (PRINTED_RE.search(s) and parse_date(s)):
+                end += 1
+                continue
+            break
+        notices.append(_make_notice(lines, j, t_first, t_last, title, date_idx, end))
+        i = end
+    body = next_content(lines, i) if notices else next_content(lines, 0)
+    return notices, (body if body is not None else len(lines))
+
+
+def _notice_title(lines: list[Line], j: int) -> tuple[int, int, str] | None:
+    idx = j
+    seen = 0
+    while idx < len(lines) and seen < 6:
+        if lines[idx].blank:
+            idx += 1
+            continue
+        seen += 1
+        s = lines[idx].text
+        if "关于" in s:
+            joined = s
+            last = idx
+            k = idx + 1
+            extra = 0
+            while not NOTICE_TITLE_RE.search(squeeze(joined).text) and k < len(lines) and extra < 3:
+                if not lines[k].blank:
+                    joined += lines[k].text
+                    last = k
+                    extra += 1
+                k += 1
+            if NOTICE_TITLE_RE.search(squeeze(joined).text) and len(joined) <= 160:
+                return idx, last, squeeze(joined).text
+            return None
+        if len(s) > 60 or "。" in s:
+            return None
+        idx += 1
+    return None
+
+
+def _make_notice(lines: list[Line], first: int, t_first: int, t_last: int, title: str,
+                 date_idx: int, end: int) -> Notice:
+    rel = title[title.index("关于"):]
+    forward = bool(re.match(r"关于\s*转发", rel))
+    obj = outer_quoted(rel)
+    if obj is None:
+        m = re.match(r"关于\s*(?:印发|转发|发布|下发|公布)\s*(.+?)的?通知$", rel)
+        obj = m.group(1) if m else None
+    issuer = None
+    prefix = title[: title.index("关于")].strip()
+    if prefix and is_org_line(prefix):
+        issuer = prefix
+    header = [lines[k].text for k in range(first, t_first) if not lines[k].blank]
+    doc_number = None
+    for h in header + [title]:
+        doc_number = doc_number or find_doc_number(h)
+    if issuer is None:
+        for h in header:
+            h2 = re.sub(r"\s*文\s*件$", "", h).strip()
+            if is_org_line(h2):
+                issuer = h2
+                break
+    sig = prev_content(lines, date_idx - 1, t_last + 1)
+    if issuer is None and sig is not None and is_org_line(lines[sig].text):
+        issuer = lines[sig].text
+    addressees = None
+    a = next_content(lines, t_last + 1, date_idx)
+    if a is not None and lines[a].text.endswith(("：", ":")) and len(lines[a].text) <= 120:
+        addressees = lines[a].text
+    for k in range(t_last + 1, date_idx):
+        if doc_number is None and not lines[k].blank and len(lines[k].text) <= 30:
+            doc_number = find_doc_number(lines[k].text)
+    return Notice(first, end, title, forward, clean_title(obj) if obj else None,
+                  clean_title(issuer) if issuer else None, parse_date(lines[date_idx].text),
+                  doc_number, addressees)
+
+
+def outer_quoted(s: str) -> str | None:
+    """The content of the first top-level 《…》 (nested 《》 or 〈〉 inside kept)."""
+    spans = quoted_spans(s)
+    return s[spans[0][0] + 1: spans[0][1] - 1] if spans else None
+
+
+def quoted_spans(s: str) -> list[tuple[int, int]]:
+    """Top-level 《…》 spans (start of 《, end after 》), nesting-aware."""
+    out = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(s):
+        if ch == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+    return out
+
+
+def unwrap_notice_title(t: str) -> tuple[str, str | None]:
+    """``X关于印发〈Y〉的通知`` → (Y, X); anything else → (t, None)."""
+    m = re.match(r"(?P<x>.*?)关于\s*(?:印发|转发|发布)\s*[〈<《](?P<y>.+)[〉>》]\s*的?通知$", t)
+    if m:
+        x = m.group("x").strip()
+        return clean_title(m.group("y")), (x if x and is_org_line(x) else None)
+    return t, None
+
+
+# ---------------------------------------------------------------- title block of the plan
+
+
+def heading_block(lines: list[Line], body_idx: int, stop: int) -> tuple[list[int], str | None,
+                                                                        str | None]:
+    """Lines at the start of the plan that form its heading (title, maybe an issuer line).
+    Returns (line idxs, title, issuer line)."""
+    idxs: list[int] = []
+    k = body_idx
+    while k < stop and len(idxs) < 6:
+        ln = lines[k]
+        if ln.blank:
+            k += 1
+            continue
+        s = squeeze(ln.text).text
+        if match_label(ln.text) is not None or len(s) > 45 or "。" in s or s[-1] in "，,；;：:":
+            break
+        idxs.append(k)
+        k += 1
+    issuer = None
+    parts: list[str] = []
+    for n, k in enumerate(idxs):
+        s = clean_title(lines[k].text)
+        if n == 0 and is_org_line(s) and len(idxs) > 1:
+            issuer = s
+            continue
+        if parts and s == parts[-1]:
+            continue  # the same title repeated
+        if parts and parts[0] == s:
+            continue
+        parts.append(s)
+    title = "".join(parts) or None
+    return idxs, title, issuer
+
+
+# ---------------------------------------------------------------- cited documents
+
+
+def cited_documents(text: str, own_titles: set[str], start: int = 0) -> list[CitedDocument]:
+    out: list[CitedDocument] = []
+    seen: set[str] = set()
+    norm = same_length(text)
+    excluded_end = -1
+    for s, e in quoted_spans(text[start:]):
+        s += start
+        e += start
+        title = clean_title(text[s + 1: e - 1])
+        before = text[max(0, s - 8): s]
+        made_here = bool(_MADE_HERE.search(before)) or (excluded_end == s)
+        attach = bool(re.search(r"附\s*件\s*$", before))
+        if made_here or attach:
+            excluded_end = e
+            continue
+        if not title or title in seen or any(title == t or t in title for t in own_titles if t):
+            continue
+        seen.add(title)
+        doc_number = None
+        after = norm[e: e + 40]
+        m = re.match(r"\s*[（(]\s*(?P<inner>[^）)]*?)\s*[）)]", after)
+        if m:
+            dm = DOC_NUMBER_RE.search(m.group("inner"))
+            if dm:
+                doc_number = normalise_doc_number(dm)
+        out.append(CitedDocument(title=title, doc_number=doc_number,
+                                 issuer=_cited_issuer(title, text[max(0, s - 20): s])))
+    return out
+
+
+def _cited_issuer(title: str, before: str) -> str | None:
+    m = re.match(r"(?P<x>.{2,20}?)关于", title)
+    if m and is_org_line(m.group("x")):
+        return m.group("x")
+    m = re.search(r"((?:中办|国办|中共中央办公厅|国务院办公厅|中共中央|国务院|教育部)"
+                  r"(?:\s*[、和与]\s*(?:中办|国办|中共中央办公厅|国务院办公厅|中共中央|国务院|教育部))*)"
+                  r"(?:联合)?(?:印发的?|发布的?)?\s*$", before)
+    if m:
+        names = [ABBREVIATIONS.get(x, x) for x in re.split(r"\s*[、和与]\s*", m.group(1))]
+        return "、".join(names)
+    return None
+
+
+def plan_period(*candidates: str | None) -> str | None:
+    for c in candidates:
+        if c:
+            p = find_period(c)
+            if p:
+                return p
+    return None

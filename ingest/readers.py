@@ -1,0 +1,261 @@
+"""Readers: a file on disk → ``RawText`` (the text as extracted, plus tables).
+
+For .txt the text is the decoded content unchanged (offsets of every later fact point into
+it). .html goes through trafilatura (main text, not navigation), .docx through python-docx
+(paragraphs and tables in body order), .pdf through pdfplumber.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.model import Table
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+# Control characters that never occur in a real text document (tab, LF, CR, FF allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass
+class RawText:
+    text: str
+    format: str  # txt, html, docx, pdf
+    encoding: str | None
+    sha256: str  # of the raw bytes
+    tables: list[Table] = field(default_factory=list)  # offsets into ``text``
+
+
+def read_file(path: str | Path) -> RawText:
+    """Read one file into ``RawText``; raises ``IngestError(file, reason)`` on bad input."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(str(path), f"unsupported file type {suffix or '(none)'!r}; "
+                          f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(str(path), "file not found (missing or removed)") from None
+    except IsADirectoryError:
+        raise IngestError(str(path), "is a directory, not a file") from None
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise IngestError(str(path), "empty file")
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix == ".txt":
+        text, encoding = decode_text(data, str(path))
+        raw = RawText(text, "txt", encoding, digest)
+    elif suffix in (".html", ".htm"):
+        raw = _read_html(data, str(path), digest)
+    elif suffix == ".docx":
+        raw = _read_docx(data, str(path), digest)
+    else:
+        raw = _read_pdf(data, str(path), digest)
+    if not raw.text.strip():
+        raise IngestError(str(path), "no text found in the file")
+    return raw
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def decode_text(data: bytes, file: str) -> tuple[str, str]:
+    """Decode bytes: strict UTF-8 first, then UTF-16/32 by BOM, then GB18030, then detection.
+
+    GB18030 comes before the detector because charset-normalizer sometimes reads GBK as
+    Big5; GB18030 is a superset of GBK and GB2312, and rejects most non-Chinese byte soup.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        candidates = ["utf-32"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    if candidates[0] in ("utf-8-sig", "utf-16", "utf-32"):
+        raise IngestError(file, f"undecodable: has a {candidates[0]} byte-order mark but "
+                          "invalid content")
+    if b"\x00" in data:
+        raise IngestError(file, "binary data (NUL bytes), not a text document")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _looks_like_text(text):
+            return text, best.encoding
+    raise IngestError(file, "binary or undecodable content (not UTF-8, UTF-16, GB18030 or "
+                      "any encoding charset-normalizer recognises)")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text.strip():
+        return False
+    bad = len(_CONTROL.findall(text))
+    return bad <= max(2, len(text) // 1000)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _read_html(data: bytes, file: str, digest: str) -> RawText:
+    html, encoding = _decode_html(data, file)
+    import trafilatura
+
+    text = trafilatura.extract(
+        html, output_format="txt", include_tables=True, include_comments=False,
+        favor_recall=True, deduplicate=False,
+    ) or ""
+    if not text.strip():
+        text = _lxml_text(html)
+    if not text.strip():
+        raise IngestError(file, "no text found in the HTML")
+    return RawText(text, "html", encoding, digest)
+
+
+def _decode_html(data: bytes, file: str) -> tuple[str, str]:
+    head = data[:2048].decode("ascii", "ignore").lower()
+    m = re.search(r"charset\s*=\s*[\"']?([a-z0-9_\-]+)", head)
+    if m:
+        declared = m.group(1)
+        if declared in ("gb2312", "gbk"):
+            declared = "gb18030"
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, file)
+
+
+def _lxml_text(html: str) -> str:
+    """Fallback when trafilatura finds no main text: block elements' text, one per line."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:  # lxml raises several parser errors on junk
+        return ""
+    for bad in root.xpath("//script|//style|//nav|//header|//footer"):
+        bad.drop_tree()
+    blocks = []
+    for el in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "div"):
+        if el.tag == "div" and el.find(".//p") is not None:
+            continue
+        t = el.text_content().strip()
+        if t:
+            blocks.append(t)
+    return "\n".join(blocks)
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def _read_docx(data: bytes, file: str, digest: str) -> RawText:
+    import io
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IngestError(file, f"corrupt or truncated .docx ({type(exc).__name__})") from None
+    except Exception as exc:  # lxml XMLSyntaxError and friends inside the package
+        raise IngestError(file, f"corrupt .docx: {exc}") from None
+    parts: list[str] = []
+    tables: list[Table] = []
+    pos = 0
+
+    def emit(s: str) -> None:
+        nonlocal pos
+        parts.append(s)
+        pos += len(s)
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            emit(_paragraph_text(block) + "\n")
+        elif isinstance(block, DocxTable):
+            start = pos
+            rows = []
+            for row in block.rows:
+                cells = _row_cells(row)
+                rows.append(cells)
+                # one cell a line, a tab before each, a blank line after each row: the
+                # layout the .txt table parser reads, so both sources parse alike
+                emit("".join("\t" + c.replace("\n", " ") + "\n" for c in cells) + "\n")
+            if rows:
+                tables.append(Table(header=rows[0], rows=rows[1:], start=start, end=pos))
+    return RawText("".join(parts), "docx", None, digest, tables)
+
+
+def _paragraph_text(paragraph) -> str:
+    """Paragraph text; bold runs become ``**…**`` so bold headings survive extraction."""
+    runs = list(paragraph.runs)
+    if not runs:
+        return paragraph.text
+    out: list[str] = []
+    bold_open = False
+    for run in runs:
+        t = run.text
+        if not t:
+            continue
+        is_bold = bool(run.bold) and bool(t.strip())
+        if is_bold and not bold_open:
+            out.append("**")
+            bold_open = True
+        elif not is_bold and bold_open and t.strip():
+            out.append("**")
+            bold_open = False
+        out.append(t)
+    if bold_open:
+        out.append("**")
+    text = "".join(out)
+    return text if text.replace("*", "").strip() or not paragraph.text else paragraph.text
+
+
+def _row_cells(row) -> list[str]:
+    cells: list[str] = []
+    seen: set[int] = set()
+    for cell in row.cells:
+        key = id(cell._tc)
+        if key in seen:  # a merged cell repeats across the columns it spans
+            continue
+        seen.add(key)
+        cells.append(cell.text.strip())
+    return cells
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _read_pdf(data: bytes, file: str, digest: str) -> RawText:
+    import io
+
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [(page.extract_text() or "") for page in pdf.pages]
+    except Exception as exc:  # pdfminer raises many types on corrupt input
+        raise IngestError(file, f"corrupt PDF ({type(exc).__name__}: {exc})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError(file, "no text layer (scanned PDF?)")
+    return RawText(text, "pdf", None, digest)

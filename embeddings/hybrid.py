@@ -1,0 +1,83 @@
+"""Rank fusion and highlighting.
+
+Reciprocal rank fusion (Cormack et al. 2009): ``score(d) = Σ_i w_i / (k + rank_i(d))`` over
+the rankings that contain ``d`` (ranks start at 1). It needs no score calibration between BM25
+and cosine, which live on unrelated scales. ``k`` and the weights are set once on the dev
+queries (``bench/retrieval_eval.py`` prints the sweep), never per query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Hashable, Sequence
+
+RRF_K = 10  # tuned on ../shared/dev-gold/queries.jsonl (mean nDCG@10), see bench/retrieval_eval.py --sweep
+BM25_WEIGHT = 1.0
+DENSE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    k: float = RRF_K
+    bm25_weight: float = BM25_WEIGHT
+    dense_weight: float = DENSE_WEIGHT
+
+
+def rrf(rankings: Sequence[tuple[Sequence[Hashable], float]], k: float = RRF_K,
+        ) -> list[tuple[Hashable, float]]:
+    """Fuse ``[(ranked ids best first, weight), …]`` → ``[(id, fused score)]`` best first.
+
+    Ties keep the order in which ids were first seen (earlier rankings first)."""
+    if k < 0:
+        raise ValueError(f"rrf: k must be >= 0, got {k}")
+    scores: dict[Hashable, float] = {}
+    for ranked, weight in rankings:
+        for rank, item in enumerate(ranked, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (split at 。；！？ and newlines), whitespace trimmed."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def best_sentence(text: str, terms: Sequence[str], query_text: str = "") -> tuple[int, int] | None:
+    """The span of the sentence of ``text`` that best matches the query.
+
+    Lexical, so it costs nothing at query time: each sentence scores the length-weighted
+    query terms (jieba tokens, or Chinese expansion terms) it contains plus the share of the
+    query's character bigrams it covers. None when no sentence shares anything with the query.
+    """
+    spans = sentence_spans(text)
+    if not spans:
+        return None
+    unique_terms = {t for t in terms if t}
+    query_bigrams = _bigrams(query_text) if query_text else set()
+    best, best_score = None, 0.0
+    for start, end in spans:
+        sentence = text[start:end]
+        score = sum(len(t) for t in unique_terms if t in sentence)
+        if query_bigrams:
+            score += 2.0 * len(query_bigrams & _bigrams(sentence)) / len(query_bigrams)
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best

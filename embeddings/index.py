@@ -1,0 +1,446 @@
+"""``SearchIndex``: clause passages searchable by BM25, by vectors and by both (RRF).
+
+The service hands in passages (clause IRI, document id, text) and, for filters, the set of
+clause IRIs the graph allows; nothing here knows RDF.
+
+On disk (one directory, beside the store)::
+
+    meta.json               model name + dim, dense kind, generation, tokenizer fingerprint
+    passages-{gen}.jsonl    key, clause id, doc id, text, BM25 tokens
+    dense-{gen}.faiss       FAISS index (ids = keys)
+    bm25-{gen}/             bm25s index
+    vectors.sqlite          passage vectors by sha256 of the text, per model (VectorCache)
+
+``save()`` writes a new generation of the data files, then replaces ``meta.json`` atomically
+(temp file + ``os.replace``), then deletes the previous generation: a crash at any point
+leaves either the old or the new index readable. If data files are lost, ``open`` returns an
+empty index with ``needs_rebuild`` set; ``rebuild(passages)`` restores it from the store's
+clause texts, taking vectors from the cache, so nothing unchanged is encoded again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+import numpy as np
+
+from .bm25 import BM25Index, Tokenizer
+from .cache import VectorCache, encode_passages_cached
+from .dense import DenseIndex
+from .expand import Expansion, QueryExpander, is_english
+from .hybrid import FusionParams, best_sentence, rrf
+
+if TYPE_CHECKING:
+    from ingest.model import TopicConcept
+
+    from .encoders import Encoder
+
+FORMAT = 1
+META = "meta.json"
+MODES = ("hybrid", "dense", "bm25")
+
+
+class IndexModelMismatch(RuntimeError):
+    """The index on disk was built with another model (or dimension) than the encoder given."""
+
+    def __init__(self, directory: Path, built_with: str, built_dim: int, requested: str,
+                 requested_dim: int) -> None:
+        self.built_with, self.built_dim = built_with, built_dim
+        self.requested, self.requested_dim = requested, requested_dim
+        super().__init__(
+            f"search index {directory} was built with model {built_with!r} (dim {built_dim}) "
+            f"but the encoder is {requested!r} (dim {requested_dim}); rebuild the index "
+            f"(SearchIndex.open(..., on_mismatch='reset') then rebuild(passages)) or use the "
+            f"model it was built with")
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str  # clause IRI
+    doc_id: str
+    text: str
+
+
+@dataclass
+class Hit:
+    id: str
+    doc_id: str
+    score: float
+    text: str
+    highlight: tuple[int, int] | None = None  # best-matching sentence: text[start:end]
+    explain: dict = field(default_factory=dict)  # ranks/scores per list, expansion terms
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class SearchIndex:
+    def __init__(self, directory: Path, encoder: "Encoder",
+                 concepts: Sequence["TopicConcept"] | None = None, *, kind: str = "auto",
+                 hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
+                 depth: int = 100) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.encoder = encoder
+        self.concepts = list(concepts or [])
+        self.kind = kind
+        self.hnsw_threshold = hnsw_threshold
+        self.fusion = fusion or FusionParams()
+        self.depth = depth  # candidates taken from each ranking before fusion
+        self.tokenizer = Tokenizer(self.concepts)
+        self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
+        self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
+        self.needs_rebuild = False
+        self.status = "new"
+        self._passages: dict[int, Passage] = {}
+        self._tokens: dict[int, list[str]] = {}
+        self._key_of: dict[str, int] = {}
+        self._doc_keys: dict[str, list[int]] = {}
+        self._next_key = 0
+        self._generation = 0
+        self._bm25 = BM25Index()
+        self._bm25_keys = np.zeros(0, dtype=np.int64)
+        self._bm25_dirty = False
+        self._vocab: set[str] | None = None
+        self._expander: QueryExpander | None = None
+
+    # ---------------------------------------------------------------- open / save
+    @classmethod
+    def open(cls, directory: str | Path, encoder: "Encoder",
+             concepts: Sequence["TopicConcept"] | None = None, *,
+             on_mismatch: str = "error", **options) -> "SearchIndex":
+        """Open (or create) the index in ``directory`` for ``encoder``.
+
+        ``on_mismatch``: ``"error"`` raises ``IndexModelMismatch`` when the index was built with
+        another model or dimension; ``"reset"`` starts empty with ``needs_rebuild`` set.
+        Missing or unreadable data files also give an empty index with ``needs_rebuild``.
+        """
+        if on_mismatch not in ("error", "reset"):
+            raise ValueError(f"on_mismatch={on_mismatch!r}: expected 'error' or 'reset'")
+        self = cls(Path(directory), encoder, concepts, **options)
+        meta_path = self.directory / META
+        if not meta_path.exists():
+            if any(self.directory.glob("passages-*.jsonl")) or any(self.directory.glob("dense-*")):
+                self.needs_rebuild, self.status = True, "meta.json missing"
+            return self
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.needs_rebuild, self.status = True, f"meta.json unreadable: {exc}"
+            return self
+        if meta.get("model") != encoder.name or meta.get("dim") != encoder.dim:
+            if on_mismatch == "error":
+                raise IndexModelMismatch(self.directory, meta.get("model"), meta.get("dim"),
+                                         encoder.name, encoder.dim)
+            self.needs_rebuild, self.status = True, "model changed"
+            self._generation = int(meta.get("generation", 0))
+            return self
+        try:
+            self._load(meta)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            self.__init__(Path(directory), encoder, concepts, **options)
+            self._generation = int(meta.get("generation", 0))
+            self.needs_rebuild, self.status = True, f"index files missing or damaged: {exc}"
+        return self
+
+    def _files(self, gen: int) -> tuple[Path, Path, Path]:
+        d = self.directory
+        return d / f"passages-{gen}.jsonl", d / f"dense-{gen}.faiss", d / f"bm25-{gen}"
+
+    def _load(self, meta: dict) -> None:
+        gen = int(meta["generation"])
+        passages_path, dense_path, bm25_path = self._files(gen)
+        with open(passages_path, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                key = int(row["key"])
+                passage = Passage(row["id"], row["doc_id"], row["text"])
+                self._passages[key] = passage
+                self._tokens[key] = row["tokens"]
+                self._key_of[passage.id] = key
+                self._doc_keys.setdefault(passage.doc_id, []).append(key)
+        if len(self._passages) != int(meta["count"]):
+            raise ValueError(f"{passages_path}: {len(self._passages)} passages, "
+                             f"meta.json says {meta['count']}")
+        self._generation = gen
+        self._next_key = int(meta["next_key"])
+        self.dense = DenseIndex.load(dense_path, self.encoder.dim, kind=self.kind,
+                                     hnsw_threshold=self.hnsw_threshold)
+        if meta.get("tokenizer") != self.tokenizer.fingerprint:
+            # the dictionary changed (topic scheme edited): retokenise, vectors stay valid
+            for key, passage in self._passages.items():
+                self._tokens[key] = self.tokenizer.tokens(passage.text)
+            self._bm25_dirty = True
+        else:
+            self._bm25_keys = np.array(meta["bm25_keys"], dtype=np.int64)
+            self._bm25 = BM25Index.load(bm25_path, len(self._bm25_keys))
+        self._repair()
+        self.status = "loaded"
+
+    def _repair(self) -> None:
+        """Make the vectors agree with the passages (vectors come from the cache)."""
+        live = set(self._passages)
+        missing = [k for k in live if k not in self.dense]
+        extra = [int(k) for k in self.dense.live_keys() if int(k) not in live]
+        if extra:
+            self.dense.remove(extra)
+        if missing:
+            vecs = encode_passages_cached(self.encoder, self.cache,
+                                          [self._passages[k].text for k in missing])
+            self.dense.add(np.array(missing, dtype=np.int64), vecs)
+        if set(self._bm25_keys.tolist()) != live:
+            self._bm25_dirty = True
+
+    def save(self) -> None:
+        """Write the index atomically (new generation, then meta.json, then clean up)."""
+        self._ensure_bm25()
+        old = self._generation
+        gen = old + 1
+        passages_path, dense_path, bm25_path = self._files(gen)
+        tmp = passages_path.with_name(passages_path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for key in sorted(self._passages):
+                p = self._passages[key]
+                fh.write(json.dumps({"key": key, "id": p.id, "doc_id": p.doc_id, "text": p.text,
+                                     "tokens": self._tokens[key]}, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, passages_path)
+        self.dense.save(dense_path)
+        if bm25_path.exists():
+            shutil.rmtree(bm25_path)
+        bm25_path.mkdir()
+        self._bm25.save(bm25_path)
+        meta = {"format": FORMAT, "model": self.encoder.name, "dim": self.encoder.dim,
+                "dense_kind": self.dense.actual_kind, "generation": gen,
+                "count": len(self._passages), "documents": len(self._doc_keys),
+                "next_key": self._next_key, "tokenizer": self.tokenizer.fingerprint,
+                "bm25_keys": self._bm25_keys.tolist()}
+        _atomic_write_text(self.directory / META, json.dumps(meta, ensure_ascii=False))
+        self._generation = gen
+        self.needs_rebuild, self.status = False, "saved"
+        for path in self.directory.iterdir():  # earlier generations and stray temp files
+            name = path.name
+            if name.startswith(("passages-", "dense-", "bm25-")) and \
+                    not name.startswith((f"passages-{gen}.", f"dense-{gen}.", f"bm25-{gen}")):
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+    # ---------------------------------------------------------------- contents
+    def __len__(self) -> int:
+        return len(self._passages)
+
+    @property
+    def model_name(self) -> str:
+        return self.encoder.name
+
+    def doc_ids(self) -> set[str]:
+        return set(self._doc_keys)
+
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        keys = self._doc_keys.get(doc_id, []) if doc_id is not None else sorted(self._passages)
+        return [self._passages[k] for k in keys]
+
+    def add(self, doc_id: str, passages: Sequence[Passage]) -> int:
+        """Index a document's passages, replacing what the index held for ``doc_id``.
+        Returns the number of passages indexed. Vectors come from the cache when known."""
+        passages = list(passages)
+        for p in passages:
+            if p.doc_id != doc_id:
+                raise ValueError(f"add({doc_id!r}): passage {p.id!r} belongs to {p.doc_id!r}")
+            if not isinstance(p.text, str):
+                raise TypeError(f"add({doc_id!r}): passage {p.id!r} has no text")
+        ids = [p.id for p in passages]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"add({doc_id!r}): duplicate passage ids")
+        clash = [i for i in ids if i in self._key_of
+                 and self._passages[self._key_of[i]].doc_id != doc_id]
+        if clash:
+            raise ValueError(f"add({doc_id!r}): passage ids already indexed for another "
+                             f"document: {clash[:3]}")
+        vectors = encode_passages_cached(self.encoder, self.cache, [p.text for p in passages])
+        self.remove(doc_id)
+        if not passages:
+            return 0
+        keys = np.arange(self._next_key, self._next_key + len(passages), dtype=np.int64)
+        self._next_key += len(passages)
+        for key, p in zip(keys.tolist(), passages):
+            self._passages[key] = p
+            self._tokens[key] = self.tokenizer.tokens(p.text)
+            self._key_of[p.id] = key
+            self._doc_keys.setdefault(doc_id, []).append(key)
+        self.dense.add(keys, vectors)
+        self._bm25_dirty = True
+        self._vocab = None
+        return len(passages)
+
+    def remove(self, doc_id: str) -> int:
+        """Drop every passage of ``doc_id``; returns how many were removed."""
+        keys = self._doc_keys.pop(doc_id, [])
+        for key in keys:
+            passage = self._passages.pop(key)
+            self._tokens.pop(key, None)
+            self._key_of.pop(passage.id, None)
+        if keys:
+            self.dense.remove(np.array(keys, dtype=np.int64))
+            self._bm25_dirty = True
+            self._vocab = None
+        return len(keys)
+
+    def rebuild(self, passages: Iterable[Passage]) -> int:
+        """Replace the whole index with ``passages`` (e.g. the store's clause texts) and save."""
+        by_doc: dict[str, list[Passage]] = {}
+        for p in passages:
+            by_doc.setdefault(p.doc_id, []).append(p)
+        for doc_id in list(self._doc_keys):
+            if doc_id not in by_doc:
+                self.remove(doc_id)
+        total = 0
+        for doc_id, items in by_doc.items():
+            total += self.add(doc_id, items)
+        self.save()
+        return total
+
+    # ---------------------------------------------------------------- search
+    def _ensure_bm25(self) -> None:
+        if self._bm25_dirty:
+            self._bm25_keys = np.array(sorted(self._passages), dtype=np.int64)
+            self._bm25 = BM25Index()
+            self._bm25.build([self._tokens[k] for k in self._bm25_keys.tolist()])
+            self._bm25_dirty = False
+
+    def _in_corpus(self, term: str) -> bool:
+        if self._vocab is None:
+            self._vocab = {t for tokens in self._tokens.values() for t in tokens}
+        tokens = self.tokenizer.tokens(term)
+        return bool(tokens) and (term in self._vocab or all(t in self._vocab for t in tokens))
+
+    @property
+    def expander(self) -> QueryExpander:
+        if self._expander is None:
+            self._expander = QueryExpander(self.concepts, in_corpus=self._in_corpus)
+        return self._expander
+
+    def _allowed_keys(self, allowed: Iterable[str] | None) -> set[int] | None:
+        if allowed is None:
+            return None
+        return {self._key_of[i] for i in allowed if i in self._key_of}
+
+    def _bm25_ranking(self, tokens: list[str], allowed: set[int] | None,
+                      depth: int) -> tuple[list[int], dict[int, float]]:
+        self._ensure_bm25()
+        scores = self._bm25.scores(tokens)
+        if allowed is not None:
+            mask = np.isin(self._bm25_keys, np.fromiter(allowed, dtype=np.int64))
+            scores = np.where(mask, scores, 0.0)
+        n_pos = int((scores > 0).sum())
+        if not n_pos:
+            return [], {}
+        top = np.argpartition(-scores, min(depth, n_pos) - 1)[:min(depth, n_pos)] \
+            if n_pos > depth else np.nonzero(scores > 0)[0]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        keys = self._bm25_keys[top].tolist()
+        return keys, dict(zip(keys, scores[top].tolist()))
+
+    def _dense_ranking(self, texts: list[str], allowed: set[int] | None,
+                       depth: int) -> tuple[list[int], dict[int, float]]:
+        vectors = self.encoder.encode_queries(texts)
+        best: dict[int, float] = {}
+        for keys, scores in self.dense.search(vectors, depth, allowed):
+            for key, score in zip(keys.tolist(), scores.tolist()):
+                if score > best.get(key, -2.0):
+                    best[key] = score
+        ranked = sorted(best, key=lambda key: -best[key])[:depth]
+        return ranked, best
+
+    def search(self, query: str, k: int = 10, allowed: Iterable[str] | None = None,
+               mode: str = "hybrid", expand: bool = True,
+               exclude_doc_ids: Iterable[str] = ()) -> list[Hit]:
+        """The ``k`` best clauses for ``query``.
+
+        ``allowed``: clause ids the graph filters allow (None = all); filtering is exact
+        (BM25 scores are masked, dense search is exact over small allowed sets).
+        ``mode``: ``hybrid`` (RRF of BM25 and dense), ``dense`` or ``bm25``. English queries
+        are expanded into Chinese (``expand=False`` turns that off) for BM25 and as a second
+        dense query.
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("search: query must be a non-empty string")
+        if mode not in MODES:
+            raise ValueError(f"search: mode={mode!r}, expected one of {MODES}")
+        if k <= 0:
+            raise ValueError(f"search: k must be positive, got {k}")
+        allowed_keys = self._allowed_keys(allowed)
+        excluded = set(exclude_doc_ids)
+        if excluded:
+            base = allowed_keys if allowed_keys is not None else set(self._passages)
+            allowed_keys = {key for key in base if self._passages[key].doc_id not in excluded}
+        if not self._passages or (allowed_keys is not None and not allowed_keys):
+            return []
+        depth = max(self.depth, 3 * k)
+        expansion: Expansion | None = None
+        if expand and is_english(query):
+            expansion = self.expander.expand(query)
+        tokens = self.tokenizer.tokens(query)
+        if expansion is not None:
+            tokens = tokens + [t for term in expansion.terms for t in self.tokenizer.tokens(term)]
+
+        rankings: list[tuple[list[int], float]] = []
+        bm25_scores: dict[int, float] = {}
+        dense_scores: dict[int, float] = {}
+        bm25_ranked: list[int] = []
+        dense_ranked: list[int] = []
+        if mode in ("hybrid", "bm25"):
+            bm25_ranked, bm25_scores = self._bm25_ranking(tokens, allowed_keys, depth)
+            rankings.append((bm25_ranked, self.fusion.bm25_weight))
+        if mode in ("hybrid", "dense"):
+            texts = [query] + ([expansion.text] if expansion is not None and expansion.terms
+                               else [])
+            dense_ranked, dense_scores = self._dense_ranking(texts, allowed_keys, depth)
+            rankings.append((dense_ranked, self.fusion.dense_weight))
+
+        if mode == "bm25":
+            ranked = [(key, bm25_scores[key]) for key in bm25_ranked]
+        elif mode == "dense":
+            ranked = [(key, dense_scores[key]) for key in dense_ranked]
+        else:
+            ranked = rrf(rankings, k=self.fusion.k)
+        bm25_rank = {key: i + 1 for i, key in enumerate(bm25_ranked)}
+        dense_rank = {key: i + 1 for i, key in enumerate(dense_ranked)}
+        highlight_terms = tokens + (expansion.terms if expansion is not None else [])
+        highlight_query = query if expansion is None else ""
+        hits = []
+        for key, score in ranked[:k]:
+            p = self._passages[key]
+            explain = {"bm25_rank": bm25_rank.get(key), "dense_rank": dense_rank.get(key),
+                       "bm25_score": bm25_scores.get(key), "dense_score": dense_scores.get(key)}
+            if expansion is not None:
+                explain["expansion"] = expansion.terms
+            hits.append(Hit(p.id, p.doc_id, float(score), p.text,
+                            best_sentence(p.text, highlight_terms, highlight_query), explain))
+        return hits
+
+    def precedents(self, text: str, k: int = 10, exclude_doc_ids: Iterable[str] = (),
+                   per_doc: int = 1, mode: str = "hybrid") -> list[Hit]:
+        """Clauses most similar to a draft ``text`` from other documents.
+
+        The best ``per_doc`` clause of each document come first (in rank order), then the
+        remaining clauses, ``k`` in all; grouping by region is the service's (it knows the
+        graph). ``exclude_doc_ids`` drops the drafter's own document(s).
+        """
+        pool = self.search(text, k=max(5 * k, 50), mode=mode, exclude_doc_ids=exclude_doc_ids)
+        first, rest, seen = [], [], {}
+        for hit in pool:
+            seen[hit.doc_id] = seen.get(hit.doc_id, 0) + 1
+            (first if seen[hit.doc_id] <= per_doc else rest).append(hit)
+        return (first + rest)[:k]

@@ -1,0 +1,962 @@
+/* policykg web page: plain JavaScript, no framework, no build step.
+ *
+ * Views (the URL hash names the view and its query so that any result can be linked):
+ *   #search?q=…&province=…&region=…&topic=…&year=…&has_target=true
+ *   #doc?id=DOC_ID&clause=PATH
+ *   #ask?q=…
+ *   #graph?node=IRI&depth=N
+ *   #precedents?text=…&k=…&exclude_region=…
+ *
+ * Everything read from the API is put into the page with textContent / DOM nodes, never as
+ * HTML, so text from documents cannot inject markup.
+ */
+"use strict";
+
+(() => {
+  const BASE_IRI = "https://policykg.org/";
+  const VIEWS = ["search", "doc", "ask", "graph", "precedents"];
+
+  // ------------------------------------------------------------------ small helpers
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  /** Create an element: h("a", {href: "#x", class: "y"}, "text", childNode, …). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "dataset") Object.assign(el.dataset, v);
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false || c === "") continue;
+      el.append(c instanceof Node ? c : String(c));
+    }
+    return el;
+  }
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  function s(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined) continue;
+      el.append(c instanceof Node ? c : String(c));
+    }
+    return el;
+  }
+
+  class ApiError extends Error {}
+
+  /** fetch JSON; an error response becomes an ApiError carrying the server's message. */
+  async function api(path, options = {}) {
+    let resp;
+    try {
+      resp = await fetch(path, { headers: { Accept: "application/json" }, ...options });
+    } catch (e) {
+      throw new ApiError(`无法连接服务 Cannot reach the server (${e.message})`);
+    }
+    const type = resp.headers.get("content-type") || "";
+    const body = type.includes("json") ? await resp.json().catch(() => null) : await resp.text();
+    if (!resp.ok) {
+      throw new ApiError(`${resp.status}: ${errorMessage(body) || resp.statusText}`);
+    }
+    return body;
+  }
+
+  function errorMessage(body) {
+    if (!body) return "";
+    if (typeof body === "string") return body.slice(0, 300);
+    const d = body.detail ?? body.error ?? body.message;
+    if (typeof d === "string") return d;
+    if (Array.isArray(d)) {
+      return d.map((e) => (e.loc ? `${e.loc.slice(-1)[0]}: ` : "") + (e.msg || JSON.stringify(e))).join("; ");
+    }
+    if (d && typeof d === "object") return d.message || JSON.stringify(d);
+    return JSON.stringify(body).slice(0, 300);
+  }
+
+  /** Accept a list or an object wrapping a list under one of `keys`. */
+  function asList(x, ...keys) {
+    if (Array.isArray(x)) return x;
+    if (x && typeof x === "object") {
+      for (const k of [...keys, "items", "results", "rows", "data"]) {
+        if (Array.isArray(x[k])) return x[k];
+      }
+    }
+    return [];
+  }
+
+  const first = (...xs) => xs.find((x) => x !== undefined && x !== null && x !== "");
+
+  function setStatus(id, text, kind = "") {
+    const el = document.getElementById(id);
+    el.textContent = text || "";
+    el.className = "status" + (kind ? ` ${kind}` : "");
+  }
+
+  // ------------------------------------------------------------------ the shapes the API returns
+  // The page accepts the field variants below so a small change in the API does not blank it.
+
+  /** {code, name, province, anonymised, lon, lat, label} from a region object or string. */
+  function regionOf(r) {
+    if (!r) return null;
+    if (typeof r === "string") {
+      const code = r.startsWith(BASE_IRI) ? r.slice((BASE_IRI + "region/").length) : null;
+      return { code, name: code ? null : r, label: r };
+    }
+    const code = first(r.code, r.adcode, r.id && String(r.id).split("/region/").pop());
+    const name = first(r.name, r.label, r.full_name, code);
+    const anonymised = Boolean(r.anonymised || r.anonymized || String(code || "").startsWith("anon"));
+    return {
+      code, name, anonymised,
+      province: r.province || null,
+      full_name: r.full_name || null,
+      level: r.level || null,
+      iri: first(r.iri, r.uri, code && !anonymised ? `${BASE_IRI}region/${code}` : null),
+      lon: num(first(r.lon, r.lng, r.longitude)),
+      lat: num(first(r.lat, r.latitude)),
+      count: num(first(r.documents, r.count, r.n_documents, r.docs)),
+    };
+  }
+
+  function num(x) {
+    if (x === undefined || x === null || x === "") return null;
+    const n = Number(x);
+    return Number.isFinite(n) ? n : null;
+  }
+
+  function regionText(r) {
+    const g = regionOf(r);
+    if (!g) return "";
+    let t = g.name || g.code || "";
+    if (g.province && g.province !== g.name && !(g.full_name || "").startsWith(t)) t += `（${g.province}）`;
+    return t;
+  }
+
+  function regionNode(r) {
+    const g = regionOf(r);
+    if (!g) return h("span", { class: "muted" }, "—");
+    return h("span", { class: "region" }, regionText(r),
+      g.anonymised ? h("span", { class: "badge anon", title: "匿名化的地区 anonymised region" }, "匿名 anonymised") : null);
+  }
+
+  /** Split a clause IRI …/doc/{id}/clause/{path} into its parts. */
+  function parseClauseIri(iri) {
+    const m = /\/doc\/([^/]+)\/clause\/(.+)$/.exec(iri || "");
+    return m ? { doc: decodeURIComponent(m[1]), path: decodeURIComponent(m[2]) } : null;
+  }
+
+  function docIdOf(x) {
+    const d = x.doc ?? x.document ?? x.doc_id;
+    if (d && typeof d === "object") return first(d.id, d.doc_id, parseDocIri(d.iri));
+    if (typeof d === "string") return parseDocIri(d) || d;
+    return parseClauseIri(x.clause_id || x.clause || x.id)?.doc || null;
+  }
+
+  function parseDocIri(iri) {
+    const m = /\/doc\/([^/]+)/.exec(iri || "");
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+
+  function docTitleOf(x) {
+    const d = x.doc ?? x.document;
+    return first(d && typeof d === "object" ? first(d.title, d.source_file, d.source?.file) : null,
+      x.doc_title, x.title, x.source_file, docIdOf(x));
+  }
+
+  function clausePathOf(x) {
+    return first(x.path, x.clause_path, typeof x.clause === "string" && !x.clause.includes("/") ? x.clause : null,
+      parseClauseIri(x.clause_id || x.clause || x.id)?.path);
+  }
+
+  function clauseIriOf(x) {
+    const c = first(x.clause_id, typeof x.clause === "string" && x.clause.includes("/") ? x.clause : null);
+    if (c) return c;
+    const d = docIdOf(x), p = clausePathOf(x);
+    return d && p ? `${BASE_IRI}doc/${d}/clause/${p}` : null;
+  }
+
+  function docLink(docId, path, label) {
+    const params = new URLSearchParams({ id: docId });
+    if (path) params.set("clause", path);
+    return h("a", { href: `#doc?${params}`, class: "doc-link" }, label);
+  }
+
+  const COMPARATORS = { ">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "" };
+
+  /** A target as one readable line: "≥ 100 人 培训教师 · 每年 · 2025年前". */
+  function targetText(t) {
+    if (!t) return "";
+    if (typeof t === "string") return t;
+    const value = t.placeholder ? "xx" : t.value ?? t.amount;
+    const v = value === null || value === undefined ? "" :
+      (t.value_max != null ? `${fmtNum(value)}–${fmtNum(t.value_max)}` : fmtNum(value));
+    const parts = [
+      [COMPARATORS[t.comparator] ?? t.comparator ?? "", v, t.unit || ""].join(" ").replace(/\s+/g, " ").trim(),
+      t.object || t.what || "",
+    ].filter(Boolean);
+    let line = parts.join(" ");
+    if (!line) line = first(t.text, t.quote, t.evidence?.quote, "") || "";
+    if (t.frequency) line += ` · ${t.frequency}`;
+    return line;
+  }
+
+  function fmtNum(x) {
+    const n = Number(x);
+    return Number.isFinite(n) ? (Number.isInteger(n) ? String(n) : String(+n.toFixed(2))) : String(x);
+  }
+
+  function deadlineOf(t) {
+    if (!t || typeof t !== "object") return null;
+    return first(t.deadline, t.deadline_year, t.year, t.by);
+  }
+
+  function bodyText(b) {
+    if (!b) return "";
+    if (typeof b === "string") return b;
+    const name = first(b.name, b.label, b.body, b.slug, "");
+    return b.role ? `${name}（${b.role}）` : name;
+  }
+
+  function measureText(m) {
+    if (!m) return "";
+    if (typeof m === "string") return m;
+    return first(m.heading, m.label, m.clause, m.path, "") || "";
+  }
+
+  /** The clause text with the `highlight` span ([start, end] or {start, end}) in <mark>. */
+  function highlighted(text, hl) {
+    text = text || "";
+    let a = null, b = null;
+    if (Array.isArray(hl) && hl.length >= 2) [a, b] = hl;
+    else if (hl && typeof hl === "object") { a = hl.start; b = hl.end; }
+    const p = h("p", { class: "clause-text" });
+    if (Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= text.length) {
+      p.append(text.slice(0, a), h("mark", {}, text.slice(a, b)), text.slice(b));
+    } else {
+      p.append(text);
+    }
+    return p;
+  }
+
+  /** One clause hit (search result, precedent or ask fallback) as an <article>. */
+  function clauseCard(r, { showDoc = true, showRegion = true } = {}) {
+    const docId = docIdOf(r), path = clausePathOf(r), iri = clauseIriOf(r);
+    const targets = asList(r.targets), bodies = asList(r.bodies);
+    const measure = measureText(r.measure);
+    const metaParts = [
+      showDoc ? (docId ? docLink(docId, path, docTitleOf(r)) : docTitleOf(r)) : null,
+      showRegion && r.region ? regionNode(r.region) : null,
+      path ? h("span", { class: "path", title: "条款路径 clause path" }, `§ ${path}`) : null,
+      r.score != null ? h("span", { class: "score", title: "相关度 score" }, `${fmtNum(r.score)}`) : null,
+    ].filter(Boolean);
+    const meta = h("p", { class: "hit-meta" }, metaParts.flatMap((x, i) => (i ? [" · ", x] : [x])));
+    return h("article", { class: "hit", dataset: { clause: iri || "", doc: docId || "", path: path || "" } },
+      meta,
+      highlighted(r.text || r.quote, r.highlight),
+      measure ? h("p", { class: "facts" }, h("span", { class: "label" }, "措施 Measure："), measure) : null,
+      targets.length ? h("div", { class: "facts" }, h("span", { class: "label" }, "指标 Targets："),
+        h("ul", { class: "targets" }, targets.map((t) =>
+          h("li", {}, targetText(t), deadlineOf(t) ? h("span", { class: "deadline" }, ` → ${deadlineOf(t)}`) : null)))) : null,
+      bodies.length ? h("p", { class: "facts" }, h("span", { class: "label" }, "责任主体 Bodies："),
+        bodies.map(bodyText).filter(Boolean).join("；")) : null,
+      h("p", { class: "hit-actions" },
+        docId ? docLink(docId, path, "打开文件 Open document") : null,
+        iri ? [" · ", h("a", { href: `#graph?${new URLSearchParams({ node: iri, depth: "1" })}` }, "图谱 Graph")] : null));
+  }
+
+  // ------------------------------------------------------------------ reference data (filters)
+  let refsPromise = null;
+  function loadRefs() {
+    if (!refsPromise) {
+      refsPromise = Promise.all([
+        api("/regions").catch(() => []),
+        api("/topics").catch(() => []),
+      ]).then(([regions, topics]) => {
+        const refs = {
+          regions: asList(regions, "regions").map(regionOf).filter(Boolean),
+          topics: asList(topics, "topics"),
+        };
+        fillFilters(refs);
+        return refs;
+      });
+    }
+    return refsPromise;
+  }
+
+  function topicLabel(t) {
+    if (typeof t === "string") return t;
+    const zh = first(t.label_zh, t.pref_label_zh, t.labels?.zh, t.label);
+    const en = first(t.label_en, t.pref_label_en, t.labels?.en);
+    return [zh, en].filter(Boolean).join(" · ") || topicId(t);
+  }
+  const topicId = (t) => (typeof t === "string" ? t : first(t.id, t.code, t.iri));
+
+  function fillFilters(refs) {
+    const prov = $("#f-province"), reg = $("#f-region"), top = $("#f-topic"), exc = $("#prec-exclude");
+    const provinces = [...new Set(refs.regions.map((r) => (r.level === "province" ? r.name : r.province)).filter(Boolean))].sort();
+    for (const p of provinces) prov.append(h("option", { value: p }, p));
+    const regions = refs.regions.filter((r) => r.code && r.level !== "country");
+    for (const r of regions) {
+      const text = r.anonymised ? `${r.name}（匿名）` : (r.province && r.province !== r.name ? `${r.name}（${r.province}）` : r.name);
+      reg.append(h("option", { value: r.code }, text));
+      exc.append(h("option", { value: r.code }, text));
+    }
+    for (const t of refs.topics) top.append(h("option", { value: topicId(t) }, topicLabel(t)));
+    // Reapply the hash now that the options exist (a linked search keeps its filters).
+    if (currentView() === "search") applyForm($("#search-form"), hashParams());
+    if (currentView() === "precedents") applyForm($("#prec-form"), hashParams());
+  }
+
+  // ------------------------------------------------------------------ routing
+  function hashParts() {
+    const raw = location.hash.replace(/^#/, "");
+    const i = raw.indexOf("?");
+    return { view: i < 0 ? raw : raw.slice(0, i), params: new URLSearchParams(i < 0 ? "" : raw.slice(i + 1)) };
+  }
+  const hashParams = () => hashParts().params;
+  function currentView() {
+    const v = hashParts().view;
+    return VIEWS.includes(v) ? v : "search";
+  }
+
+  function go(view, params) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== "" && v !== null && v !== undefined && v !== false) qs.set(k, v);
+    const target = `#${view}${[...qs].length ? "?" + qs : ""}`;
+    if (location.hash === target) route(); // same query again: run it again
+    else location.hash = target;
+  }
+
+  function applyForm(form, params) {
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      if (el.type === "checkbox") el.checked = params.get(el.name) === "true";
+      else if (params.has(el.name)) el.value = params.get(el.name);
+      else if (el.tagName === "SELECT") el.value = "";
+      else if (el.name !== "k" && el.name !== "depth") el.value = "";
+    }
+  }
+
+  function formParams(form) {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      if (el.type === "checkbox") { if (el.checked) out[el.name] = "true"; }
+      else if (el.value.trim() !== "") out[el.name] = el.value.trim();
+    }
+    return out;
+  }
+
+  let lastRouted = null;
+  function route() {
+    const { params } = hashParts();
+    const view = currentView();
+    for (const sec of document.querySelectorAll(".view")) sec.hidden = sec.dataset.view !== view;
+    for (const a of document.querySelectorAll("[data-tab]")) {
+      const active = a.dataset.tab === view || (view === "doc" && a.dataset.tab === "search");
+      if (active) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    }
+    const key = location.hash;
+    const rerun = key !== lastRouted;
+    lastRouted = key;
+    document.title = `policykg · ${{ search: "检索", doc: "文件", ask: "问答", graph: "图谱", precedents: "先例" }[view]}`;
+    if (view === "search") showSearch(params, rerun);
+    else if (view === "doc") showDocument(params);
+    else if (view === "ask") showAsk(params);
+    else if (view === "graph") showGraph(params);
+    else if (view === "precedents") showPrecedents(params);
+  }
+
+  // A counter per view: a slow answer to an older query never overwrites a newer one.
+  const seq = {};
+  const ticket = (view) => (seq[view] = (seq[view] || 0) + 1);
+  const stale = (view, n) => seq[view] !== n;
+
+  // ------------------------------------------------------------------ search
+  async function showSearch(params) {
+    const form = $("#search-form");
+    applyForm(form, params);
+    const q = params.get("q");
+    const list = $("#search-results");
+    if (!q) { list.replaceChildren(); setStatus("search-status", ""); return; }
+    const n = ticket("search");
+    const qs = new URLSearchParams({ q, k: params.get("k") || "20" });
+    for (const f of ["province", "region", "topic", "year", "doc", "has_target"]) {
+      if (params.get(f)) qs.set(f, params.get(f));
+    }
+    setStatus("search-status", "检索中… Searching…", "busy");
+    list.setAttribute("aria-busy", "true");
+    try {
+      const res = await api(`/search?${qs}`);
+      if (stale("search", n)) return;
+      const hits = asList(res, "results", "hits");
+      list.replaceChildren(...hits.map((r) => h("li", {}, clauseCard(r))));
+      const interp = res && res.interpreted ? ` · 理解为 interpreted as: ${typeof res.interpreted === "string" ? res.interpreted : JSON.stringify(res.interpreted)}` : "";
+      setStatus("search-status", hits.length ? `${hits.length} 条结果 results for “${q}”${interp}` : `没有结果 No results for “${q}”${interp}`);
+    } catch (e) {
+      if (stale("search", n)) return;
+      list.replaceChildren();
+      setStatus("search-status", e.message, "error");
+    } finally {
+      if (!stale("search", n)) list.removeAttribute("aria-busy");
+    }
+  }
+
+  // ------------------------------------------------------------------ document
+  function clauseList(nodes, depth = 0) {
+    if (!nodes.length) return null;
+    return h("ol", { class: `clauses depth-${Math.min(depth, 4)}` }, nodes.map((c) => {
+      const path = clausePathOf(c) || "";
+      const heading = c.heading && !(c.text || "").includes(c.heading) ? h("strong", {}, c.heading, " ") : null;
+      return h("li", { id: `clause-${path}`, class: "clause", dataset: { path } },
+        h("div", { class: "clause-body" },
+          h("span", { class: "path" }, path),
+          h("p", { class: "clause-text" }, heading, first(c.text, [c.label, c.heading].filter(Boolean).join(" "), ""))),
+        clauseList(asList(c.children, "clauses"), depth + 1));
+    }));
+  }
+
+  /** Clauses as a tree: use `children` when present, else nest a flat list by path. */
+  function clauseTree(list) {
+    if (list.some((c) => Array.isArray(c.children))) return list;
+    const byPath = new Map(), roots = [];
+    for (const c of list) byPath.set(clausePathOf(c), { ...c, children: [] });
+    for (const c of byPath.values()) {
+      const p = clausePathOf(c) || "";
+      const parent = byPath.get(p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : null);
+      (parent ? parent.children : roots).push(c);
+    }
+    return roots;
+  }
+
+  async function showDocument(params) {
+    const id = params.get("id"), path = params.get("clause");
+    const meta = $("#doc-meta"), tree = $("#doc-tree");
+    if (!id) { setStatus("doc-status", "缺少文件 id · No document id in the link", "error"); return; }
+    const n = ticket("doc");
+    setStatus("doc-status", "加载中… Loading…", "busy");
+    try {
+      const d = await api(`/documents/${encodeURIComponent(id)}`);
+      if (stale("doc", n)) return;
+      const doc = d.document && typeof d.document === "object" ? { ...d.document, ...d } : d;
+      $("#h-doc").textContent = doc.title || doc.source?.file || id;
+      const rows = [
+        ["发文单位 Issuer", doc.issuer], ["转发 Forwarded by", doc.forwarded_by], ["日期 Date", doc.date],
+        ["文号 Number", doc.doc_number], ["期间 Period", doc.period],
+        ["地区 Region", doc.region ? regionNode(doc.region) : null],
+        ["来源文件 Source", first(doc.source_file, doc.source?.file)], ["ID", first(doc.id, id)],
+      ].filter(([, v]) => v !== null && v !== undefined && v !== "");
+      meta.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+      const docIri = first(doc.iri, `${BASE_IRI}doc/${first(doc.id, id)}`);
+      $("#doc-graph-link").href = `#graph?${new URLSearchParams({ node: docIri, depth: "1" })}`;
+      const parts = [clauseList(clauseTree(asList(doc.clauses, "clauses", "tree")))];
+      for (const a of asList(doc.attachments)) {
+        parts.push(h("h2", { class: "attachment" }, `附件${a.number ?? ""} ${a.title || ""}`),
+          clauseList(clauseTree(asList(a.clauses))));
+      }
+      tree.replaceChildren(...parts.filter(Boolean));
+      if (!tree.children.length) tree.append(h("p", { class: "muted" }, "此文件没有条款 No clauses"));
+      setStatus("doc-status", "");
+      if (path) markClause(path);
+      else tree.scrollTop = 0;
+    } catch (e) {
+      if (stale("doc", n)) return;
+      tree.replaceChildren(); meta.replaceChildren();
+      setStatus("doc-status", e.message, "error");
+    }
+  }
+
+  function markClause(path) {
+    const tree = $("#doc-tree");
+    for (const el of tree.querySelectorAll(".marked")) { el.classList.remove("marked"); el.removeAttribute("aria-current"); }
+    const li = document.getElementById(`clause-${path}`);
+    if (!li) { setStatus("doc-status", `条款 ${path} 不在此文件中 · Clause ${path} is not in this document`, "error"); return; }
+    li.classList.add("marked");
+    li.setAttribute("aria-current", "location");
+    const body = li.querySelector(".clause-body");
+    body.setAttribute("tabindex", "-1");
+    // scroll the tree (not the window) so the clause sits near the top third of the panel
+    const top = body.getBoundingClientRect().top - tree.getBoundingClientRect().top + tree.scrollTop;
+    tree.scrollTop = Math.max(0, top - tree.clientHeight / 3);
+    tree.scrollIntoView({ block: "nearest" });
+    body.focus({ preventScroll: true });
+  }
+
+  // ------------------------------------------------------------------ ask
+  /** Flatten an /ask answer into rows {region, target, evidence}, whatever its grouping. */
+  function askRows(ans) {
+    const rows = [];
+    const regionsList = asList(ans?.answer ?? ans, "regions", "answer");
+    const flat = regionsList.length ? regionsList : asList(ans, "rows", "results");
+    for (const item of flat) {
+      if (!item || typeof item !== "object") continue;
+      const region = item.region ?? (item.code || item.name ? item : null);
+      const targets = asList(item.targets);
+      if (targets.length) {
+        for (const t of targets) rows.push({ region, target: t, evidence: t.evidence ?? t.clause ?? item.evidence ?? t });
+      } else if (item.target || item.value !== undefined) {
+        rows.push({ region, target: item.target ?? item, evidence: item.evidence ?? item.target?.evidence ?? item });
+      } else {
+        rows.push({ region, target: null, evidence: item.evidence ?? item.clause ?? (item.text ? item : null), item });
+      }
+    }
+    return rows;
+  }
+
+  function evidenceNode(ev) {
+    if (!ev || typeof ev !== "object") return h("span", { class: "muted" }, "—");
+    const docId = docIdOf(ev), path = clausePathOf(ev);
+    const quote = first(ev.quote, ev.text, ev.evidence?.quote);
+    return h("div", { class: "evidence" },
+      docId ? docLink(docId, path, `${docTitleOf(ev)}${path ? " § " + path : ""}`) : (path ? `§ ${path}` : null),
+      quote ? h("blockquote", {}, quote) : null);
+  }
+
+  function interpretationText(ans) {
+    const i = ans?.interpretation ?? ans?.interpreted;
+    if (!i) return "";
+    if (typeof i === "string") return i;
+    const text = first(i.text, i.summary, i.description, i.explanation);
+    if (text) return text;
+    return Object.entries(i).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length))
+      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
+  }
+
+  async function showAsk(params) {
+    const q = params.get("q") || "";
+    $("#ask-q").value = q;
+    const answerBox = $("#ask-answer"), fallback = $("#ask-fallback");
+    if (!q) { answerBox.hidden = true; fallback.hidden = true; setStatus("ask-status", ""); $("#ask-interpretation").textContent = ""; return; }
+    const n = ticket("ask");
+    setStatus("ask-status", "思考中… Answering…", "busy");
+    try {
+      const [ans, refs] = await Promise.all([api(`/ask?${new URLSearchParams({ q })}`), loadRefs()]);
+      if (stale("ask", n)) return;
+      $("#ask-interpretation").textContent = interpretationText(ans) ? `理解为 Interpreted as: ${interpretationText(ans)}` : "";
+      const rows = askRows(ans);
+      const fb = asList(ans?.fallback ?? ans?.search ?? (rows.length ? null : ans?.results), "results", "groups");
+      renderAskTable(rows, ans);
+      renderAskMap(rows, refs);
+      answerBox.hidden = !rows.length;
+      renderAskFallback(fb);
+      fallback.hidden = !fb.length;
+      const regions = new Set(rows.map((r) => regionOf(r.region)?.code || regionText(r.region)).filter(Boolean));
+      setStatus("ask-status", rows.length
+        ? `${regions.size} 个地区，${rows.filter((r) => r.target).length} 项指标 · ${regions.size} regions, ${rows.filter((r) => r.target).length} targets`
+        : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; related clauses below" : "没有答案 No answer"));
+    } catch (e) {
+      if (stale("ask", n)) return;
+      answerBox.hidden = true; fallback.hidden = true;
+      setStatus("ask-status", e.message, "error");
+    }
+  }
+
+  function renderAskTable(rows, ans) {
+    const tbody = $("#ask-table tbody");
+    const caption = first(ans?.question, ans?.query, "");
+    $("#ask-table-caption").textContent = caption ? `答案 Answer: ${caption}` : "答案 Answer";
+    let prev = null;
+    tbody.replaceChildren(...rows.map((r) => {
+      const key = regionOf(r.region)?.code || regionText(r.region);
+      const same = key && key === prev;
+      prev = key;
+      return h("tr", { class: same ? "same-region" : "" },
+        h("th", { scope: "row" }, r.region ? regionNode(r.region) : "—"),
+        h("td", {}, r.target ? targetText(r.target) : (r.item ? first(r.item.title, r.item.name, r.item.label, "") : "")),
+        h("td", {}, r.target ? (deadlineOf(r.target) ?? "—") : "—"),
+        h("td", {}, evidenceNode(r.evidence)));
+    }));
+  }
+
+  // China's bounding box; an equirectangular projection with x scaled by cos(35°) so shapes
+  // keep their proportions at China's middle latitude. Drawn by hand because map tiles need
+  // the internet and a GIS library would be heavier than the 20 lines below.
+  const BBOX = { west: 73, east: 136, south: 17, north: 54 };
+  const KX = Math.cos((35 * Math.PI) / 180);
+  const MAP_W = 640;
+  const MAP_H = Math.round((MAP_W * (BBOX.north - BBOX.south)) / ((BBOX.east - BBOX.west) * KX));
+  const project = (lon, lat) => [
+    ((lon - BBOX.west) / (BBOX.east - BBOX.west)) * MAP_W,
+    ((BBOX.north - lat) / (BBOX.north - BBOX.south)) * MAP_H,
+  ];
+  // Reference cities for orientation (well-known coordinates, grey on the map).
+  const LANDMARKS = [
+    ["北京", 116.4, 39.9], ["上海", 121.5, 31.2], ["广州", 113.3, 23.1], ["成都", 104.1, 30.7],
+    ["西安", 108.9, 34.3], ["武汉", 114.3, 30.6], ["哈尔滨", 126.6, 45.8], ["乌鲁木齐", 87.6, 43.8],
+    ["拉萨", 91.1, 29.7], ["昆明", 102.7, 25.0], ["兰州", 103.8, 36.1],
+  ];
+  const SHADES = ["#fde7c7", "#fbc17d", "#f39237", "#d95f0e", "#993404"];
+
+  function renderAskMap(rows, refs) {
+    const byCode = new Map(refs.regions.filter((r) => r.code).map((r) => [r.code, r]));
+    const regions = new Map();
+    for (const r of rows) {
+      const g = regionOf(r.region);
+      if (!g) continue;
+      const key = g.code || g.name;
+      if (!regions.has(key)) {
+        const known = g.code ? byCode.get(g.code) : null;
+        regions.set(key, { ...g, lon: g.lon ?? known?.lon ?? null, lat: g.lat ?? known?.lat ?? null, targets: [] });
+      }
+      if (r.target) regions.get(key).targets.push(r.target);
+    }
+    const placed = [], unplaced = [];
+    for (const g of regions.values()) {
+      const inside = g.lon != null && g.lat != null && g.lon >= BBOX.west && g.lon <= BBOX.east && g.lat >= BBOX.south && g.lat <= BBOX.north;
+      (inside && !g.anonymised ? placed : unplaced).push(g);
+    }
+    const maxT = Math.max(1, ...placed.map((g) => g.targets.length));
+    const shade = (n) => SHADES[Math.min(SHADES.length - 1, Math.floor((n / maxT) * (SHADES.length - 1)))];
+
+    const svg = s("svg", { viewBox: `-10 -10 ${MAP_W + 20} ${MAP_H + 20}`, class: "map-svg", role: "img",
+      "aria-labelledby": "ask-map-title ask-map-desc" });
+    svg.append(s("title", { id: "ask-map-title" }, "地区地图 Map of the regions in the answer"),
+      s("desc", { id: "ask-map-desc" }, placed.map((g) => `${g.name}: ${g.targets.length}`).join("; ")),
+      s("rect", { x: 0, y: 0, width: MAP_W, height: MAP_H, class: "map-bg" }));
+    const grid = s("g", { class: "graticule" });
+    for (let lon = 80; lon <= 130; lon += 10) {
+      const [x] = project(lon, 0);
+      grid.append(s("line", { x1: x, y1: 0, x2: x, y2: MAP_H }), s("text", { x: x + 2, y: MAP_H - 4 }, `${lon}°E`));
+    }
+    for (let lat = 20; lat <= 50; lat += 10) {
+      const [, y] = project(0, lat);
+      grid.append(s("line", { x1: 0, y1: y, x2: MAP_W, y2: y }), s("text", { x: 3, y: y - 3 }, `${lat}°N`));
+    }
+    svg.append(grid);
+    const marks = s("g", { class: "landmarks", "aria-hidden": "true" });
+    for (const [name, lon, lat] of LANDMARKS) {
+      const [x, y] = project(lon, lat);
+      marks.append(s("circle", { cx: x, cy: y, r: 2 }), s("text", { x: x + 4, y: y + 3 }, name));
+    }
+    svg.append(marks);
+
+    // points, then labels pushed apart vertically so close regions (枣庄/滕州) stay readable
+    const pts = placed.map((g) => ({ g, xy: project(g.lon, g.lat) })).sort((a, b) => a.xy[1] - b.xy[1]);
+    const taken = [];
+    const layer = s("g", { class: "points" });
+    for (const { g, xy: [x, y] } of pts) {
+      const label = `${g.name}${g.targets.length ? ` (${g.targets.length})` : ""}`;
+      const w = label.length * 12 + 6;
+      let ly = y + 4;
+      while (taken.some((t) => Math.abs(t.y - ly) < 15 && x + 8 < t.x + t.w && t.x < x + 8 + w)) ly += 15;
+      taken.push({ x: x + 8, y: ly, w });
+      const pt = s("g", { class: "point", "data-code": g.code || "", "data-name": g.name || "" },
+        s("title", {}, `${g.full_name || g.name}${g.province ? "（" + g.province + "）" : ""}: ${g.targets.map(targetText).join("；") || "—"}`),
+        s("circle", { cx: x, cy: y, r: 7, fill: shade(g.targets.length) }),
+        ly !== y + 4 ? s("line", { x1: x + 5, y1: y + 2, x2: x + 8, y2: ly - 4, class: "leader" }) : null,
+        s("text", { x: x + 10, y: ly, class: "point-label" }, label));
+      layer.append(pt);
+    }
+    svg.append(layer);
+    const legend = s("g", { class: "map-legend", transform: `translate(${MAP_W - 170}, ${MAP_H - 40})` },
+      s("text", { x: 0, y: -6 }, "指标数 targets set"));
+    SHADES.forEach((c, i) => legend.append(s("rect", { x: i * 28, y: 0, width: 28, height: 12, fill: c })));
+    legend.append(s("text", { x: 0, y: 26 }, "0"), s("text", { x: SHADES.length * 28 - 8, y: 26 }, String(maxT)));
+    svg.append(legend);
+    $("#ask-map").replaceChildren(svg);
+
+    const box = $("#ask-unplaced");
+    box.hidden = !unplaced.length;
+    $("#ask-unplaced-list").replaceChildren(...unplaced.map((g) => h("li", {}, regionNode(g),
+      ` — ${g.anonymised ? "匿名化，无坐标 anonymised, no coordinates" : "无坐标 no coordinates"}`,
+      g.targets.length ? ` · ${g.targets.length} 项指标 targets` : "")));
+  }
+
+  function renderAskFallback(items) {
+    // grouped search results: [{region, documents|results|clauses: [...]}] or a flat clause list
+    const box = $("#ask-fallback-groups");
+    const groups = items.some((g) => asList(g.results ?? g.clauses ?? g.documents ?? g.hits).length)
+      ? items : groupClauses(items);
+    box.replaceChildren(...groups.map((g) => h("section", { class: "fb-group" },
+      h("h3", {}, g.region ? regionNode(g.region) : first(g.title, g.name, g.label, "—")),
+      asList(g.results ?? g.clauses ?? g.hits ?? g.documents).flatMap((x) =>
+        asList(x.clauses ?? x.results).length ? asList(x.clauses ?? x.results).map((c) => clauseCard({ doc: x.doc ?? x.id, title: x.title, ...c }, { showRegion: false }))
+          : [clauseCard(x, { showRegion: false })]))));
+  }
+
+  // ------------------------------------------------------------------ precedents
+  /** Group a flat list of clauses by region, then document (keeping the API's order). */
+  function groupClauses(list) {
+    const groups = new Map();
+    for (const c of list) {
+      const g = regionOf(c.region);
+      const key = g ? g.code || g.name : "—";
+      if (!groups.has(key)) groups.set(key, { region: c.region, documents: new Map() });
+      const docs = groups.get(key).documents, d = docIdOf(c) || "—";
+      if (!docs.has(d)) docs.set(d, { doc: d, title: docTitleOf(c), clauses: [] });
+      docs.get(d).clauses.push(c);
+    }
+    return [...groups.values()].map((g) => ({ region: g.region, documents: [...g.documents.values()] }));
+  }
+
+  /** Precedent groups as [{region, documents: [{doc, title, clauses: [...]}]}]. */
+  function precedentGroups(res) {
+    const groups = asList(res, "groups", "regions", "by_region");
+    if (groups.length && groups.some((g) => g.documents || g.docs)) {
+      return groups.map((g) => ({
+        region: g.region ?? g,
+        documents: asList(g.documents ?? g.docs).map((d) => ({
+          doc: first(docIdOf(d), d.id), title: first(d.title, d.doc?.title, d.source_file, docIdOf(d), d.id),
+          clauses: asList(d.clauses ?? d.results ?? d.hits),
+        })),
+      }));
+    }
+    return groupClauses(groups.length ? groups : asList(res, "results", "precedents"));
+  }
+
+  async function showPrecedents(params) {
+    applyForm($("#prec-form"), params);
+    if (!params.get("k")) $("#prec-k").value = "10";
+    const text = params.get("text");
+    const box = $("#prec-groups");
+    if (!text) { box.replaceChildren(); setStatus("prec-status", ""); return; }
+    const n = ticket("precedents");
+    const body = { text, k: Number(params.get("k") || 10) };
+    if (params.get("exclude_region")) body.exclude_region = params.get("exclude_region");
+    setStatus("prec-status", "查找中… Searching…", "busy");
+    try {
+      const res = await api("/precedents", {
+        method: "POST", body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+      });
+      if (stale("precedents", n)) return;
+      const groups = precedentGroups(res);
+      box.replaceChildren(...groups.map((g) => h("section", { class: "prec-column", "aria-label": regionText(g.region) || "—" },
+        h("h2", {}, regionNode(g.region)),
+        g.documents.map((d) => h("div", { class: "prec-doc" },
+          h("h3", {}, d.doc && d.doc !== "—" ? docLink(d.doc, null, d.title || d.doc) : (d.title || "—")),
+          d.clauses.map((c) => clauseCard({ doc: d.doc, title: d.title, ...c }, { showDoc: false, showRegion: false })))))));
+      const count = groups.reduce((a, g) => a + g.documents.reduce((b, d) => b + d.clauses.length, 0), 0);
+      setStatus("prec-status", count
+        ? `${groups.length} 个地区的 ${count} 条相似条款 · ${count} similar clauses from ${groups.length} regions`
+        : "没有相似条款 No similar clauses");
+    } catch (e) {
+      if (stale("precedents", n)) return;
+      box.replaceChildren();
+      setStatus("prec-status", e.message, "error");
+    }
+  }
+
+  // ------------------------------------------------------------------ graph
+  const KIND_COLOURS = {
+    document: "#2b6cb0", clause: "#90cdf4", region: "#2f855a", body: "#b7791f",
+    topic: "#805ad5", target: "#c53030", measure: "#dd6b20", other: "#718096",
+  };
+  const graph = { network: null, nodes: null, edges: null, root: null, depth: 1, expanded: new Set(), focus: null, raw: new Map() };
+
+  /** Kind of a node: from its `kind`/`type` field, else from its IRI. */
+  function nodeKind(n) {
+    const k = String(first(n.kind, n.type, n.group, "")).toLowerCase();
+    for (const kind of Object.keys(KIND_COLOURS)) if (k.includes(kind)) return kind;
+    const id = String(n.id || "");
+    if (/\/target\/[^/]+$/.test(id)) return "target";
+    if (/\/clause\//.test(id)) return "clause";
+    if (/\/doc\/[^/]+$/.test(id)) return "document";
+    for (const kind of ["region", "body", "topic", "measure"]) if (id.includes(`/${kind}/`)) return kind;
+    return "other";
+  }
+
+  function nodeLabel(n) {
+    const l = first(n.label, n.name, n.title, n.heading);
+    if (l) return String(l).length > 24 ? String(l).slice(0, 23) + "…" : String(l);
+    const id = String(n.id || "");
+    return id.replace(BASE_IRI, "").split("/").slice(-2).join("/");
+  }
+
+  function graphData(res) {
+    const nodes = asList(res?.nodes ?? res, "nodes");
+    const edges = asList(res?.edges ?? res?.links, "edges", "links");
+    return {
+      nodes: nodes.map((n) => (typeof n === "string" ? { id: n } : n)).filter((n) => n.id != null),
+      edges: edges.map((e) => ({ from: first(e.source, e.from, e.s), to: first(e.target, e.to, e.o),
+        label: first(e.label, e.predicate, e.type, e.kind, "") })).filter((e) => e.from != null && e.to != null),
+    };
+  }
+
+  function visNode(n) {
+    const kind = nodeKind(n);
+    return {
+      id: n.id, label: nodeLabel(n), group: kind,
+      title: `${first(n.label, n.name, n.title, "")}\n${n.id}`.trim(),
+      color: { background: KIND_COLOURS[kind], border: "#1a202c", highlight: { background: "#fefcbf", border: "#1a202c" } },
+      font: { color: "#1a202c", face: "Noto Sans CJK SC, sans-serif", size: 13 },
+      shape: kind === "document" ? "box" : "dot",
+      size: kind === "document" ? undefined : 12,
+    };
+  }
+
+  function addGraph(data) {
+    let added = 0;
+    for (const n of data.nodes) {
+      graph.raw.set(n.id, { ...(graph.raw.get(n.id) || {}), ...n });
+      if (!graph.nodes.get(n.id)) { graph.nodes.add(visNode(n)); added++; }
+    }
+    for (const e of data.edges) {
+      const id = `${e.from}|${e.label}|${e.to}`;
+      for (const end of [e.from, e.to]) {
+        if (!graph.nodes.get(end)) { graph.nodes.add(visNode({ id: end })); added++; }
+      }
+      if (!graph.edges.get(id)) {
+        graph.edges.add({ id, from: e.from, to: e.to, label: shortPredicate(e.label), arrows: "to",
+          font: { size: 10, color: "#4a5568", strokeWidth: 2, align: "middle" }, color: { color: "#a0aec0" } });
+      }
+    }
+    return added;
+  }
+
+  function shortPredicate(p) {
+    if (!p) return "";
+    const t = String(p).split(/[#/]/).pop();
+    return t.length > 18 ? t.slice(0, 17) + "…" : t;
+  }
+
+  function ensureNetwork() {
+    if (graph.network) return true;
+    if (!window.vis || !window.vis.Network) {
+      setStatus("graph-status", "绘图库未加载 · vis-network did not load (is pyvis installed?)", "error");
+      return false;
+    }
+    graph.nodes = new vis.DataSet();
+    graph.edges = new vis.DataSet();
+    graph.network = new vis.Network($("#graph-canvas"), { nodes: graph.nodes, edges: graph.edges }, {
+      interaction: { hover: true, keyboard: { enabled: true, bindToWindow: false }, navigationButtons: false },
+      physics: { stabilization: { iterations: 150 }, barnesHut: { springLength: 120, avoidOverlap: 0.2 } },
+      layout: { improvedLayout: true },
+    });
+    graph.network.on("click", (p) => { if (p.nodes.length) expandNode(p.nodes[0]); });
+    const legend = $("#graph-legend");
+    legend.replaceChildren(...Object.entries(KIND_COLOURS).map(([k, c]) =>
+      h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), k)));
+    return true;
+  }
+
+  function updateGraphStatus(extra = "") {
+    const n = graph.nodes.length, m = graph.edges.length;
+    const el = $("#graph-status");
+    el.dataset.nodes = String(n);
+    el.dataset.edges = String(m);
+    setStatus("graph-status", `${n} 个节点，${m} 条边 · ${n} nodes, ${m} edges${extra}`);
+    el.dataset.nodes = String(n);
+    el.dataset.edges = String(m);
+    // an accessible list of the nodes, each expandable from the keyboard
+    $("#graph-node-list").replaceChildren(...graph.nodes.get().map((v) => h("li", {},
+      h("button", { type: "button", class: "linklike", onclick: () => expandNode(v.id),
+        "aria-label": `展开 expand ${v.title || v.id}` }, `${v.label} (${v.group})`),
+      graph.expanded.has(v.id) ? h("span", { class: "muted" }, " ✓") : null)));
+  }
+
+  function setDownloads(node, depth) {
+    const q = (fmt) => `/export?${new URLSearchParams({ format: fmt, node, depth: String(depth) })}`;
+    $("#dl-graphml").href = q("graphml");
+    $("#dl-ttl").href = q("ttl");
+    const slug = String(node).replace(BASE_IRI, "").replace(/[^\w.-]+/g, "_").slice(0, 60) || "graph";
+    $("#dl-graphml").setAttribute("download", `${slug}.graphml`);
+    $("#dl-ttl").setAttribute("download", `${slug}.ttl`);
+  }
+
+  function showSelected(id) {
+    const raw = graph.raw.get(id) || { id };
+    const rows = Object.entries(raw).filter(([k, v]) => v !== null && v !== undefined && v !== "" && typeof v !== "object" && k !== "x" && k !== "y");
+    const dl = $("#graph-selected");
+    dl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))]));
+    const kind = nodeKind(raw), c = parseClauseIri(id), d = parseDocIri(id);
+    if (kind === "clause" && c) dl.append(h("dt", {}, "open"), h("dd", {}, docLink(c.doc, c.path, "打开条款 Open clause")));
+    else if (kind === "document" && d) dl.append(h("dt", {}, "open"), h("dd", {}, docLink(d, null, "打开文件 Open document")));
+  }
+
+  async function expandNode(id) {
+    showSelected(id);
+    graph.focus = id;
+    setDownloads(id, graph.depth);
+    if (graph.expanded.has(id)) return;
+    const n = ticket("graph-expand");
+    setStatus("graph-status", "展开中… Expanding…", "busy");
+    try {
+      const res = await api(`/graph/neighbourhood?${new URLSearchParams({ node: id, depth: "1" })}`);
+      graph.expanded.add(id);
+      const added = addGraph(graphData(res));
+      if (stale("graph-expand", n)) return;
+      updateGraphStatus(` · +${added}`);
+    } catch (e) {
+      setStatus("graph-status", e.message, "error");
+    }
+  }
+
+  async function showGraph(params) {
+    const node = params.get("node"), depth = Number(params.get("depth") || 1);
+    $("#graph-node").value = node || "";
+    $("#graph-depth").value = String(depth);
+    fillNodeOptions();
+    if (!node) { setStatus("graph-status", "选择一个节点 · Pick a node to start from"); return; }
+    if (!ensureNetwork()) return;
+    if (graph.root === node && graph.depth === depth && graph.nodes.length) { updateGraphStatus(); return; }
+    const n = ticket("graph");
+    setStatus("graph-status", "加载中… Loading…", "busy");
+    try {
+      const res = await api(`/graph/neighbourhood?${new URLSearchParams({ node, depth: String(depth) })}`);
+      if (stale("graph", n)) return;
+      graph.nodes.clear(); graph.edges.clear(); graph.raw.clear(); graph.expanded = new Set([node]);
+      graph.root = node; graph.depth = depth;
+      addGraph(graphData(res));
+      if (!graph.nodes.get(node)) graph.nodes.add(visNode({ id: node }));
+      graph.network.once("stabilizationIterationsDone", () => graph.network.fit());
+      setDownloads(node, depth);
+      showSelected(node);
+      updateGraphStatus();
+    } catch (e) {
+      if (stale("graph", n)) return;
+      setStatus("graph-status", e.message, "error");
+    }
+  }
+
+  let nodeOptionsFilled = false;
+  async function fillNodeOptions() {
+    if (nodeOptionsFilled) return;
+    nodeOptionsFilled = true;
+    const [refs, docs, bodies] = await Promise.all([loadRefs(), api("/documents").catch(() => []), api("/bodies").catch(() => [])]);
+    const opts = [];
+    for (const d of asList(docs, "documents")) {
+      const id = first(d.id, docIdOf(d));
+      if (id) opts.push([first(d.iri, `${BASE_IRI}doc/${id}`), `文件 ${d.title || id}`]);
+    }
+    for (const r of refs.regions) if (r.iri) opts.push([r.iri, `地区 ${r.name}`]);
+    for (const b of asList(bodies, "bodies")) {
+      const iri = first(b.iri, b.id && String(b.id).startsWith("http") ? b.id : null, b.slug ? `${BASE_IRI}body/${b.slug}` : null);
+      if (iri) opts.push([iri, `主体 ${b.name || b.slug}`]);
+    }
+    for (const t of refs.topics) {
+      const id = topicId(t);
+      if (id) opts.push([t.iri || (String(id).startsWith("http") ? id : `${BASE_IRI}topic/${id}`), `主题 ${topicLabel(t)}`]);
+    }
+    $("#graph-node-options").replaceChildren(...opts.map(([v, l]) => h("option", { value: v }, l)));
+  }
+
+  // ------------------------------------------------------------------ wiring
+  function init() {
+    $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); go("search", formParams(e.target)); });
+    for (const el of $("#search-form").querySelectorAll("select, input[type=checkbox]")) {
+      el.addEventListener("change", () => { if ($("#search-q").value.trim()) go("search", formParams($("#search-form"))); });
+    }
+    $("#ask-form").addEventListener("submit", (e) => { e.preventDefault(); go("ask", formParams(e.target)); });
+    $("#graph-form").addEventListener("submit", (e) => { e.preventDefault(); go("graph", formParams(e.target)); });
+    $("#prec-form").addEventListener("submit", (e) => { e.preventDefault(); go("precedents", formParams(e.target)); });
+    $("#prec-text").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("#prec-form").requestSubmit(); }
+    });
+    $("#skip-link").addEventListener("click", (e) => { e.preventDefault(); $("#main").focus(); });
+    $("#doc-back").addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
+    window.addEventListener("hashchange", route);
+    loadRefs();
+    route();
+  }
+
+  // exposed for tests and for the curious in the console
+  window.policykg = { graph, route, askRows, precedentGroups, project };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

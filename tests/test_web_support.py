@@ -1,0 +1,105 @@
+"""Helpers for the browser tests of the web page (no tests here): a uvicorn server on a free
+loopback port in a thread, Debian's Chromium through Playwright, and a click on a drawn node."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"  # git-ignored
+
+
+def chromium_or_skip() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: run .ci/system-deps (installs Debian's chromium)")
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app, timeout: float = 30.0) -> Iterator[str]:
+    """Run ``app`` with uvicorn on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@contextmanager
+def launch():
+    """Debian's chromium, headless, driven by Playwright (never ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_graph_still(page, timeout: float = 20.0) -> None:
+    """Wait until vis-network's layout stops moving (positions equal 300 ms apart)."""
+    deadline = time.monotonic() + timeout
+    prev = None
+    while time.monotonic() < deadline:
+        now = page.evaluate("JSON.stringify(window.policykg.graph.network.getPositions())")
+        if now == prev:
+            return
+        prev = now
+        page.wait_for_timeout(300)
+    raise AssertionError("the graph layout never settled")
+
+
+def click_graph_node(page, node_id: str) -> None:
+    """Click the drawn node ``node_id`` on the canvas, as a person would with the mouse."""
+    wait_graph_still(page)
+    page.evaluate("window.policykg.graph.network.fit({animation: false})")
+    page.wait_for_timeout(100)
+    x, y = page.evaluate(
+        """(id) => { const net = window.policykg.graph.network;
+        const p = net.canvasToDOM(net.getPositions([id])[id]);
+        const r = document.querySelector('#graph-canvas canvas').getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }""",
+        node_id,
+    )
+    page.mouse.click(x, y)
+
+
+def in_view(page, selector: str, container: str) -> bool:
+    """Whether ``selector`` is scrolled into the visible part of ``container`` and the window."""
+    return page.evaluate(
+        """([sel, cont]) => { const a = document.querySelector(sel).getBoundingClientRect();
+        const b = document.querySelector(cont).getBoundingClientRect();
+        return a.top >= b.top && a.bottom <= b.bottom && a.top >= 0 && a.top < window.innerHeight; }""",
+        [selector, container],
+    )

@@ -217,6 +217,8 @@ class Gazetteer:
         extra: dict[str, Region] = {}
         if context is not None and context.level in ("province", "prefecture"):
             for s, regions in self._by_short.items():
+                if any(r.level != "county" for r in regions):
+                    continue  # 承德 is 承德市, not 承德县
                 for r in regions:
                     if r.level == "county" and self.is_within(r, context):
                         extra[s] = r
@@ -229,17 +231,23 @@ class Gazetteer:
         spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
         out: list[RegionMatch] = []
         last_end = -1
-        current = context
         for start, end, key in spans:
             if start < last_end:
                 continue
-            region = extra.get(key) or self.resolve(key, current)
+            previous = out[-1] if out and out[-1].end == start else None
+            region = extra.get(key) or self.resolve(key, previous.region if previous else context)
             if region is None:
+                continue
+            # a county outside the context counts only right after its parent (北京市海淀区):
+            # alone, 老城区 or 上城区 in running text is a common noun far more often
+            if region.level == "county" and not (
+                (context is not None and self.is_within(region, context))
+                or (previous is not None and self.is_within(region, previous.region))
+                or start == 0 and end == len(text)
+            ):
                 continue
             last_end = end
             out.append(RegionMatch(region, start, end, key))
-            if region.level != "country" and (current is None or self.is_within(region, current)):
-                current = region if region.level != "county" else current
         return out
 
 
@@ -286,7 +294,7 @@ def load_regions(csv_path: Path | None = None) -> list[Region]:
         Region(code=COUNTRY_CODE, name=COUNTRY_NAME, level="country", full_name=COUNTRY_NAME)
     ]
     for code, (name, lon, lat) in rows.items():
-        if code in folded:
+        if code in folded or code.startswith("99"):  # 999900 海域: not a GB/T 2260 division
             continue
         level = _level(code)
         province_code = code[:2] + "0000"

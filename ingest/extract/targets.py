@@ -1,0 +1,360 @@
+"""Quantitative targets (指标) from a clause's text: a pure function over text + offsets.
+
+A number becomes a target when it is followed by a counting word (名, 所, 个, 节, %, 万元 …)
+and is not one of the number shapes that are not commitments: years and dates, 文号, clause
+labels, ordinals (第一, 一是), programme names and slogans (1+1+X+N, “三名”, 一校一品),
+numbers inside 《…》 or “…”, durations without a bound (三年行动). Rules are right here: the
+shapes are regular (see ../shared/dev-gold/GUIDE.md).
+
+Context fields are read from the text before the number: the comparator from the words
+around it (至少/不少于 … 以上 → >=; 不超过 … 以内 → <=), the frequency (每学期 …) from the
+same clause of the sentence, the deadline (到2027年, 从2019学年起) and period (三年内, 年内)
+from the same sentence, so a 到2027年 heading a sentence that lists several targets applies
+to each of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.extract.numbers import CN_NUM_CHARS, NumberSpan, find_numbers
+
+# Counting words, longest first so 万元 wins over 元 and 节次 over 节. Units that only name a
+# structure or an order (级, 类, 种, 届, 批) are left out on purpose: 两级联动, 三种类别 and 一批
+# are slogans, not commitments (the gold marks them borderline at most).
+UNITS = sorted(
+    [
+        "个百分点", "百分点", "%", "％", "‰",
+        "亿元", "万元", "千元", "元",
+        "万平方米", "平方米", "亩",
+        "课时", "学时", "小时", "分钟", "节次", "节课", "节", "人次", "万人", "人", "名", "位",
+        "所", "个", "项", "门", "场", "篇", "件", "套", "台", "间", "家", "支", "期", "条",
+        "周", "天", "个月", "年", "次", "份", "本", "部", "册", "万册", "座", "处", "轮", "届",
+        "张", "块", "组", "队", "批",
+    ],
+    key=len,
+    reverse=True,
+)
+_NON_TARGET_UNITS = {"届", "批"}  # recognised so the number is consumed, never a target
+_PERCENT_UNITS = {"%", "％"}
+
+_GE_PREFIX = ("不少于", "不低于", "不小于", "不下于", "至少", "最少", "超过", "高于", "多于", "不少於")
+_LE_PREFIX = ("不超过", "不高于", "不多于", "最多", "控制在", "低于", "少于", "不大于")
+_GE_SUFFIX = ("及以上", "以上", "以外")
+_LE_SUFFIX = ("及以下", "以下", "以内", "之内")
+_APPROX = ("余", "多")
+
+_SENTENCE_END = "。！？!?\n"
+_FRAGMENT_END = "。！？!?\n；;"
+_OBJECT_STOP = "，,。；;：:、！？!?（(）)“”\"《》\n "
+
+# a year that bounds a commitment: 到2027年 / 2027年底前 / 从2019学年起 / 至2025年
+_YEAR_RE = re.compile(r"(?:到|至|于|在|从|自)?\s*(20\d{2})\s*(?:学)?年")
+_FREQ_RE = re.compile(
+    rf"每(?:个)?(?:[{CN_NUM_CHARS}\d]+(?:个)?)?(?:学年|学期|年度|季度|年|月|周|星期|天|日|课时)"
+)
+_PERIOD_RE = re.compile(
+    rf"(?:(?:近|未来|今后)?(?:[{CN_NUM_CHARS}\d]+(?:\s*[-—~至]\s*[{CN_NUM_CHARS}\d]+)?|半)(?:个)?(?:学年|年|学期)(?:内|之内|时间内)"
+    rf"|(?:近|未来|今后)(?:[{CN_NUM_CHARS}\d]+|半)(?:个)?年"
+    rf"|(?<![{CN_NUM_CHARS}\d学])年内|本学年|本学期)"
+)
+# slogans made of numbered pairs: 一校一品, 一初中一项目一方案, 一年一考核
+_SLOGAN_RE = re.compile(r"(?<![统唯同之单万第逐])一[^一，。、；\s“”]{1,3}一[^，。、；\s“”]{1,3}")
+# a counted word followed by one of these is the name of a rule set or programme (十项准则,
+# 八项规定, 三项工程), not a commitment
+_NAME_AFTER_RE = re.compile(r"(准则|规定|禁令|原则|工程|战略|理念|模式|要求|举措)")
+# verbs that make a bare 一 (one) a count of something done or built
+_ONE_VERBS = (
+    "组织", "开展", "举办", "召开", "确定", "建成", "接受", "参加", "认定", "评选", "设立", "举行",
+    "配备", "安排", "完成", "申报", "遴选", "提早", "提前", "增加", "新建", "扩建", "挂职", "上好",
+)
+# lexicalised words that read as numeral + counting word: 二次研发 (secondary development)
+_NUMERAL_WORDS = ("二次",)
+# a counting word that is really the first character of a noun (部门, 人口, 名单 …)
+_UNIT_WORDS = ("部门", "人口", "名单", "名称", "所有", "所以", "期间", "年级", "条件", "周边", "人员", "门类", "位一")
+# after a Chinese numeral and 个, these nouns enumerate aspects of an idea (四个维度, 三个方面),
+# they do not count things to be delivered
+_ASPECT_RE = re.compile(r"(维度|环节|方面|层面|阶段|领域|要素|原则|途径|板块|模块|抓手|导向|意识|自信|结合|坚持|转变|面向|着力点|关键)")
+
+
+@dataclass
+class TargetCandidate:
+    value: float | None
+    value_max: float | None
+    placeholder: bool
+    unit: str
+    object: str | None
+    comparator: str
+    deadline: int | None
+    frequency: str | None
+    period: str | None
+    start: int  # offsets in the text given (add the clause offset for the document)
+    end: int
+    quote: str
+    number_start: int
+    number_end: int
+
+
+def _enclosing_pairs(text: str, opening: str, closing: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    depth_start: int | None = None
+    for i, ch in enumerate(text):
+        if ch == opening and depth_start is None:
+            depth_start = i
+        elif ch == closing and depth_start is not None:
+            spans.append((depth_start, i + 1))
+            depth_start = None
+    return spans
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = _enclosing_pairs(text, "《", "》") + _enclosing_pairs(text, "“", "”")
+    spans += _enclosing_pairs(text, "〔", "〕") + _enclosing_pairs(text, "[", "]")
+    # straight double quotes alternate
+    positions = [i for i, ch in enumerate(text) if ch == '"']
+    spans += [(positions[i], positions[i + 1] + 1) for i in range(0, len(positions) - 1, 2)]
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _unit_at(text: str, pos: int) -> tuple[str | None, int, bool]:
+    """The unit starting at ``pos`` (after optional 余/多 and spaces): (unit, end, approx)."""
+    i = pos
+    while i < len(text) and text[i] == " ":
+        i += 1
+    approx = False
+    if i < len(text) and text[i] in _APPROX:
+        approx = True
+        i += 1
+    for unit in UNITS:
+        if text.startswith(unit, i):
+            return unit, i + len(unit), approx
+    return None, pos, approx
+
+
+def _bounds(text: str, pos: int, stops: str) -> tuple[int, int]:
+    left = max((text.rfind(ch, 0, pos) for ch in stops), default=-1) + 1
+    rights = [j for j in (text.find(ch, pos) for ch in stops) if j != -1]
+    return left, min(rights) if rights else len(text)
+
+
+def _is_non_target(text: str, num: NumberSpan, unit: str, unit_end: int,
+                   quoted: list[tuple[int, int]]) -> bool:
+    s, e = num.start, num.end
+    before = text[max(0, s - 2):s]
+    after = text[unit_end:unit_end + 4]
+    if unit in _NON_TARGET_UNITS:
+        return True
+    if _inside(s, quoted):
+        return True
+    if before.endswith("第") or (num.chinese and text[e:e + 1] == "是"):
+        return True
+    # 1+1+X+N, D-16, 2.0 versions, model names
+    neighbours = (text[s - 1:s] if s else "") + text[e:e + 1]
+    if "+" in neighbours or re.search(r"[A-Za-z]", text[s - 1:s] if s else ""):
+        return True
+    if not num.chinese and not num.placeholder and num.value is not None:
+        # years and dates: 2024年, 7月, 3日
+        if unit in ("年",) and num.value >= 1900:
+            return True
+        if text[e:e + 1] in "月日号":
+            return True
+    if text[s:unit_end] in _NUMERAL_WORDS:
+        return True
+    if text[unit_end - 1:unit_end + 1] in _UNIT_WORDS:  # 三部门, xx万人口: the unit is part of a word
+        return True
+    frag_left, _ = _bounds(text, s, _OBJECT_STOP.replace("、", "").replace(" ", ""))
+    if text[frag_left:frag_left + 1] == "即":  # 即1个区域由1所龙头校带动X所学校: a model's definition
+        return True
+    if num.chinese:
+        if _SLOGAN_RE.search(text, max(0, s - 4), min(len(text), unit_end + 6)) and _slogan_covers(text, s):
+            return True
+        # 三名工程, 三名三坛 (programme names), 十四五 (plan names)
+        if unit == "名" and re.match(r"[工校师班]|名", text[unit_end:unit_end + 1] or "x"):
+            if text[unit_end:unit_end + 2] not in ("教师", "校长", "班主任"):
+                return True
+        if unit == "个" and _ASPECT_RE.match(text, unit_end):
+            return True
+        if _NAME_AFTER_RE.match(text, unit_end):
+            return True
+        if text[s - 1:s] == "每" or before.endswith("每一"):
+            return True
+        if num.value == 1 and not num.text.startswith("十"):
+            return not _one_is_count(text, s, unit, unit_end)
+    if unit in ("年", "周", "天", "个月") and not _has_bound(text, s, unit_end):
+        # a duration (三年行动, 五年来) is context, not a target, unless bounded
+        if unit != "周" or not _one_is_count(text, s, unit, unit_end):
+            return True
+    if unit == "年" and text[unit_end:unit_end + 1] in "内来级度":
+        return True
+    if after.startswith(("以来", "之内")) and unit in ("年", "个月"):
+        return True
+    return False
+
+
+def _slogan_covers(text: str, s: int) -> bool:
+    for m in _SLOGAN_RE.finditer(text, max(0, s - 6), min(len(text), s + 12)):
+        if m.start() <= s < m.end():
+            return True
+    return False
+
+
+def _has_bound(text: str, s: int, unit_end: int) -> bool:
+    left = text[max(0, s - 4):s]
+    right = text[unit_end:unit_end + 3]
+    return any(left.endswith(p) for p in _GE_PREFIX + _LE_PREFIX) or right.startswith(
+        _GE_SUFFIX + _LE_SUFFIX
+    )
+
+
+def _one_is_count(text: str, s: int, unit: str, unit_end: int) -> bool:
+    """Is this 一 a count ('at least one key project', 'once a year') rather than a word
+    (一个班级, 一次性)?"""
+    if text[unit_end:unit_end + 1] == "性":
+        return False
+    left = text[max(0, s - 6):s]
+    if _has_bound(text, s, unit_end):
+        return True
+    if any(left.endswith(v) for v in _ONE_VERBS):
+        return True
+    if unit in ("次", "期", "轮") and text[unit_end:unit_end + 1] in "，。；,;）)":
+        return True  # 提升培训一次，: a count closing the fragment
+    frag_left, _ = _bounds(text, s, _OBJECT_STOP.replace("、", ""))
+    if text[s - 1:s] in "和及与、" and re.search(
+        rf"[\d{CN_NUM_CHARS}]+[项个名所次节门]", text[frag_left:s - 1]
+    ):  # 两项体育运动技能和一项艺术特长: one of a coordinated pair of counts
+        return True
+    frag_left, _ = _bounds(text, s, _OBJECT_STOP.replace("、", ""))
+    return bool(_FREQ_RE.search(text, frag_left, s)) and unit in ("次", "期", "轮", "场")
+
+
+def _comparator(text: str, s: int, unit_end: int, approx: bool) -> tuple[str, int, int]:
+    """(comparator, left extent, right extent) of the words that bound the number. A bound
+    word may stand a few characters before the number (至少学习掌握两项) within the same
+    comma-delimited fragment."""
+    frag_left, _ = _bounds(text, s, _OBJECT_STOP.replace("、", "").replace(" ", ""))
+    window_start = max(frag_left, s - 16)
+    best: tuple[int, int, str] | None = None  # (end, length, comparator)
+    for words, comp in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
+        for word in words:
+            pos = text.rfind(word, window_start, s)
+            if pos == -1:
+                continue
+            if comp == "<=" and word in ("少于", "低于") and text[pos - 1:pos] == "不":
+                continue
+            key = (pos + len(word), len(word), comp)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    start, end = s, unit_end
+    comparator = "="
+    if best is not None and not re.search(r"\d|[%％]", text[best[0]:s]):
+        comparator, start = best[2], best[0] - best[1]
+    right = text[unit_end:unit_end + 4]
+    for word in _GE_SUFFIX:
+        if right.startswith(word):
+            comparator, end = ">=", unit_end + len(word)
+            break
+    else:
+        for word in _LE_SUFFIX:
+            if right.startswith(word):
+                comparator, end = "<=", unit_end + len(word)
+                break
+    if approx and comparator == "=":
+        comparator = ">="
+    return comparator, start, end
+
+
+def _object(text: str, num_start: int, end: int) -> tuple[str | None, int]:
+    """What is counted: the noun after the unit (100名市级名师), else the phrase before the
+    number (联盟型初中集团4个, 听评课不少于30节)."""
+    i = end
+    if text[i:i + 1] == "的":
+        i += 1
+    j = i
+    while j < len(text) and text[j] not in _OBJECT_STOP and j - i < 14:
+        j += 1
+    after = text[i:j]
+    verbish = re.match(r"(分配|达到|用于|左右|作为|以上|为|是|等|和|及|或|的)", after)
+    if after and not verbish:
+        return after, j
+    frag_left, _ = _bounds(text, num_start, _OBJECT_STOP)
+    before = text[frag_left:num_start]
+    before = re.sub(r"(不少于|不低于|至少|不超过|达到|提高到|达|为|在|有|占)+$", "", before)
+    before = _FREQ_RE.sub("", before)
+    before = before.strip()
+    return (before[-14:] or None), end
+
+
+def _context_year(text: str, s: int) -> int | None:
+    sent_left, _ = _bounds(text, s, _SENTENCE_END)
+    years = [m for m in _YEAR_RE.finditer(text, sent_left, s)
+             if not re.match(r"\s*[-—–~至]\s*20\d{2}", text[m.end(1):m.end(1) + 8])
+             and not re.match(r"[\d]{0,2}\s*月\s*\d{1,2}\s*日", text[m.end():m.end() + 6])]
+    return int(years[-1].group(1)) if years else None
+
+
+def _context_frequency(text: str, s: int) -> str | None:
+    """每学期 … in the number's comma fragment, or heading the sentence as a short adverbial
+    (每学年，由市教育局…组织一次抽样检测)."""
+    frag_left, _ = _bounds(text, s, _FRAGMENT_END + "，,")
+    found = list(_FREQ_RE.finditer(text, frag_left, s))
+    if found:
+        return found[-1].group(0)
+    sent_left, _ = _bounds(text, s, _FRAGMENT_END)
+    head = text[sent_left:frag_left].split("，")[0].split(",")[0]
+    m = _FREQ_RE.fullmatch(head.strip())
+    return m.group(0) if m else None
+
+
+def _context_period(text: str, s: int) -> str | None:
+    sent_left, _ = _bounds(text, s, _SENTENCE_END)
+    found = list(_PERIOD_RE.finditer(text, sent_left, s))
+    return found[-1].group(0) if found else None
+
+
+def extract_target_candidates(text: str, skip_until: int = 0) -> list[TargetCandidate]:
+    """Targets in ``text`` (offsets relative to ``text``). Numbers before ``skip_until`` (the
+    clause label) are ignored."""
+    quoted = _quoted_spans(text)
+    out: list[TargetCandidate] = []
+    for num in find_numbers(text):
+        if num.start < skip_until:
+            continue
+        if num.percent_prefix:
+            unit, unit_end, approx = "%", num.end, False
+        else:
+            unit, unit_end, approx = _unit_at(text, num.end)
+        if unit is None:
+            continue
+        if _is_non_target(text, num, unit, unit_end, quoted):
+            continue
+        if unit in _PERCENT_UNITS:
+            unit = "%"
+        comparator, q_start, q_end = _comparator(text, num.start, unit_end, approx)
+        obj, obj_end = _object(text, num.start, q_end)
+        q_end = max(q_end, obj_end)
+        # a frequency word right before the bound belongs to the quote (每学期不少于50节)
+        freq = _context_frequency(text, num.start)
+        out.append(
+            TargetCandidate(
+                value=num.value,
+                value_max=num.value_max,
+                placeholder=num.placeholder,
+                unit=unit,
+                object=obj,
+                comparator=comparator,
+                deadline=_context_year(text, num.start),
+                frequency=freq,
+                period=_context_period(text, num.start),
+                start=q_start,
+                end=q_end,
+                quote=text[q_start:q_end],
+                number_start=num.start,
+                number_end=num.end,
+            )
+        )
+    return out

@@ -100,13 +100,28 @@ def fake_app() -> FastAPI:
 
     @app.get("/ask")
     def ask(q: str) -> dict:
-        t = {"value": 200, "unit": "人", "object": "培训骨干教师", "comparator": ">=", "deadline": 2025,
-             "evidence": {"doc": DOC_A, "path": "3.2", "quote": "每年培训骨干教师不少于200人"}}
-        t2 = {"value": None, "placeholder": True, "unit": "名", "object": "名师", "comparator": "=", "deadline": 2024,
-              "evidence": {"doc": DOC_C, "path": "1.1", "quote": "培养xx名名师"}}
-        return {"question": q, "interpretation": {"intent": "regions_with_targets", "topic": "teacher-training"},
-                "regions": [dict(REGIONS[0], targets=[t, dict(t, value=50)]), dict(REGIONS[1], targets=[dict(t, value=30)]),
-                            dict(REGIONS[2], targets=[t2])]}
+        # the shape of api/ask.py: groups by region, each with its evidence (targets here)
+        def ev(doc: str, value: float | None, quote: str, **kw: Any) -> dict:
+            return {"kind": "target", "value": value, "placeholder": value is None, "unit": "人",
+                    "object": "培训骨干教师", "comparator": ">=", "deadline": 2025, "doc": doc,
+                    "path": "3.2", "clause_id": f"{BASE}doc/{doc}/clause/3.2", "quote": quote, **kw}
+
+        def region(r: dict) -> dict:  # targets carry a short region, without coordinates
+            return {k: r[k] for k in ("code", "name", "province") if k in r} | (
+                {"anonymised": True} if r.get("anonymised") else {})
+
+        return {"question": q, "fallback": False, "summary": "3 region(s) set targets on teacher training",
+                "interpretation": {"intent": "regions", "language": "zh", "topic": "teacher-training",
+                                   "topic_label": "教师培训 / teacher training", "topic_via": "label",
+                                   "with_targets": True},
+                "answer": [
+                    {"region": region(REGIONS[0]), "documents": [{"id": DOC_A}],
+                     "evidence": [ev(DOC_A, 200, "每年培训骨干教师不少于200人"), ev(DOC_A, 50, "培训校长50人")]},
+                    {"region": region(REGIONS[1]), "documents": [{"id": DOC_B}],
+                     "evidence": [ev(DOC_B, 30, "培训班主任30人")]},
+                    {"region": region(REGIONS[2]), "documents": [{"id": DOC_C}],
+                     "evidence": [ev(DOC_C, None, "培养xx名名师", unit="名", object="名师", deadline=2024)]},
+                ]}
 
     @app.get("/graph/neighbourhood")
     def neighbourhood(node: str, depth: int = 1) -> dict:
@@ -208,7 +223,11 @@ def test_fake_ask_lists_the_anonymised_region_beside_the_map(page) -> None:
     page.wait_for_selector("#ask-table tbody tr")
     assert page.locator("#ask-map .point").count() == 2
     assert "xx市" in page.locator("#ask-unplaced").inner_text()
-    assert "teacher-training" in page.locator("#ask-interpretation").inner_text()
+    assert "教师培训" in page.locator("#ask-interpretation").inner_text()
+    table = page.locator("#ask-table").inner_text()
+    assert "≥ 200 人 培训骨干教师" in table and "承德市" in table and "2025" in table
+    # evidence names the document by its title (from /documents), linked to the clause
+    assert page.locator("#ask-table a.doc-link", has_text="翔安区行动计划").count() == 2
     page.screenshot(path=str(SCREENSHOTS / "fake-ask.png"), full_page=True)
 
 

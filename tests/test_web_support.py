@@ -67,17 +67,9 @@ def launch():
             browser.close()
 
 
-def wait_graph_still(page, timeout: float = 20.0) -> None:
-    """Wait until vis-network's layout stops moving (positions equal 300 ms apart)."""
-    deadline = time.monotonic() + timeout
-    prev = None
-    while time.monotonic() < deadline:
-        now = page.evaluate("JSON.stringify(window.policykg.graph.network.getPositions())")
-        if now == prev:
-            return
-        prev = now
-        page.wait_for_timeout(300)
-    raise AssertionError("the graph layout never settled")
+def wait_graph_still(page, timeout: float = 60.0) -> None:
+    """Wait until vis-network's physics has stopped (its ``stabilized`` event)."""
+    page.wait_for_function("window.policykg.graph.settled === true", timeout=timeout * 1000)
 
 
 def click_graph_node(page, node_id: str) -> None:

@@ -132,8 +132,9 @@
   function regionText(r) {
     const g = regionOf(r);
     if (!g) return "";
+    if (g.full_name && !g.anonymised) return g.full_name;
     let t = g.name || g.code || "";
-    if (g.province && g.province !== g.name && !(g.full_name || "").startsWith(t)) t += `（${g.province}）`;
+    if (g.province && g.province !== g.name) t += `（${g.province}）`;
     return t;
   }
 
@@ -162,10 +163,12 @@
     return m ? decodeURIComponent(m[1]) : null;
   }
 
+  const docTitles = new Map(); // doc id → title, from /documents
+
   function docTitleOf(x) {
     const d = x.doc ?? x.document;
     return first(d && typeof d === "object" ? first(d.title, d.source_file, d.source?.file) : null,
-      x.doc_title, x.title, x.source_file, docIdOf(x));
+      x.doc_title, x.title, docTitles.get(docIdOf(x)), x.source_file, docIdOf(x));
   }
 
   function clausePathOf(x) {
@@ -276,8 +279,14 @@
       refsPromise = Promise.all([
         api("/regions").catch(() => []),
         api("/topics").catch(() => []),
-      ]).then(([regions, topics]) => {
+        api("/documents").catch(() => []),
+      ]).then(([regions, topics, docs]) => {
+        for (const d of asList(docs, "documents")) {
+          const id = first(d.id, docIdOf(d));
+          if (id) docTitles.set(id, first(d.title, d.source?.file, d.source_file, id));
+        }
         const refs = {
+          documents: asList(docs, "documents"),
           regions: asList(regions, "regions").map(regionOf).filter(Boolean),
           topics: asList(topics, "topics"),
         };
@@ -352,7 +361,6 @@
     return out;
   }
 
-  let lastRouted = null;
   function route() {
     const { params } = hashParts();
     const view = currentView();
@@ -361,11 +369,8 @@
       const active = a.dataset.tab === view || (view === "doc" && a.dataset.tab === "search");
       if (active) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     }
-    const key = location.hash;
-    const rerun = key !== lastRouted;
-    lastRouted = key;
     document.title = `policykg · ${{ search: "检索", doc: "文件", ask: "问答", graph: "图谱", precedents: "先例" }[view]}`;
-    if (view === "search") showSearch(params, rerun);
+    if (view === "search") showSearch(params);
     else if (view === "doc") showDocument(params);
     else if (view === "ask") showAsk(params);
     else if (view === "graph") showGraph(params);
@@ -392,7 +397,7 @@
     setStatus("search-status", "检索中… Searching…", "busy");
     list.setAttribute("aria-busy", "true");
     try {
-      const res = await api(`/search?${qs}`);
+      const [res] = await Promise.all([api(`/search?${qs}`), loadRefs()]);
       if (stale("search", n)) return;
       const hits = asList(res, "results", "hits");
       list.replaceChildren(...hits.map((r) => h("li", {}, clauseCard(r))));
@@ -488,21 +493,31 @@
   }
 
   // ------------------------------------------------------------------ ask
-  /** Flatten an /ask answer into rows {region, target, evidence}, whatever its grouping. */
+  /** Flatten an /ask answer into table rows {region, target, evidence, item, count}.
+   *
+   * /ask answers `answer: [group]`, a group being a region ({region, documents, evidence: [ev],
+   * count?}) or a document ({id, title, region, evidence}); an evidence item is a target
+   * (kind "target": value, unit, object, deadline … and doc, path, quote) or a clause (kind
+   * "clause"). Nested `targets` lists and flat rows are read as well. */
   function askRows(ans) {
     const rows = [];
-    const regionsList = asList(ans?.answer ?? ans, "regions", "answer");
-    const flat = regionsList.length ? regionsList : asList(ans, "rows", "results");
-    for (const item of flat) {
+    const groups = ans && typeof ans === "object" && !Array.isArray(ans)
+      ? asList(ans.answer ?? ans.regions ?? ans.rows ?? [])
+      : asList(ans);
+    for (const item of groups) {
       if (!item || typeof item !== "object") continue;
-      const region = item.region ?? (item.code || item.name ? item : null);
-      const targets = asList(item.targets);
-      if (targets.length) {
-        for (const t of targets) rows.push({ region, target: t, evidence: t.evidence ?? t.clause ?? item.evidence ?? t });
-      } else if (item.target || item.value !== undefined) {
-        rows.push({ region, target: item.target ?? item, evidence: item.evidence ?? item.target?.evidence ?? item });
+      const region = item.region ?? (item.code || (item.name && !item.slug) ? item : null);
+      const count = item.count && typeof item.count === "object" ? item.count : null;
+      const evidence = asList(item.evidence ?? item.targets);
+      if (evidence.length) {
+        for (const ev of evidence) {
+          const isTarget = ev.kind === "target" || (ev.kind === undefined && (ev.value !== undefined || ev.placeholder));
+          rows.push({ region, target: isTarget ? ev : null, evidence: ev.evidence && !ev.quote ? ev.evidence : ev, item, count });
+        }
+      } else if (item.target || (item.kind === "target")) {
+        rows.push({ region, target: item.target ?? item, evidence: item.evidence ?? item, item, count });
       } else {
-        rows.push({ region, target: null, evidence: item.evidence ?? item.clause ?? (item.text ? item : null), item });
+        rows.push({ region, target: null, evidence: item.evidence ?? (item.quote || item.text ? item : null), item, count });
       }
     }
     return rows;
@@ -517,14 +532,32 @@
       quote ? h("blockquote", {}, quote) : null);
   }
 
+  const INTENTS = {
+    regions: "哪些地区 which regions", documents: "哪些文件 which documents", bodies: "哪些主体 which bodies",
+    count: "多少 how many", targets: "列出指标 list targets", search: "检索 search",
+  };
+
+  /** "问题类型 which regions · 主题 教师培训 / teacher training (label) · 年份 2025 …" */
   function interpretationText(ans) {
     const i = ans?.interpretation ?? ans?.interpreted;
     if (!i) return "";
     if (typeof i === "string") return i;
-    const text = first(i.text, i.summary, i.description, i.explanation);
-    if (text) return text;
-    return Object.entries(i).filter(([, v]) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && !v.length))
-      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ");
+    const parts = [];
+    if (i.intent) parts.push(`问题类型 ${INTENTS[i.intent] || i.intent}`);
+    if (i.topic || i.topic_label) parts.push(`主题 topic ${first(i.topic_label, i.topic)}${i.topic_via ? `（${i.topic_via}）` : ""}`);
+    if (i.region) parts.push(`地区 region ${typeof i.region === "object" ? first(i.region.name, i.region.code) : i.region}`);
+    if (i.year) parts.push(`期限 deadline ${i.year}`);
+    if (i.with_targets) parts.push("有数量指标 with targets");
+    if (i.funding) parts.push("经费 funding amounts");
+    if (i.requirement) parts.push(`要求 requirement “${i.requirement}”`);
+    if (i.object) parts.push(`对象 object “${i.object}”`);
+    if (i.language) parts.push(`语言 ${i.language}`);
+    const known = new Set(["intent", "topic", "topic_label", "topic_via", "region", "year", "with_targets", "funding",
+      "requirement", "object", "language", "matched", "source"]);
+    for (const [k, v] of Object.entries(i)) {
+      if (!known.has(k) && v !== null && v !== undefined && v !== "" && typeof v !== "object") parts.push(`${k} ${v}`);
+    }
+    return first(i.text, i.summary, parts.join(" · "));
   }
 
   async function showAsk(params) {
@@ -537,18 +570,21 @@
     try {
       const [ans, refs] = await Promise.all([api(`/ask?${new URLSearchParams({ q })}`), loadRefs()]);
       if (stale("ask", n)) return;
-      $("#ask-interpretation").textContent = interpretationText(ans) ? `理解为 Interpreted as: ${interpretationText(ans)}` : "";
+      const interp = interpretationText(ans);
+      $("#ask-interpretation").textContent = interp ? `理解为 Interpreted as: ${interp}` : "";
       const rows = askRows(ans);
-      const fb = asList(ans?.fallback ?? ans?.search ?? (rows.length ? null : ans?.results), "results", "groups");
+      const fb = ans?.fallback === true || !rows.length ? asList(ans?.results ?? ans?.groups ?? []) : [];
       renderAskTable(rows, ans);
       renderAskMap(rows, refs);
       answerBox.hidden = !rows.length;
       renderAskFallback(fb);
       fallback.hidden = !fb.length;
       const regions = new Set(rows.map((r) => regionOf(r.region)?.code || regionText(r.region)).filter(Boolean));
-      setStatus("ask-status", rows.length
-        ? `${regions.size} 个地区，${rows.filter((r) => r.target).length} 项指标 · ${regions.size} regions, ${rows.filter((r) => r.target).length} targets`
-        : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; related clauses below" : "没有答案 No answer"));
+      const nTargets = rows.filter((r) => r.target).length;
+      const counts = rows.length
+        ? `${regions.size} 个地区，${nTargets} 项指标，${rows.length} 条依据 · ${regions.size} regions, ${nTargets} targets, ${rows.length} pieces of evidence`
+        : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; the most similar clauses are below" : "没有答案 No answer");
+      setStatus("ask-status", ans?.summary ? `${ans.summary} — ${counts}` : counts);
     } catch (e) {
       if (stale("ask", n)) return;
       answerBox.hidden = true; fallback.hidden = true;
@@ -556,18 +592,29 @@
     }
   }
 
+  function countText(count) {
+    if (!count) return "";
+    return Object.entries(count).map(([unit, v]) => `${fmtNum(v)}${unit}`).join("，");
+  }
+
   function renderAskTable(rows, ans) {
     const tbody = $("#ask-table tbody");
     const caption = first(ans?.question, ans?.query, "");
     $("#ask-table-caption").textContent = caption ? `答案 Answer: ${caption}` : "答案 Answer";
+    const isBodies = (ans?.interpretation?.intent ?? "") === "bodies";
+    $("#ask-table thead th:nth-child(2)").textContent = isBodies ? "主体 Body" : "指标 Target";
     let prev = null;
     tbody.replaceChildren(...rows.map((r) => {
       const key = regionOf(r.region)?.code || regionText(r.region);
       const same = key && key === prev;
       prev = key;
+      const what = r.target ? targetText(r.target)
+        : isBodies ? bodyText(r.item)
+          : h("span", { class: "muted" }, "条款 clause");
       return h("tr", { class: same ? "same-region" : "" },
-        h("th", { scope: "row" }, r.region ? regionNode(r.region) : "—"),
-        h("td", {}, r.target ? targetText(r.target) : (r.item ? first(r.item.title, r.item.name, r.item.label, "") : "")),
+        h("th", { scope: "row" }, r.region ? regionNode(r.region) : "—",
+          !same && r.count ? h("div", { class: "count" }, `合计 total ${countText(r.count)}`) : null),
+        h("td", {}, what),
         h("td", {}, r.target ? (deadlineOf(r.target) ?? "—") : "—"),
         h("td", {}, evidenceNode(r.evidence)));
     }));
@@ -601,22 +648,28 @@
       const key = g.code || g.name;
       if (!regions.has(key)) {
         const known = g.code ? byCode.get(g.code) : null;
-        regions.set(key, { ...g, lon: g.lon ?? known?.lon ?? null, lat: g.lat ?? known?.lat ?? null, targets: [] });
+        regions.set(key, { ...g, lon: g.lon ?? known?.lon ?? null, lat: g.lat ?? known?.lat ?? null,
+          province: g.province ?? known?.province ?? null, full_name: g.full_name ?? known?.full_name ?? null,
+          targets: [], clauses: 0 });
       }
       if (r.target) regions.get(key).targets.push(r.target);
+      else if (r.evidence) regions.get(key).clauses++;
     }
+    // shade by the targets each region set; an answer made of clauses only shades by clauses
+    const byTargets = rows.some((r) => r.target);
+    const metric = (g) => (byTargets ? g.targets.length : g.clauses);
     const placed = [], unplaced = [];
     for (const g of regions.values()) {
       const inside = g.lon != null && g.lat != null && g.lon >= BBOX.west && g.lon <= BBOX.east && g.lat >= BBOX.south && g.lat <= BBOX.north;
       (inside && !g.anonymised ? placed : unplaced).push(g);
     }
-    const maxT = Math.max(1, ...placed.map((g) => g.targets.length));
+    const maxT = Math.max(1, ...placed.map(metric));
     const shade = (n) => SHADES[Math.min(SHADES.length - 1, Math.floor((n / maxT) * (SHADES.length - 1)))];
 
     const svg = s("svg", { viewBox: `-10 -10 ${MAP_W + 20} ${MAP_H + 20}`, class: "map-svg", role: "img",
       "aria-labelledby": "ask-map-title ask-map-desc" });
     svg.append(s("title", { id: "ask-map-title" }, "地区地图 Map of the regions in the answer"),
-      s("desc", { id: "ask-map-desc" }, placed.map((g) => `${g.name}: ${g.targets.length}`).join("; ")),
+      s("desc", { id: "ask-map-desc" }, placed.map((g) => `${g.name}: ${metric(g)}`).join("; ")),
       s("rect", { x: 0, y: 0, width: MAP_W, height: MAP_H, class: "map-bg" }));
     const grid = s("g", { class: "graticule" });
     for (let lon = 80; lon <= 130; lon += 10) {
@@ -640,31 +693,34 @@
     const taken = [];
     const layer = s("g", { class: "points" });
     for (const { g, xy: [x, y] } of pts) {
-      const label = `${g.name}${g.targets.length ? ` (${g.targets.length})` : ""}`;
+      const label = `${g.name}${metric(g) ? ` (${metric(g)})` : ""}`;
       const w = label.length * 12 + 6;
       let ly = y + 4;
       while (taken.some((t) => Math.abs(t.y - ly) < 15 && x + 8 < t.x + t.w && t.x < x + 8 + w)) ly += 15;
       taken.push({ x: x + 8, y: ly, w });
       const pt = s("g", { class: "point", "data-code": g.code || "", "data-name": g.name || "" },
         s("title", {}, `${g.full_name || g.name}${g.province ? "（" + g.province + "）" : ""}: ${g.targets.map(targetText).join("；") || "—"}`),
-        s("circle", { cx: x, cy: y, r: 7, fill: shade(g.targets.length) }),
+        s("circle", { cx: x, cy: y, r: 7, fill: shade(metric(g)) }),
         ly !== y + 4 ? s("line", { x1: x + 5, y1: y + 2, x2: x + 8, y2: ly - 4, class: "leader" }) : null,
         s("text", { x: x + 10, y: ly, class: "point-label" }, label));
       layer.append(pt);
     }
     svg.append(layer);
     const legend = s("g", { class: "map-legend", transform: `translate(${MAP_W - 170}, ${MAP_H - 40})` },
-      s("text", { x: 0, y: -6 }, "指标数 targets set"));
+      s("text", { x: 0, y: -6 }, byTargets ? "指标数 targets set" : "条款数 clauses"));
     SHADES.forEach((c, i) => legend.append(s("rect", { x: i * 28, y: 0, width: 28, height: 12, fill: c })));
     legend.append(s("text", { x: 0, y: 26 }, "0"), s("text", { x: SHADES.length * 28 - 8, y: 26 }, String(maxT)));
     svg.append(legend);
     $("#ask-map").replaceChildren(svg);
+    $("#ask-map-caption").textContent = byTargets
+      ? "地区按坐标标注，颜色表示设定的指标数 · Regions at their coordinates, shaded by the number of targets they set"
+      : "地区按坐标标注，颜色表示相关条款数 · Regions at their coordinates, shaded by the number of matching clauses";
 
     const box = $("#ask-unplaced");
     box.hidden = !unplaced.length;
     $("#ask-unplaced-list").replaceChildren(...unplaced.map((g) => h("li", {}, regionNode(g),
       ` — ${g.anonymised ? "匿名化，无坐标 anonymised, no coordinates" : "无坐标 no coordinates"}`,
-      g.targets.length ? ` · ${g.targets.length} 项指标 targets` : "")));
+      g.targets.length ? ` · ${g.targets.length} 项指标 targets` : (g.clauses ? ` · ${g.clauses} 条 clauses` : ""))));
   }
 
   function renderAskFallback(items) {
@@ -720,6 +776,7 @@
     if (params.get("exclude_region")) body.exclude_region = params.get("exclude_region");
     setStatus("prec-status", "查找中… Searching…", "busy");
     try {
+      await loadRefs();
       const res = await api("/precedents", {
         method: "POST", body: JSON.stringify(body),
         headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -747,7 +804,7 @@
     document: "#2b6cb0", clause: "#90cdf4", region: "#2f855a", body: "#b7791f",
     topic: "#805ad5", target: "#c53030", measure: "#dd6b20", other: "#718096",
   };
-  const graph = { network: null, nodes: null, edges: null, root: null, depth: 1, expanded: new Set(), focus: null, raw: new Map() };
+  const graph = { settled: false, network: null, nodes: null, edges: null, root: null, depth: 1, expanded: new Set(), focus: null, raw: new Map() };
 
   /** Kind of a node: from its `kind`/`type` field, else from its IRI. */
   function nodeKind(n) {
@@ -829,6 +886,8 @@
       layout: { improvedLayout: true },
     });
     graph.network.on("click", (p) => { if (p.nodes.length) expandNode(p.nodes[0]); });
+    graph.network.on("startStabilizing", () => { graph.settled = false; });
+    graph.network.on("stabilized", () => { graph.settled = true; });
     const legend = $("#graph-legend");
     legend.replaceChildren(...Object.entries(KIND_COLOURS).map(([k, c]) =>
       h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), k)));
@@ -918,9 +977,9 @@
   async function fillNodeOptions() {
     if (nodeOptionsFilled) return;
     nodeOptionsFilled = true;
-    const [refs, docs, bodies] = await Promise.all([loadRefs(), api("/documents").catch(() => []), api("/bodies").catch(() => [])]);
+    const [refs, bodies] = await Promise.all([loadRefs(), api("/bodies").catch(() => [])]);
     const opts = [];
-    for (const d of asList(docs, "documents")) {
+    for (const d of refs.documents) {
       const id = first(d.id, docIdOf(d));
       if (id) opts.push([first(d.iri, `${BASE_IRI}doc/${id}`), `文件 ${d.title || id}`]);
     }

@@ -168,7 +168,9 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # the library raises OSError/ValueError/HF errors alike
             raise ModelNotFoundError(
                 f"encoder 'st:{ref}': cannot load the model in {model_dir}: {exc}") from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 6
+        dim = get_dim()
         if dim is None:
             dim = int(self._model.encode(["x"]).shape[1])
         self.dim = int(dim)

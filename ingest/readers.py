@@ -115,16 +115,72 @@ def _looks_like_text(text: str) -> bool:
 def _read_html(data: bytes, file: str, digest: str) -> RawText:
     html, encoding = _decode_html(data, file)
     import trafilatura
+    from lxml import etree
 
-    text = trafilatura.extract(
-        html, output_format="txt", include_tables=True, include_comments=False,
-        favor_recall=True, deduplicate=False,
-    ) or ""
+    # XML output keeps tables as rows/cells and bold as <hi rend="#b">, which plain-text
+    # output flattens; we render it in the same layout as the .docx reader.
+    xml = trafilatura.extract(
+        html, output_format="xml", include_tables=True, include_comments=False,
+        include_formatting=True, favor_recall=True, deduplicate=False,
+    )
+    text, tables = "", []
+    if xml:
+        try:
+            main = etree.fromstring(xml.encode("utf-8")).find("main")
+        except etree.XMLSyntaxError:
+            main = None
+        if main is not None:
+            text, tables = _render_blocks(main)
     if not text.strip():
-        text = _lxml_text(html)
+        text, tables = _lxml_text(html), []
     if not text.strip():
         raise IngestError(file, "no text found in the HTML")
-    return RawText(text, "html", encoding, digest)
+    return RawText(text, "html", encoding, digest, tables)
+
+
+def _render_blocks(main) -> tuple[str, list[Table]]:
+    parts: list[str] = []
+    tables: list[Table] = []
+    pos = 0
+
+    def emit(s: str) -> None:
+        nonlocal pos
+        parts.append(s)
+        pos += len(s)
+
+    def inline(el) -> str:
+        out = [el.text or ""]
+        for child in el:
+            inner = inline(child)
+            if child.tag == "hi" and "b" in (child.get("rend") or "") and inner.strip():
+                inner = f"**{inner}**"
+            elif child.tag == "lb":
+                inner = "\n"
+            out.append(inner)
+            out.append(child.tail or "")
+        return "".join(out)
+
+    def block(el) -> None:
+        if el.tag == "table":
+            start = pos
+            rows = []
+            for row in el.iter("row"):
+                cells = [" ".join(inline(c).split()) for c in row.findall("cell")]
+                rows.append(cells)
+                emit("".join("\t" + c + "\n" for c in cells) + "\n")
+            if rows:
+                tables.append(Table(header=rows[0], rows=rows[1:], start=start, end=pos))
+        elif el.tag in ("list", "quote", "div", "main"):
+            if (el.text or "").strip():
+                emit(el.text.strip() + "\n")
+            for child in el:
+                block(child)
+        else:  # p, head, item, code, …
+            emit(inline(el).strip() + "\n")
+
+    for child in main:
+        block(child)
+    return "".join(parts), tables
 
 
 def _decode_html(data: bytes, file: str) -> tuple[str, str]:
@@ -194,8 +250,10 @@ def _read_docx(data: bytes, file: str, digest: str) -> RawText:
         elif isinstance(block, DocxTable):
             start = pos
             rows = []
-            for row in block.rows:
-                cells = _row_cells(row)
+            all_rows = [_row_cells(row) for row in block.rows]
+            if not any(c for cells in all_rows for c in cells):
+                continue  # an empty layout table carries no content
+            for cells in all_rows:
                 rows.append(cells)
                 # one cell a line, a tab before each, a blank line after each row: the
                 # layout the .txt table parser reads, so both sources parse alike

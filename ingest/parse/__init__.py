@@ -89,7 +89,7 @@ def _parse_statute(doc: Document, lines) -> Document:
     doc.kind = "statute"
     doc.title = title
     doc.history = history
-    doc.issuer = history_issuer(history)
+    doc.issuer = history_issuer(history, title)
     doc.date = history_date(history)
     doc.body_start = lines[body_idx].start if body_idx < len(lines) else len(doc.text)
     doc.clauses = build_tree(doc.text, lines[body_idx:])

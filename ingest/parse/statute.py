@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.parse.dates import find_dates, parse_date
+from ingest.parse.dates import find_dates
 from ingest.parse.lines import Line
 from ingest.parse.normalise import clean_title
 
@@ -54,23 +54,37 @@ def statute_header(lines: list[Line]) -> tuple[str | None, int, list[str], list[
     return title, body, history, idxs
 
 
-def history_issuer(history: list[str]) -> str | None:
+def history_issuer(history: list[str], title: str | None = None) -> str | None:
     """``2024年8月22日 上海市第十六届人民代表大会常务委员会第十五次会议通过`` → 上海市人民代表大会常务委员会."""
     for h in history:
         s = re.sub(r"^\s*[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*", "", h)
-        m = re.match(r"(?P<body>.+?(?:常务委员会|代表大会|人民政府|国务院|委员会|政府))"
-                     r"(?:第[一二三四五六七八九十百零〇\d]+次|令|常务会议|全体会议|会议|第|公布|通过|批准)", s)
-        if m:
-            body = m.group("body")
-            body = re.sub(r"第[一二三四五六七八九十百零〇\d]+届", "", body)
-            body = re.sub(r"^根据", "", body)
-            return body.strip() or None
-        if "国务院令" in s:
-            return "国务院"
+        s = s.replace("人大常委会", "人民代表大会常务委员会")
+        m = re.match(r"(?P<body>.*?(?:常务委员会|代表大会|人民政府|国务院|委员会|政府))"
+                     r"(?:第[一二三四五六七八九十百零〇\d]+次|令|常务会议|全体会议|会议|第|公布|通过|批准"
+                     r"|发布|公告)", s)
+        if not m:
+            continue
+        body = re.sub(r"第?[一二三四五六七八九十百零〇\d]+届", "", m.group("body"))
+        body = re.sub(r"^根据", "", body).strip()
+        if body == "中华人民共和国国务院":
+            body = "国务院"
+        if body[:1] in ("市", "省") and title:  # 市十四届人大常委会: the region is in the title
+            region = re.match(r"^(.+?[省市])", title)
+            if region:
+                body = region.group(1) + body[1:]
+        return body or None
     return None
 
 
 def history_date(history: list[str]) -> str | None:
-    """The latest date among the history lines: the date of the version in hand."""
-    dates = [d for h in history for d in [parse_date(h)] if d]
+    """The latest date among the history lines (the version in hand), leaving out dates that
+    only say when it takes effect (施行)."""
+    dates: list[str] = []
+    for h in history:
+        found = find_dates(h)
+        for k, d in enumerate(found):
+            nxt = found[k + 1].start if k + 1 < len(found) else len(h)
+            if re.fullmatch(r"\s*(?:起)?施行[\s　。）)]*", h[d.end:nxt]):
+                continue
+            dates.append(d.iso)
     return max(dates) if dates else None

@@ -96,16 +96,30 @@ def _cedict():
 
 @lru_cache(maxsize=4096)
 def transliterate(name: str) -> str:
+    """Pinyin without tones, reading the longest dictionary word at each position so that
+    polyphones take their reading in context (委员会 → weiyuanhui, 大学 → daxue)."""
     dictionary = _cedict()
     parts: list[str] = []
-    for ch in name:
+    i = 0
+    while i < len(name):
+        ch = name[i]
         if ch.isascii():
             if ch.isalnum():
                 parts.append(ch.lower())
+            i += 1
             continue
-        pinyin = dictionary.get_pinyin(ch) if "\u4e00" <= ch <= "\u9fff" else None
-        if pinyin:
-            parts.append(re.sub(r"[^a-z]", "", pinyin.split()[0].lower().replace("u:", "v")))
+        for size in (4, 3, 2, 1):
+            word = name[i:i + size]
+            if len(word) < size:
+                continue
+            pinyin = dictionary.get_pinyin(word) if all("\u4e00" <= c <= "\u9fff" for c in word) else None
+            if pinyin:
+                syllables = pinyin.lower().replace("u:", "v").split()
+                parts.extend(re.sub(r"[^a-z]", "", syl) for syl in syllables)
+                i += size
+                break
+        else:
+            i += 1
     return "".join(parts)
 
 
@@ -137,15 +151,19 @@ class Jurisdiction:
         self.region = region
         self.gazetteer = gazetteer
         self.by_level: dict[str, Region] = {}
-        if region is not None and not region.anonymised and region.level != "country":
+        if region is not None and region.anonymised:
+            self.by_level[region.level] = region
+        elif region is not None and region.level != "country":
             for r in gazetteer.chain(region.code):
                 self.by_level.setdefault(r.level, r)
             if region.level == "county" and region.name.endswith("市"):
                 self.by_level["county-city"] = region
 
     def prefix(self, region: Region) -> str:
-        """温州市瓯海区 for 瓯海区, 承德市 for 承德市, 河北省 for 河北省 (no province for lower
-        levels: the gold style names 温州市瓯海区教育局, 承德市教育局)."""
+        """温州市瓯海区 for 瓯海区, 承德市 for 承德市, 河北省 for 河北省, 滕州市 for the county-level
+        city 滕州市 (no province below it: 温州市瓯海区教育局, 承德市教育局)."""
+        if region.anonymised or (region.level == "county" and region.name.endswith("市")):
+            return region.name
         chain = self.gazetteer.chain(region.code)
         names = [r.name for r in reversed(chain) if r.level != "province" or region.level == "province"]
         return "".join(names)
@@ -157,24 +175,48 @@ class Jurisdiction:
         return self.by_level.get(level) if level else None
 
 
-def _left_edge(text: str, end_of_core: int, limit: int = 16) -> int:
-    i = end_of_core
-    while i > 0 and end_of_core - i < limit and _NAME_CHAR.match(text[i - 1]):
+_STANDALONE = ("教育部", "国务院", "省委", "省政府")
+_TR_HEADS = ("学科教研中心", "教研中心", "教研室", "教师发展中心", "教师进修学校", "教育科学研究院", "教科院")
+
+
+def _left_edge(text: str, core_start: int, core_end: int, gazetteer: Gazetteer,
+               limit: int = 16) -> int | None:
+    """Where the organisation's name begins: at a region name (温州市…, 瓯海区…), a level
+    prefix (区教师进修学校, 市教育局), a placeholder region (xx省教育厅) or a national body
+    (教育部); None when the words before the suffix are a verb phrase with no name in it."""
+    i = core_start
+    while i > 0 and core_start - i < limit and _NAME_CHAR.match(text[i - 1]):
         i -= 1
-    # cut at the last stop word inside the span (由区教育局牵头 → 区教育局)
-    span = text[i:end_of_core]
-    best = i
-    for w in _STOP_WORDS:
-        pos = span.rfind(w)
-        if pos != -1 and i + pos + len(w) > best and i + pos + len(w) < end_of_core:
-            best = i + pos + len(w)
-    return best
+    span = text[i:core_end]
+    for name in _STANDALONE:
+        if span.endswith(name) or span[: core_start - i + len(name)].endswith(name):
+            pos = span.rfind(name)
+            if pos != -1 and i + pos + len(name) >= core_start:
+                return i + pos
+    starts: list[int] = []
+    for m in gazetteer.find(span):
+        if m.region.level != "country":
+            starts.append(i + m.start)
+    for m in re.finditer(r"(?:[xX]{1,3}|\*{2,3})[省市区县]", span):
+        starts.append(i + m.start())
+    for j in range(i, core_start):
+        if text[j] in "省市区县" and (j == i or text[j - 1] not in "省市区县城地") and text[j + 1:j + 2] not in "级域场内外直属属":
+            starts.append(j)
+    if starts:
+        return min(starts)
+    return None
 
 
 def normalise_name(raw: str, juris: Jurisdiction) -> tuple[str, Region | None]:
     """Full name in the plan's jurisdiction and the body's region."""
     g = juris.gazetteer
-    raw = raw.strip("（）() ")
+    raw = raw.strip("（）() “”")
+    raw = raw.replace("“", "").replace("”", "")
+    raw = re.sub(r"(^|[省市区县])政府", r"\1人民政府", raw)
+    raw = re.sub(r"人民政府督导室$", "人民政府教育督导室", raw)
+    raw = re.sub(r"教委$", "教育委员会", raw)
+    if kind_of(raw) == "university":
+        return raw, None  # 温州大学, 枣庄学院: proper names, kept as written
     raw = re.sub(r"^(全|本|我)", "", raw)
     # explicit region names at the start: 温州市教育局, 瓯海区教育局, 承德高新区教体局
     matches = g.find(raw, within=juris.region if juris.region and not juris.region.anonymised else None)
@@ -190,6 +232,9 @@ def normalise_name(raw: str, juris: Jurisdiction) -> tuple[str, Region | None]:
             rest = raw[pos:]
             rest = re.sub(r"^[省市区县]", "", rest) if rest[:1] in "省市区县" and not raw[:pos].endswith(("省", "市", "区", "县")) else rest
             return juris.prefix(region) + rest, region
+    if kind_of(raw) == "teaching-research" and raw.startswith(_TR_HEADS) and juris.region is not None \
+            and juris.region.level != "country":
+        return juris.prefix(juris.region) + raw, juris.region  # the plan's own 学科教研中心
     first = raw[:1]
     expanded = juris.expand_level(first) if len(raw) > 2 else None
     if expanded is not None and not raw.startswith(("市场", "区域", "县域", "省级", "市级", "区级", "县级")):
@@ -201,21 +246,56 @@ def find_bodies(text: str, offset: int, juris: Jurisdiction) -> list[tuple[str, 
     """(raw name, start, end, role) of the organisations named in ``text``."""
     out: list[tuple[str, int, int, str]] = []
     taken: list[tuple[int, int]] = []
+    gazetteer = juris.gazetteer
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", text)]
     for m in _SUFFIX_RE.finditer(text):
         end = m.end()
-        # a longer suffix may follow (教育局 inside 教育局办公室 is not the body)
-        start = _left_edge(text, m.start())
-        raw = text[start:end]
-        if len(raw) < 3 and not raw.endswith(("大学",)):
-            if raw not in ("教委", "督导室"):
+        if any(a <= m.start() < b for a, b in quoted) or text[end:end + 1] in "化长":
+            continue
+        core_start = m.start()
+        # 区“初中全面提升行动计划”领导小组: a quoted name before the suffix is part of it
+        if text[core_start - 1:core_start] == "”":
+            q = text.rfind("“", max(0, core_start - 30), core_start)
+            if q != -1:
+                core_start = q
+        start = _left_edge(text, core_start, end, gazetteer)
+        suffix = m.group(0)
+        if start is None:
+            kind = kind_of(suffix)
+            if kind == "university":
+                j = m.start()
+                while j > 0 and m.start() - j < 6 and _NAME_CHAR.match(text[j - 1]):
+                    j -= 1
+                name = text[j:end]
+                if len(name) < 4 or re.search(r"[的等加知名内外高校]", name[:-2]):
+                    continue
+                start = j
+            elif kind == "teaching-research" and juris.region is not None and not juris.region.anonymised:
+                head = next((h for h in _TR_HEADS if text[:end].endswith(h)), suffix)
+                start = end - len(head)
+            elif kind == "school" and re.search(r"(中学|小学|学校)$", text[:m.start()]):
+                j = m.start()
+                while j > 0 and m.start() - j < 8 and _NAME_CHAR.match(text[j - 1]):
+                    j -= 1
+                start = j
+            else:
                 continue
-        if raw.startswith(("各", "相关")):
+        if kind_of(suffix) == "university" or kind_of(text[start:end]) == "university":
+            j = m.start()
+            while j > 0 and m.start() - j < 6 and _NAME_CHAR.match(text[j - 1]) and text[j - 1] not in "与和及的等将为）)":
+                j -= 1
+            named = [mm for mm in gazetteer.find(text[j:m.start()]) if mm.region.level != "country"]
+            start = j + named[0].start if named else j
+            if end - start < 4 or re.search(r"[的等加知名内外高校]", text[start:m.start()]):
+                continue
+        raw = text[start:end]
+        qualifier = raw[: len(raw) - len(suffix)]
+        if re.search(r"[要等与在的两]|发挥|加强|推进|落实|充分|级", qualifier.replace("发展和改革", "").replace("资源和", "")):
+            continue
+        if len(raw) < 3 or "（市）" in raw or raw.startswith(("各", "相关")):
             continue
         if any(a < end and start < b for a, b in taken):
             continue
-        if raw in ("人民政府", "领导小组", "基金会", "大学", "学院", "教育部") and start == m.start():
-            if raw != "教育部":
-                continue
         taken.append((start, end))
         window = text[end:end + 6] + text[max(0, start - 3):start]
         role = next((r for w, r in _ROLE_WORDS if w in window), "participant")

@@ -1,0 +1,126 @@
+"""Fact extraction: Document (clause tree with offsets) → DocumentFacts.
+
+``extract_facts(doc, topics, classifier=None, gazetteer=None)`` finds the region the document
+applies to and the regions it names, the measures, their quantitative targets and
+responsible bodies, and the topics of clauses, measures and targets. Every fact carries
+evidence: a clause path and an exact span of ``doc.text``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.extract.bodies import Jurisdiction, body_slug, find_bodies, kind_of, normalise_name
+from ingest.extract.measures import measure_clauses, measure_of
+from ingest.extract.regions_in_text import clause_at, document_region, regions_mentioned
+from ingest.extract.targets import extract_target_candidates
+from ingest.extract.topics import LexicalTopicClassifier, TopicClassifier
+from ingest.model import Body, BodyRole, Document, DocumentFacts, Evidence, Measure, Target, TopicConcept
+from ingest.regions import Gazetteer, default_gazetteer
+
+__all__ = ["extract_facts", "TopicClassifier", "LexicalTopicClassifier"]
+
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in "。！？!?；;\n") + 1
+    rights = [j for j in (text.find(ch, end) for ch in "。！？!?；;\n") if j != -1]
+    return left, (min(rights) + 1 if rights else len(text))
+
+
+def _bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gazetteer: Gazetteer,
+            measures_by_path: dict[str, Measure], measure_paths: list) -> None:
+    by_name: dict[str, Body] = {}
+
+    def add(raw: str, start: int | None = None, end: int | None = None) -> Body:
+        name, region = normalise_name(raw, juris)
+        if name[:1] in "省市区县" and region is None and kind_of(name) != "university":
+            pass  # a bare level prefix that the jurisdiction cannot expand (anonymised plan)
+        body = by_name.get(name)
+        if body is None:
+            body = Body(name=name, slug=body_slug(name, region, gazetteer), kind=kind_of(name),
+                        region=region.code if region else None, aliases=[])
+            by_name[name] = body
+        if raw != name and raw not in body.aliases:
+            body.aliases.append(raw)
+        return body
+
+    for raw, role in ((doc.issuer, "issuer"), (doc.forwarded_by, "forwarder")):
+        if raw:
+            # the issuer may be several bodies (市教育局、市发改委、市财政局)
+            for part in re.split(r"[、，,]", raw):
+                if part.strip():
+                    body = add(part.strip())
+                    pos = doc.text.find(part.strip())
+                    ev = Evidence(clause_at(doc, pos), part.strip(), pos, pos + len(part.strip())) if pos >= 0 else None
+                    facts.document_bodies.append(BodyRole(body.slug, role, ev))
+    text = doc.text
+    for raw, start, end, role in find_bodies(text[doc.body_start:], doc.body_start, juris):
+        body = add(raw, start, end)
+        path = clause_at(doc, start)
+        mpath = measure_of(measure_paths, path) if path else None
+        if mpath is None:
+            continue
+        measure = measures_by_path[mpath]
+        if not any(br.body == body.slug for br in measure.bodies):
+            measure.bodies.append(BodyRole(body.slug, role, Evidence(path, text[start:end], start, end)))
+    facts.bodies = list(by_name.values())
+
+
+def extract_facts(
+    doc: Document,
+    topics: list[TopicConcept],
+    classifier: TopicClassifier | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> DocumentFacts:
+    if classifier is None:
+        if not topics:
+            raise ValueError("extract_facts: topics is empty and no classifier was given")
+        classifier = LexicalTopicClassifier(topics)
+    gazetteer = gazetteer or default_gazetteer()
+    region = document_region(doc, gazetteer)
+    facts = DocumentFacts(doc_id=doc.id, region=region)
+    if region is not None:
+        facts.region_chain = [region] if region.anonymised else gazetteer.chain(region.code)
+    facts.regions_mentioned = regions_mentioned(doc, region, gazetteer)
+
+    clauses = list(doc.walk())
+    # topics of every clause (the clause's own text) in one classifier call
+    clause_topic_lists = classifier.classify([c.text for c in clauses])
+    facts.clause_topics = {c.path: t for c, t in zip(clauses, clause_topic_lists)}
+
+    measure_cls = measure_clauses(doc)
+    measure_texts = [doc.text[c.start:max(c.end, c.end_all)] for c in measure_cls]
+    measure_topics = classifier.classify(measure_texts) if measure_texts else []
+    measures_by_path: dict[str, Measure] = {}
+    for c, t in zip(measure_cls, measure_topics):
+        m = Measure(clause=c.path, heading=c.heading, topics=t)
+        measures_by_path[c.path] = m
+        facts.measures.append(m)
+
+    # targets
+    raw_targets: list[tuple[str, object, int, int]] = []
+    for c in clauses:
+        for cand in extract_target_candidates(c.text, skip_until=len(c.label)):
+            raw_targets.append((c.path, cand, c.start + cand.start, c.start + cand.end))
+    raw_targets.sort(key=lambda t: t[2])
+    sentences = [doc.text[slice(*_sentence_around(doc.text, s, e))] for _, _, s, e in raw_targets]
+    target_topics = classifier.classify(sentences) if sentences else []
+    for n, ((path, cand, start, end), t) in enumerate(zip(raw_targets, target_topics), 1):
+        mpath = measure_of(measure_cls, path)
+        if not t:
+            t = list(measures_by_path[mpath].topics[:1]) if mpath else list(facts.clause_topics.get(path, [])[:1])
+        target = Target(
+            n=n, value=cand.value, placeholder=cand.placeholder, unit=cand.unit, object=cand.object,
+            comparator=cand.comparator, deadline=cand.deadline, frequency=cand.frequency,
+            period=cand.period, topics=t, evidence=Evidence(path, doc.text[start:end], start, end),
+            value_max=cand.value_max, measure=mpath,
+        )
+        facts.targets.append(target)
+        if mpath:
+            measures_by_path[mpath].targets.append(n)
+
+    juris = Jurisdiction(region, gazetteer)
+    _bodies(doc, facts, juris, gazetteer, measures_by_path, measure_cls)
+    return facts

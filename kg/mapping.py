@@ -122,7 +122,7 @@ def _add_document(g: Graph, d: URIRef, doc: Document) -> None:
         g.add((c, RDF.type, PKG.Citation))
         g.add((c, PKG.order, _int(n)))
         if cited.title:
-            g.add((c, PKG.citedTitle, Literal(cited.title)))
+            g.add((c, PKG.citedTitle, _zh(cited.title)))  # @zh like eli:title: joins directly
         if cited.doc_number:
             g.add((c, PKG.citedNumber, Literal(cited.doc_number)))
         if cited.issuer:

@@ -66,6 +66,7 @@ __all__ = [
     "QueryTimeout",
     "StoreError",
     "open_store",
+    "open_store_read_only",
     "run_readonly",
 ]
 
@@ -242,21 +243,32 @@ class OxigraphKGStore(KGStore):
 
     kind = "oxigraph"
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, read_only: bool = False):
         import pyoxigraph as ox
         from oxrdflib import OxigraphStore
 
         self.path = path
+        self.read_only = read_only
         try:
-            self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+            if path is None:
+                self._ox = ox.Store()
+            elif read_only:
+                if not path.is_dir():
+                    raise StoreError(f"{path}: no store there to open read-only")
+                self._ox = ox.Store.read_only(str(path))
+            else:
+                self._ox = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(
                 f"{path}: cannot open the Oxigraph store ({exc}); another process may hold it "
-                "open for writing (one writer per folder)"
+                "open for writing (one writer per folder; open_store(..., read_only=True) reads "
+                "beside it)"
             ) from exc
         self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
 
     def _update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is open read-only")
         try:
             self._ox.update(sparql)
         except (SyntaxError, OSError, ValueError) as exc:
@@ -278,13 +290,12 @@ class OxigraphKGStore(KGStore):
         return len(self._ox)
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._ox.flush()
 
     def close(self) -> None:
         if getattr(self, "_ox", None) is not None:
-            if self.path is not None:
-                self._ox.flush()
+            self.flush()
             del self.dataset
             self._ox = None  # type: ignore[assignment]
 
@@ -475,6 +486,7 @@ def open_store(
     *,
     update_url: str | None = None,
     memory: bool = False,
+    read_only: bool = False,
     timeout_s: float = 60.0,
 ) -> KGStore:
     """Open the knowledge-graph store.
@@ -482,7 +494,9 @@ def open_store(
     - ``url`` (or env ``POLICYKG_STORE``): a SPARQL 1.1 query endpoint; the update endpoint is
       ``update_url`` (or env ``POLICYKG_STORE_UPDATE``) or derived (``…/query`` → ``…/update``).
     - otherwise ``data_dir``: an embedded Oxigraph store in ``{data_dir}/store`` (created if
-      missing, persistent across runs, one writer process at a time).
+      missing, persistent across runs, one writer process at a time). A ``data_dir`` that is
+      itself named ``store`` (the workspace's store folder) is used as is.
+      ``read_only=True`` opens an existing store beside a writer in another process.
     - ``memory=True`` (or neither given): an in-memory store (rdflib Dataset) for tests."""
     url = url or os.environ.get("POLICYKG_STORE") or None
     if url:
@@ -492,11 +506,19 @@ def open_store(
         return RemoteKGStore(query_url=url, update_url=update, timeout_s=timeout_s)
     if memory or data_dir is None:
         return MemoryKGStore()
-    path = Path(data_dir) / "store"
+    base = Path(data_dir)
+    path = base if base.name == "store" else base / "store"
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path}: exists and is not a directory")
+    if read_only:
+        return OxigraphKGStore(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     return OxigraphKGStore(path)
+
+
+def open_store_read_only(data_dir: Path | str) -> KGStore:
+    """An existing embedded store opened for reading only (works while a writer holds it)."""
+    return open_store(data_dir, None, read_only=True)
 
 
 # ---------------------------------------------------------------- read-only entry point

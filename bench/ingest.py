@@ -1,0 +1,109 @@
+"""Parsing throughput: read + parse (no extraction) over ../shared (seeds + corpus) and over a
+50× copy of it in a temporary directory; documents/s, clauses/s and peak memory.
+
+    .venv/bin/python bench/ingest.py [--copies 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest import SUPPORTED_SUFFIXES, load_document  # noqa: E402
+
+SHARED = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared"))
+
+
+def source_files() -> list[Path]:
+    files = [p for d in (SHARED / "seeds", SHARED / "corpus") if d.exists()
+             for p in sorted(d.rglob("*")) if p.suffix.lower() in SUPPORTED_SUFFIXES
+             and p.is_file() and p.name != "README.md"]
+    if not files:
+        sys.exit(f"no documents under {SHARED}/seeds or {SHARED}/corpus")
+    return files
+
+
+def run(files: list[Path], traced: bool = False) -> dict:
+    if traced:
+        tracemalloc.start()
+    clauses = 0
+    size = 0
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for path in files:
+        doc = load_document(path)
+        clauses += sum(1 for _ in doc.walk())
+        size += path.stat().st_size
+    seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    peak = None
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return {"docs": len(files), "clauses": clauses, "bytes": size, "seconds": seconds, "cpu": cpu,
+            "peak_traced": peak}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=50)
+    args = ap.parse_args()
+    files = source_files()
+    run(files[:3])  # warm imports (trafilatura, regex compilation) outside the timing
+    rows = []
+    one = run(files)
+    one["peak_traced"] = run(files, traced=True)["peak_traced"]
+    rows.append(("../shared seeds + corpus", one))
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
+        copies: list[Path] = []
+        for n in range(args.copies):
+            for p in files:
+                dst = Path(tmp) / f"{n:03d}_{p.name}"
+                shutil.copyfile(p, dst)
+                copies.append(dst)
+        many = run(copies)
+        rows.append((f"{args.copies}× copy, temp dir", many))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # plain text when rich is missing
+        Console = None
+    header = ["corpus", "docs", "clauses", "MB", "wall s", "CPU s", "docs/s", "clauses/s",
+              "peak alloc MB"]
+    body = []
+    for name, r in rows:
+        body.append([name, f"{r['docs']:,}", f"{r['clauses']:,}", f"{r['bytes'] / 1e6:.1f}",
+                     f"{r['seconds']:.2f}", f"{r['cpu']:.2f}", f"{r['docs'] / r['seconds']:.0f}",
+                     f"{r['clauses'] / r['seconds']:,.0f}",
+                     f"{r['peak_traced'] / 1e6:.1f}" if r["peak_traced"] else "—"])
+    ratio = rows[1][1]["cpu"] / rows[0][1]["cpu"]
+    title = (f"ingest: read + parse only (no extraction). Rates use wall time; peak RSS "
+             f"{rss_mb:.0f} MB; CPU time {args.copies}×/1× = {ratio:.1f}; peak alloc = "
+             f"tracemalloc peak in a separate traced pass")
+    if Console is None:
+        print(title)
+        for line in [header] + body:
+            print(" | ".join(line))
+        return
+    table = Table(title=title)
+    for h in header:
+        table.add_column(h, justify="left" if h == "corpus" else "right")
+    for line in body:
+        table.add_row(*line)
+    Console(width=120).print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -125,6 +125,7 @@ class PolicyKG:
         self._store: Any = None
         self._index: Any = None
         self._encoder: Any = None
+        self._catalog: Any = None
 
     # ------------------------------------------------------------------ lazy components
 
@@ -168,11 +169,11 @@ class PolicyKG:
 
         ws = self.workspace
         if ws.store_url:
-            return open_store(None, ws.store_url)
+            return open_store(None, ws.store_url)  # kg.store opens {data_dir}/store otherwise
         if not self._force_read_only:
             ws.ensure()
             try:
-                return open_store(ws.store_dir, None)
+                return open_store(ws.root, None)
             except Exception as exc:  # the lock of another process: fall back to read-only
                 if not _looks_locked(exc):
                     raise
@@ -192,48 +193,29 @@ class PolicyKG:
     def _open_index(self) -> Any:
         from embeddings.index import SearchIndex
 
-        try:
-            from embeddings.index import IndexModelMismatch
-        except ImportError:  # pragma: no cover - older embeddings
-            IndexModelMismatch = ValueError  # type: ignore[assignment,misc]
         ws = self.workspace
         ws.ensure()
         manifest = ws.load_manifest()
         encoder = self.encoder
-        reason = None
-        if manifest.model and manifest.model != encoder.name:
-            reason = f"the manifest's model is {manifest.model}, this run uses {encoder.name}"
-        index = None
-        if reason is None:
-            try:
-                index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts)
-            except IndexModelMismatch as exc:
-                reason = f"index built with another model ({exc})"
-        if index is None:
-            _clear_dir(ws.index_dir)
-            index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts)
+        index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts, on_mismatch="reset")
         stored = set(self._store_doc_ids())
         indexed = set(index.doc_ids())
-        if reason or stored != indexed:
-            missing = stored - indexed
-            extra = indexed - stored
-            if reason or missing or extra:
-                print(
-                    f"policykg: rebuilding the search index from the store "
-                    f"({reason or f'{len(missing)} documents missing, {len(extra)} extra'})",
-                    file=sys.stderr,
-                )
-                for doc_id in extra:
-                    index.remove(doc_id)
-                for doc_id in sorted(stored if reason else missing):
-                    passages = self._passages_from_store(doc_id)
-                    if passages:
-                        index.add(doc_id, passages)
-                try:
-                    index.save()
-                except Exception as exc:  # read-only media: keep the rebuilt index in memory
-                    log.warning("could not save the rebuilt index: %s", exc)
-        if not self.read_only and (manifest.model != encoder.name):
+        reason = None
+        if index.needs_rebuild:
+            reason = index.status
+        elif manifest.model and manifest.model != encoder.name:
+            reason = f"the workspace's model is {manifest.model}, this run uses {encoder.name}"
+        elif stored != indexed:
+            reason = f"{len(stored - indexed)} document(s) missing, {len(indexed - stored)} extra"
+        if reason:
+            print(f"policykg: rebuilding the search index from the store ({reason})", file=sys.stderr)
+            passages = [p for doc_id in sorted(stored) for p in self._passages_from_store(doc_id)]
+            index.rebuild(passages)
+            try:
+                index.save()
+            except Exception as exc:  # noqa: BLE001 - read-only media: keep it in memory
+                log.warning("could not save the rebuilt index: %s", exc)
+        if not self.read_only and manifest.model != encoder.name:
             manifest.model = encoder.name
             manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
             self._save_manifest(manifest)
@@ -275,7 +257,7 @@ class PolicyKG:
         try:
             from embeddings.topics import EmbeddingTopicClassifier
 
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts)
+            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=self.index.cache)
         except ImportError:
             pass
         try:
@@ -383,6 +365,7 @@ class PolicyKG:
         manifest.model = self.encoder.name
         manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
         self._save_manifest(manifest)
+        self._invalidate()
         info = {
             "id": doc.id,
             "file": str(path),
@@ -420,6 +403,7 @@ class PolicyKG:
                 index.save()
             entry = manifest.documents.pop(doc_id, None)
             self._save_manifest(manifest)
+            self._invalidate()
             return {"removed": doc_id, "source_file": entry.source_file if entry else None}
 
     # ------------------------------------------------------------------ store adapters
@@ -428,13 +412,554 @@ class PolicyKG:
         return list(self.store.document_ids())
 
     def _passages_from_store(self, doc_id: str) -> list[Any]:
+        from api.readmodel import clause_texts
         from embeddings.index import Passage
 
         return [
             Passage(id=row["clause_id"], doc_id=doc_id, text=row["text"])
-            for row in _read().clause_texts(self.store, doc_id)
+            for row in clause_texts(self.store, doc_id)
             if row.get("text")
         ]
+
+    # ------------------------------------------------------------------ read models
+
+    def catalog(self) -> Any:
+        """Documents, regions, targets, measures and bodies (cached until the next write)."""
+        from api.readmodel import Catalog
+
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = Catalog.load(self.store)
+            return self._catalog
+
+    def _invalidate(self) -> None:
+        self._catalog = None
+
+    def _topic_ids(self) -> list[str]:
+        return [c.id for c in self.topic_concepts]
+
+    def _check_topic(self, topic: str | None) -> str | None:
+        if topic is None or topic == "":
+            return None
+        ids = self._topic_ids()
+        if topic in ids:
+            return topic
+        by_label = {c.label_zh: c.id for c in self.topic_concepts} | {c.label_en.lower(): c.id for c in self.topic_concepts}
+        if topic.lower() in by_label:
+            return by_label[topic.lower()]
+        raise InvalidParameter("topic", f"unknown topic {topic!r}", ids)
+
+    def _check_region(self, region: str | None, param: str = "region") -> str | None:
+        """An adcode or a region name → the adcode of a region in the graph."""
+        if region is None or region == "":
+            return None
+        cat = self.catalog()
+        if region in cat.regions:
+            return region
+        for r in cat.regions.values():
+            if region in (r["name"], r.get("full_name")):
+                return r["code"]
+        import re as _re
+
+        for r in cat.regions.values():
+            short = _re.sub(r"(?:省|市|区|县)$", "", r["name"] or "")
+            if short and len(short) >= 2 and region == short:
+                return r["code"]
+        if _re.fullmatch(r"\d{6}", region):
+            found = self.gazetteer.get(region)
+            if found is not None:
+                return region  # a real region with no document yet: an empty answer, not an error
+        choices = sorted(f"{r['code']} {r['name']}" for r in cat.regions.values() if not r["anonymised"])
+        raise InvalidParameter(param, f"unknown region {region!r}", choices)
+
+    def _check_doc(self, doc_id: str) -> dict[str, Any]:
+        doc = self.catalog().doc_by_id(doc_id)
+        if doc is None:
+            raise NotFound(f"no document {doc_id!r}", choices=sorted(d["id"] for d in self.catalog().documents.values())[:100])
+        return doc
+
+    def documents(self) -> list[dict[str, Any]]:
+        docs = [{k: v for k, v in d.items() if k != "iri"} for d in self.catalog().documents.values()]
+        return sorted(docs, key=lambda d: ((d["source"] or {}).get("file") or "", d["id"]))
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        from api.readmodel import document_tree
+
+        doc = dict(self._check_doc(doc_id))
+        doc.pop("iri", None)
+        tree, cited = document_tree(self.store, doc_id)
+        doc["cited"] = cited
+        doc["clauses_count"] = doc.get("clauses")
+        doc["clauses"] = tree
+        doc["targets"] = [t for t in self.catalog().targets if t["doc"] == doc_id]
+        return doc
+
+    def clause(self, clause_id: str) -> dict[str, Any]:
+        from api.readmodel import clause_rows, resolve_clause_id
+
+        try:
+            iri = resolve_clause_id(clause_id)
+        except ValueError:
+            raise InvalidParameter("clause id", f"{clause_id!r}: expected a clause IRI or {{doc}}/{{path}}") from None
+        rows = clause_rows(self.store, [iri])
+        if iri not in rows:
+            raise NotFound(f"no clause {clause_id!r}")
+        return self._clause_result(iri, rows[iri])
+
+    def _clause_result(self, iri: str, row: dict[str, Any], score: float | None = None,
+                       highlight: Any = None) -> dict[str, Any]:
+        cat = self.catalog()
+        doc = cat.documents.get(row["doc_iri"], {})
+        measure = cat.measure_of(row["doc_iri"], row["path"])
+        targets = [
+            {k: t[k] for k in ("id", "value", "placeholder", "unit", "object", "comparator", "deadline",
+                               "frequency", "period", "topics", "evidence")}
+            for t in cat.targets if t["clause_id"] == iri
+        ]
+        result = {
+            "clause_id": iri,
+            "doc": doc.get("id"),
+            "title": doc.get("title"),
+            "source_file": (doc.get("source") or {}).get("file"),
+            "region": doc.get("region"),
+            "path": row["path"],
+            "heading": row.get("heading"),
+            "text": row.get("text"),
+            "topics": sorted(set(row.get("topics") or [])),
+            "targets": targets,
+            "bodies": measure["bodies"] if measure else [],
+            "measure": {"id": measure["id"], "path": measure["path"], "heading": measure["heading"],
+                        "topics": measure["topics"]} if measure else None,
+        }
+        if score is not None:
+            result["score"] = score
+            result["highlight"] = list(highlight) if highlight else None
+        return result
+
+    def targets(self, topic: str | None = None, region: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        topic = self._check_topic(topic)
+        code = self._check_region(region)
+        cat = self.catalog()
+        out = []
+        for t in cat.targets:
+            if topic and topic not in t["topics"]:
+                continue
+            if year is not None and t["deadline"] != year:
+                continue
+            if code and not cat.within((t["region"] or {}).get("code"), code):
+                continue
+            out.append(t)
+        return out
+
+    def regions(self, parent: str | None = None) -> list[dict[str, Any]]:
+        cat = self.catalog()
+        code = self._check_region(parent, "parent") if parent else None
+        docs_direct: dict[str, int] = {}
+        docs_total: dict[str, int] = {}
+        for d in cat.documents.values():
+            rc = (d["region"] or {}).get("code")
+            if rc:
+                docs_direct[rc] = docs_direct.get(rc, 0) + 1
+                for a in cat.ancestors(rc):
+                    docs_total[a] = docs_total.get(a, 0) + 1
+        targets_total: dict[str, int] = {}
+        for t in cat.targets:
+            rc = (t["region"] or {}).get("code")
+            for a in cat.ancestors(rc) if rc else []:
+                targets_total[a] = targets_total.get(a, 0) + 1
+        out = []
+        for r in cat.regions.values():
+            if code is not None and r["parent"] != code:
+                continue
+            out.append({**{k: v for k, v in r.items() if k != "iri"}, "id": r["iri"],
+                        "documents": docs_direct.get(r["code"], 0),
+                        "documents_total": docs_total.get(r["code"], 0),
+                        "targets": targets_total.get(r["code"], 0)})
+        level_order = {"country": 0, "province": 1, "prefecture": 2, "county": 3, "township": 4}
+        return sorted(out, key=lambda r: (level_order.get(r["level"] or "", 9), r["code"]))
+
+    def bodies(self) -> list[dict[str, Any]]:
+        cat = self.catalog()
+        measures: dict[str, set[str]] = {}
+        documents: dict[str, set[str]] = {}
+        for m in cat.measures.values():
+            for b in m["bodies"]:
+                measures.setdefault(b["id"], set()).add(m["id"])
+                documents.setdefault(b["id"], set()).add(m["doc_iri"])
+        out = []
+        for b in cat.bodies.values():
+            rc = (b.get("region") or "").rsplit("/", 1)[-1] or None
+            out.append({
+                "id": b["iri"], "name": b["name"], "kind": b["kind"],
+                "region": cat.region_ref(cat.regions.get(rc)) if rc else None,
+                "measures": len(measures.get(b["iri"], ())),
+                "documents": len(documents.get(b["iri"], ())),
+            })
+        return sorted(out, key=lambda b: (-b["measures"], b["name"] or ""))
+
+    def bodies_for_topic(self, topic: str) -> list[dict[str, Any]]:
+        """Bodies responsible for measures on ``topic``, each with the measures as evidence."""
+        topic = self._check_topic(topic)
+        cat = self.catalog()
+        groups: dict[str, dict[str, Any]] = {}
+        from api.readmodel import clause_rows
+        from kg.namespaces import clause_iri as _clause_iri
+
+        wanted = [m for m in cat.measures.values() if topic in m["topics"] and m["bodies"]]
+        clause_ids = [str(_clause_iri(cat.documents[m["doc_iri"]]["id"], m["path"])) for m in wanted
+                      if m["doc_iri"] in cat.documents and m["path"]]
+        texts = clause_rows(self.store, clause_ids)
+        for m in wanted:
+            doc = cat.documents.get(m["doc_iri"], {})
+            cid = str(_clause_iri(doc.get("id"), m["path"])) if doc and m["path"] else None
+            row = texts.get(cid or "", {})
+            for b in m["bodies"]:
+                g = groups.setdefault(b["id"], {"id": b["id"], "name": b["name"], "kind": b["kind"],
+                                                "region": None, "evidence": []})
+                body = cat.bodies.get(b["id"], {})
+                rc = (body.get("region") or "").rsplit("/", 1)[-1] or None
+                g["region"] = cat.region_ref(cat.regions.get(rc)) if rc else None
+                g["evidence"].append({
+                    "kind": "measure", "role": b["role"], "doc": doc.get("id"), "title": doc.get("title"),
+                    "source_file": (doc.get("source") or {}).get("file"), "path": m["path"],
+                    "clause_id": cid, "heading": m["heading"], "quote": row.get("text") or m["heading"],
+                    "document_region": doc.get("region"),
+                })
+        return sorted(groups.values(), key=lambda g: (-len(g["evidence"]), g["name"] or ""))
+
+    def topics(self) -> list[dict[str, Any]]:
+        cat = self.catalog()
+        targets: dict[str, int] = {}
+        measures: dict[str, int] = {}
+        for t in cat.targets:
+            for tp in t["topics"]:
+                targets[tp] = targets.get(tp, 0) + 1
+        for m in cat.measures.values():
+            for tp in m["topics"]:
+                measures[tp] = measures.get(tp, 0) + 1
+        from kg.namespaces import topic_iri as _topic_iri
+
+        return [
+            {"id": c.id, "iri": str(_topic_iri(c.id)), "label_zh": c.label_zh, "label_en": c.label_en,
+             "alt_zh": c.alt_zh, "alt_en": c.alt_en, "definition": c.definition,
+             "measures": measures.get(c.id, 0), "targets": targets.get(c.id, 0)}
+            for c in self.topic_concepts
+        ]
+
+    # ------------------------------------------------------------------ search
+
+    def _allowed(self, region: str | None, province: str | None, topic: str | None, year: int | None,
+                 doc: str | None, has_target: bool | None) -> set[str] | None:
+        from api.readmodel import clauses_of_documents, clauses_with_topic
+
+        cat = self.catalog()
+        allowed: set[str] | None = None
+
+        def narrow(ids: set[str]) -> None:
+            nonlocal allowed
+            allowed = ids if allowed is None else allowed & ids
+
+        docs = list(cat.documents.values())
+        if doc:
+            self._check_doc(doc)
+            docs = [d for d in docs if d["id"] == doc]
+        if region:
+            code = self._check_region(region)
+            docs = [d for d in docs if cat.within((d["region"] or {}).get("code"), code)]
+        if province:
+            names = {r["province"] for r in cat.regions.values() if r["province"]} | {
+                r["name"] for r in cat.regions.values() if r["level"] == "province"}
+            match = next((n for n in names if n == province or (n and n.startswith(province) and len(province) >= 2)), None)
+            if match is None:
+                raise InvalidParameter("province", f"unknown province {province!r}", sorted(n for n in names if n))
+            docs = [d for d in docs if (d["region"] or {}).get("province") == match
+                    or (d["region"] or {}).get("name") == match]
+        if doc or region or province:
+            narrow(clauses_of_documents(self.store, [d["iri"] for d in docs]))
+        if topic:
+            narrow(clauses_with_topic(self.store, self._check_topic(topic)) | {
+                t["clause_id"] for t in cat.targets if topic in t["topics"]})
+        if year is not None:
+            narrow({t["clause_id"] for t in cat.targets if t["deadline"] == year})
+        if has_target:
+            narrow({t["clause_id"] for t in cat.targets})
+        elif has_target is False:
+            with_targets = {t["clause_id"] for t in cat.targets}
+            if allowed is None:
+                allowed = clauses_of_documents(self.store, [d["iri"] for d in docs]) - with_targets
+            else:
+                allowed -= with_targets
+        return allowed
+
+    def _results(self, hits: list[Any]) -> list[dict[str, Any]]:
+        from api.readmodel import clause_rows
+
+        rows = clause_rows(self.store, [h.id for h in hits])
+        out = []
+        for h in hits:
+            row = rows.get(h.id) or {"doc_iri": None, "path": None, "text": h.text, "topics": []}
+            out.append(self._clause_result(h.id, row, round(float(h.score), 6), h.highlight))
+        return out
+
+    def search(self, q: str, k: int = 10, region: str | None = None, province: str | None = None,
+               topic: str | None = None, year: int | None = None, doc: str | None = None,
+               has_target: bool | None = None, mode: str = "hybrid") -> dict[str, Any]:
+        if not q or not q.strip():
+            raise InvalidParameter("q", "empty query")
+        if not 1 <= k <= MAX_K:
+            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        allowed = self._allowed(region, province, topic, year, doc, has_target)
+        hits = self.index.search(q, k=k, allowed=allowed, mode=mode)
+        result: dict[str, Any] = {"query": q, "results": self._results(hits)}
+        expansion = next((h.explain.get("expansion") for h in hits if h.explain.get("expansion")), None)
+        if expansion:
+            result["interpreted"] = {"expansion": expansion}
+        filters = {k_: v for k_, v in dict(region=region, province=province, topic=topic, year=year, doc=doc,
+                                          has_target=has_target).items() if v is not None}
+        if filters:
+            result["filters"] = filters
+        return result
+
+    def precedents(self, text: str, k: int = 10, exclude_region: str | None = None) -> dict[str, Any]:
+        """Similar clauses from other regions' plans, grouped by region and document; the
+        best clause of each document first."""
+        if not text or not text.strip():
+            raise InvalidParameter("text", "empty draft text")
+        if not 1 <= k <= MAX_K:
+            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        cat = self.catalog()
+        exclude: list[str] = []
+        if exclude_region:
+            code = self._check_region(exclude_region, "exclude_region")
+            exclude = [d["id"] for d in cat.documents.values() if cat.within((d["region"] or {}).get("code"), code)]
+        hits = self.index.precedents(text, k=k, exclude_doc_ids=exclude)
+        results = self._results(hits)
+        groups: dict[str, dict[str, Any]] = {}
+        for r in results:
+            key = (r["region"] or {}).get("code") or "(no region)"
+            g = groups.setdefault(key, {"region": r["region"], "documents": {}})
+            d = g["documents"].setdefault(r["doc"], {"doc": r["doc"], "title": r["title"],
+                                                     "source_file": r["source_file"], "clauses": []})
+            d["clauses"].append(r)
+        grouped = [{"region": g["region"], "documents": list(g["documents"].values())} for g in groups.values()]
+        return {"text": text, "exclude_region": exclude_region, "groups": grouped, "results": results}
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def encoder_if_loaded(self) -> Any:
+        return self._encoder
+
+    def clauses_containing(self, phrase: str) -> list[dict[str, Any]]:
+        from api.readmodel import clause_rows, clauses_containing
+
+        hits = clauses_containing(self.store, phrase)
+        rows = clause_rows(self.store, [h["clause_id"] for h in hits])
+        out = []
+        for h in hits:
+            r = self._clause_result(h["clause_id"], rows.get(h["clause_id"], {**h, "topics": []}))
+            text = r["text"] or ""
+            i = text.find(phrase)
+            if i >= 0:  # the exact quote: the sentence around the phrase
+                start = max(text.rfind("。", 0, i) + 1, text.rfind("；", 0, i) + 1, 0)
+                end_candidates = [j for j in (text.find("。", i), text.find("；", i)) if j >= 0]
+                end = min(end_candidates) + 1 if end_candidates else len(text)
+                r["quote"] = text[start:end].strip()
+            out.append(r)
+        return out
+
+    def clauses_on_topic(self, topic: str, k: int = 30) -> list[dict[str, Any]]:
+        """Clauses the graph tags with ``topic``, best matches of the topic labels first."""
+        concept = next(c for c in self.topic_concepts if c.id == topic)
+        return self.search(f"{concept.label_zh} {' '.join(concept.alt_zh[:4])}", k=k, topic=topic)["results"]
+
+    def ask(self, q: str) -> dict[str, Any]:
+        from api.ask import answer
+
+        if not q or not q.strip():
+            raise InvalidParameter("q", "empty question")
+        return answer(q, self)
+
+    # ------------------------------------------------------------------ graph
+
+    def _node_iri(self, node: str) -> str:
+        from kg.namespaces import BASE
+
+        if node.startswith(("http://", "https://")):
+            return node
+        if node.startswith(("doc/", "region/", "body/", "topic/")):
+            return BASE + node
+        cat = self.catalog()
+        if cat.doc_by_id(node):
+            return cat.doc_by_id(node)["iri"]
+        if node in cat.regions:
+            return cat.regions[node]["iri"]
+        if node in self._topic_ids():
+            return BASE + "topic/" + node
+        for b in cat.bodies.values():
+            if b["name"] == node:
+                return b["iri"]
+        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
+
+    def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
+        """Nodes and edges within ``depth`` links of ``node`` (IRIs only; literals become labels)."""
+        from rdflib import URIRef
+
+        iri = self._node_iri(node)
+        if not self.store.select("SELECT ?p WHERE { { ?s ?p ?o } UNION { ?o2 ?p ?s } } LIMIT 1", s=URIRef(iri)):
+            raise NotFound(f"node {node!r} is not in the graph")
+        nodes: dict[str, dict[str, Any]] = {}
+        edges: list[dict[str, Any]] = []
+        seen_edges: set[tuple[str, str, str]] = set()
+        frontier = [iri]
+        nodes[iri] = {"id": iri}
+        truncated = False
+        for _ in range(max(depth, 0)):
+            if not frontier:
+                break
+            rows = self.store.select(
+                "SELECT ?s ?p ?o WHERE { { ?s ?p ?o . FILTER(isIRI(?o)) } UNION { ?o ?p ?s . FILTER(isIRI(?o)) } "
+                "FILTER(?p != rdf:type) }",
+                s=[URIRef(f) for f in frontier],
+            )
+            nxt = []
+            for r in rows:
+                s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
+                if p_.endswith(("#has_part",)):
+                    continue
+                a, b = s_, o_
+                key = (a, p_, b)
+                if key in seen_edges or (b, p_, a) in seen_edges:
+                    continue
+                if o_ not in nodes:
+                    if len(nodes) >= limit:
+                        truncated = True
+                        continue
+                    nodes[o_] = {"id": o_}
+                    nxt.append(o_)
+                seen_edges.add(key)
+                edges.append({"source": a, "target": b, "predicate": p_, "label": p_.rsplit("#", 1)[-1].rsplit("/", 1)[-1]})
+            frontier = nxt
+        self._label_nodes(nodes)
+        # orient edges as stored (subject → object)
+        fixed = []
+        stored = {(str(r["s"]), str(r["p"]), str(r["o"])) for r in []}
+        for e in edges:
+            fixed.append(e)
+        del stored
+        return {"center": iri, "depth": depth, "nodes": list(nodes.values()), "edges": fixed, "truncated": truncated}
+
+    def _label_nodes(self, nodes: dict[str, dict[str, Any]]) -> None:
+        from rdflib import URIRef
+
+        if not nodes:
+            return
+        rows = self.store.select(
+            "SELECT ?n ?type ?label ?title ?heading ?path WHERE { OPTIONAL { ?n a ?type } "
+            "OPTIONAL { ?n skos:prefLabel ?label } OPTIONAL { ?n eli:title ?title } "
+            "OPTIONAL { ?n pkg:heading ?heading } OPTIONAL { ?n pkg:path ?path } }",
+            n=[URIRef(n) for n in nodes],
+        )
+        for r in rows:
+            node = nodes.get(str(r["n"]))
+            if node is None:
+                continue
+            kind = str(r.get("type") or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            if kind and kind not in ("Concept",) or "kind" not in node:
+                node.setdefault("kind", kind or None)
+            label = r.get("label") or r.get("title") or r.get("heading") or r.get("path")
+            if label and not node.get("label"):
+                node["label"] = str(label)
+        for iri, node in nodes.items():
+            node.setdefault("label", iri.rsplit("/", 1)[-1])
+            node.setdefault("kind", None)
+            if node["kind"] in (None, "") and "/topic/" in iri:
+                node["kind"] = "Concept"
+
+    def export(self, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
+        """The whole graph or a neighbourhood as ttl, jsonld, graphml or gexf."""
+        if fmt not in ("ttl", "jsonld", "graphml", "gexf"):
+            raise InvalidParameter("format", f"{fmt!r}", ["ttl", "jsonld", "graphml", "gexf"])
+        if fmt in ("ttl", "jsonld"):
+            from rdflib import URIRef
+
+            if node:
+                hood = self.neighbourhood(node, depth)
+                graph = self.store.construct(
+                    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", s=[URIRef(n["id"]) for n in hood["nodes"]])
+            else:
+                graph = self.store.dump()
+            from kg.namespaces import PREFIXES
+
+            for prefix, ns in PREFIXES.items():
+                graph.bind(prefix, ns)
+            data = graph.serialize(format="turtle" if fmt == "ttl" else "json-ld")
+            return data.encode("utf-8") if isinstance(data, str) else data
+        import io
+
+        import networkx as nx
+
+        G = nx.MultiDiGraph()
+        if node:
+            hood = self.neighbourhood(node, depth)
+            nodes, edges = hood["nodes"], hood["edges"]
+        else:
+            rows = self.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isIRI(?o)) FILTER(?p != rdf:type) }")
+            nodes_d = {}
+            edges = []
+            for r in rows:
+                s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
+                nodes_d.setdefault(s_, {"id": s_})
+                nodes_d.setdefault(o_, {"id": o_})
+                edges.append({"source": s_, "target": o_, "predicate": p_,
+                              "label": p_.rsplit("#", 1)[-1].rsplit("/", 1)[-1]})
+            self._label_nodes(nodes_d)
+            nodes = list(nodes_d.values())
+        for n in nodes:
+            G.add_node(n["id"], label=n.get("label") or "", kind=n.get("kind") or "")
+        for e in edges:
+            G.add_edge(e["source"], e["target"], predicate=e["predicate"], label=e["label"])
+        buf = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(G, buf)
+        return buf.getvalue()
+
+    # ------------------------------------------------------------------ SPARQL and health
+
+    def sparql(self, query: str, accept: str | None = None, format: str | None = None,
+               time_limit: float = 10.0, row_limit: int = 10000) -> SparqlAnswer:
+        """Run a read-only query under a time and a row limit; serialise by ``accept``."""
+        from api.sparql_protocol import negotiate, query_form, run_limited, serialize
+
+        form = query_form(query)
+        media = negotiate(form, accept, format)
+        store = self.store
+        result = run_limited(lambda: store.query(query), form, time_limit, row_limit)
+        return SparqlAnswer(serialize(result, media), media, form, result.truncated, result)
+
+    def health(self) -> dict[str, Any]:
+        ws = self.workspace
+        out: dict[str, Any] = {"workspace": str(ws.root), "status": "ok"}
+        try:
+            store = self.store
+            out["store"] = {"kind": getattr(store, "kind", type(store).__name__),
+                            "url": ws.store_url, "read_only": self.read_only,
+                            "documents": len(self._store_doc_ids()), "triples": store.triple_count()}
+        except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
+            out["status"] = "error"
+            out["store"] = {"error": _short_error(exc)}
+        manifest = ws.load_manifest()
+        out["manifest"] = {"documents": len(manifest.documents), "schema_version": manifest.schema_version,
+                           "model": manifest.model}
+        if self._index is not None:
+            out["index"] = {"passages": len(self._index), "documents": len(self._index.doc_ids()),
+                            "model": self._index.model_name if hasattr(self._index, "model_name") else None}
+        else:
+            out["index"] = {"loaded": False, "files": (ws.index_dir / "meta.json").exists()}
+        out["model"] = self._encoder.name if self._encoder is not None else manifest.model
+        if out["store"].get("documents") is not None and out["store"]["documents"] != len(manifest.documents):
+            out["status"] = "degraded"
+            out["warning"] = "the store and the manifest disagree on the number of documents"
+        return out
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         return self.store.select(sparql)
@@ -443,30 +968,34 @@ class PolicyKG:
 # ---------------------------------------------------------------------- helpers
 
 
-def _read() -> Any:
-    import kg.read
-
-    return kg.read
-
-
 def _looks_locked(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return any(w in text for w in ("lock", "resource temporarily unavailable", "being used", "busy"))
 
 
 def _open_store_read_only(path: Path) -> Any:
-    from kg import store as kg_store
+    """The embedded store opened read-only (another process holds the writer's lock).
 
-    for name in ("open_store_read_only", "open_read_only"):
-        fn = getattr(kg_store, name, None)
-        if fn is not None:
-            return fn(path)
-    try:
-        return kg_store.open_store(path, None, read_only=True)
-    except TypeError as exc:
-        raise WorkspaceError(
-            f"the store {path} is locked by another process and kg.store offers no read-only open"
-        ) from exc
+    kg.store has no read-only open, so this subclasses its Oxigraph store over
+    ``pyoxigraph.Store.read_only`` (STACK-NOTES); writes raise WorkspaceError."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
+
+    from kg.store import OxigraphKGStore
+
+    class ReadOnlyOxigraphKGStore(OxigraphKGStore):
+        kind = "oxigraph-read-only"
+
+        def __init__(self, p: Path) -> None:  # noqa: D401 - no super(): it opens for writing
+            self.path = None  # nothing to flush
+            self._ox = ox.Store.read_only(str(p))
+            self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
+
+        def _update(self, sparql: str) -> None:
+            raise WorkspaceError(f"the store {path} is open read-only (another process holds it)")
+
+    return ReadOnlyOxigraphKGStore(path)
 
 
 def _clear_dir(path: Path) -> None:

@@ -68,8 +68,21 @@ def launch():
 
 
 def wait_graph_still(page, timeout: float = 60.0) -> None:
-    """Wait until vis-network's physics has stopped (its ``stabilized`` event)."""
-    page.wait_for_function("window.policykg.graph.settled === true", timeout=timeout * 1000)
+    """Wait until vis-network's layout is at rest: its ``stabilized`` event fired, or the drawn
+    positions (rounded to a pixel) did not change over 300 ms."""
+    deadline = time.monotonic() + timeout
+    prev = None
+    while time.monotonic() < deadline:
+        settled, now = page.evaluate(
+            """() => { const g = window.policykg.graph;
+            const pos = Object.values(g.network.getPositions()).map(p => [Math.round(p.x), Math.round(p.y)]);
+            return [g.settled === true, JSON.stringify(pos)]; }"""
+        )
+        if settled or now == prev:
+            return
+        prev = now
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the graph layout was still moving after {timeout:g} s")
 
 
 def click_graph_node(page, node_id: str) -> None:

@@ -426,9 +426,27 @@
     }));
   }
 
-  /** Clauses as a tree: use `children` when present, else nest a flat list by path. */
+  /** Compare clause paths in document order: 2.10 after 2.9, attachments (A1…) last. */
+  function comparePaths(a, b) {
+    const pa = String(clausePathOf(a) || "").split("."), pb = String(clausePathOf(b) || "").split(".");
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      if (pa[i] === undefined) return -1;
+      if (pb[i] === undefined) return 1;
+      const c = pa[i].localeCompare(pb[i], "en", { numeric: true });
+      if (c) return c;
+    }
+    return 0;
+  }
+
+  function sortTree(nodes) {
+    nodes.sort(comparePaths);
+    for (const n of nodes) if (Array.isArray(n.children)) sortTree(n.children);
+    return nodes;
+  }
+
+  /** Clauses as a tree in document order: use `children` when present, else nest by path. */
   function clauseTree(list) {
-    if (list.some((c) => Array.isArray(c.children))) return list;
+    if (list.some((c) => Array.isArray(c.children))) return sortTree([...list]);
     const byPath = new Map(), roots = [];
     for (const c of list) byPath.set(clausePathOf(c), { ...c, children: [] });
     for (const c of byPath.values()) {
@@ -436,7 +454,7 @@
       const parent = byPath.get(p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : null);
       (parent ? parent.children : roots).push(c);
     }
-    return roots;
+    return sortTree(roots);
   }
 
   async function showDocument(params) {
@@ -455,6 +473,8 @@
         ["文号 Number", doc.doc_number], ["期间 Period", doc.period],
         ["地区 Region", doc.region ? regionNode(doc.region) : null],
         ["来源文件 Source", first(doc.source_file, doc.source?.file)], ["ID", first(doc.id, id)],
+        ["引用 Cites", asList(doc.cited).length ? h("ul", { class: "cited" }, asList(doc.cited).map((c) =>
+          h("li", {}, typeof c === "string" ? c : [c.title ? `《${c.title}》` : "", c.doc_number || ""].join(" ").trim()))) : null],
       ].filter(([, v]) => v !== null && v !== undefined && v !== "");
       meta.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
       const docIri = first(doc.iri, `${BASE_IRI}doc/${first(doc.id, id)}`);
@@ -882,7 +902,8 @@
     graph.edges = new vis.DataSet();
     graph.network = new vis.Network($("#graph-canvas"), { nodes: graph.nodes, edges: graph.edges }, {
       interaction: { hover: true, keyboard: { enabled: true, bindToWindow: false }, navigationButtons: false },
-      physics: { stabilization: { iterations: 150 }, barnesHut: { springLength: 120, avoidOverlap: 0.2 } },
+      // minVelocity well above vis' default (0.1) lets the layout come to rest quickly
+      physics: { stabilization: { iterations: 150 }, minVelocity: 1, barnesHut: { springLength: 120, avoidOverlap: 0.2 } },
       layout: { improvedLayout: true },
     });
     graph.network.on("click", (p) => { if (p.nodes.length) expandNode(p.nodes[0]); });

@@ -30,3 +30,5 @@ def load_document(path: str | Path):
         raise
     except RecursionError:
         raise IngestError(str(path), "document structure too deeply nested") from None
+    except Exception as exc:  # a parser bug must fail this file, not the whole batch
+        raise IngestError(str(path), f"could not parse ({type(exc).__name__}: {exc})") from exc

@@ -123,3 +123,21 @@ def test_cited_nested_quotes_and_doc_numbers():
     assert [(c.title, c.doc_number, c.issuer) for c in doc.cited] == [
         ("教育部关于〈义务教育课程方案〉的实施意见", "教基〔2022〕7号", "教育部"),
         ("关于进一步减轻义务教育阶段学生作业负担的意见", None, "中共中央办公厅、国务院办公厅")]
+
+
+def test_attachments_with_own_clause_tree_and_list_lines():
+    text = ("某区教育局\n关于印发《某区教师培训方案》的通知\n各学校：\n现将《某区教师培训方案》印发给你们。\n"
+            "某区教育局\n2022年4月1日\n某区教师培训方案\n一、目标\n每年培训教师。\n"
+            "附件：1.培训安排表\n2.报名表\n附件1\n培训安排\n一、时间\n每年暑期。\n二、地点\n区进修学校。\n"
+            "附件2\n报名表\n\t姓名\n\t学校\n\n\t张三\n\t甲中学\n\n抄送：市教育局。\n某区教育局办公室 2022年4月1日印发\n")
+    doc = _doc(text)
+    assert [c.label for c in doc.clauses] == ["一、"]
+    assert "附件" not in doc.clauses[0].text and "报名表" not in doc.clauses[0].text
+    a1, a2 = doc.attachments
+    assert (a1.number, a1.title, a2.number, a2.title) == (1, "培训安排", 2, "报名表")
+    assert [(c.path, c.heading) for c in a1.clauses] == [("A1.1", "时间"), ("A1.2", "地点")]
+    assert a2.tables[0].header == ["姓名", "学校"] and a2.tables[0].rows == [["张三", "甲中学"]]
+    assert doc.cc == "市教育局。" and doc.printed == "某区教育局办公室 2022年4月1日印发"
+    assert all("抄送" not in c.text for c in doc.walk())
+    for c in doc.walk():
+        assert doc.text[c.start:c.end] == c.text

@@ -19,13 +19,16 @@ def _shape(doc) -> list[tuple[str, str, str | None, str]]:
     return [(c.path, c.label, c.heading, c.kind) for c in doc.walk()]
 
 
-def _blank_pdf() -> bytes:
-    """A valid one-page PDF with no text at all (what a scan without OCR looks like)."""
+def _blank_pdf(content: bytes = b"") -> bytes:
+    """A valid one-page PDF; with no content it has no text at all (what a scan without OCR
+    looks like)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-        b"<< /Length 0 >>\nstream\n\nendstream",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -226,6 +229,15 @@ def test_pdf_without_text_layer(tmp_path):
     with pytest.raises(IngestError) as err:
         load_document(path)
     assert err.value.reason == "no text layer (scanned PDF?)"
+
+
+def test_pdf_with_text_layer(tmp_path):
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(_blank_pdf(b"BT /F1 12 Tf 20 150 Td (Article 1 Scope) Tj 0 -20 Td "
+                                b"(Article 2 Duties) Tj ET"))
+    raw = read_file(path)
+    assert raw.format == "pdf"
+    assert "Article 1 Scope" in raw.text and "Article 2 Duties" in raw.text
 
 
 def test_file_that_vanishes(tmp_path):

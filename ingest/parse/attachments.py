@@ -11,8 +11,25 @@ from ingest.parse.metadata import ATTACH_START_RE
 from ingest.parse.numerals import label_number
 
 
+_INLINE_START = re.compile(r"^附\s*件\s*(?P<n>\d{1,2})\s*[:：]?\s*(?P<t>[^。]{2,60})$")
+
+
 def attachment_starts(lines: list[Line], from_idx: int) -> list[int]:
-    return [ln.idx for ln in lines[from_idx:] if not ln.indent_tab and ATTACH_START_RE.match(ln.text)]
+    """Line idxs where attachments begin: a line that is just 附件 / 附件N; failing that, the
+    last of repeated ``附件N：标题`` lines (the first ones list the attachments under the
+    plan, the last one heads the attachment itself)."""
+    alone = [ln.idx for ln in lines[from_idx:]
+             if not ln.indent_tab and ATTACH_START_RE.match(ln.text)]
+    if alone:
+        return alone
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for ln in lines[from_idx:]:
+        m = _INLINE_START.match(ln.text)
+        if m and not ln.indent_tab:
+            last[m.group("n")] = ln.idx
+            count[m.group("n")] = count.get(m.group("n"), 0) + 1
+    return sorted(idx for n, idx in last.items() if count[n] >= 2)
 
 
 def parse_attachments(text: str, lines: list[Line], starts: list[int], stop_idx: int,
@@ -21,14 +38,22 @@ def parse_attachments(text: str, lines: list[Line], starts: list[int], stop_idx:
     for n, a in enumerate(starts, 1):
         end_idx = starts[n] if n < len(starts) else stop_idx
         m = ATTACH_START_RE.match(lines[a].text)
-        number = label_number(m.group("n")) if m and m.group("n") else n
-        t = next_content(lines, a + 1, end_idx)
+        inline = None if m else _INLINE_START.match(lines[a].text)
+        number = n
+        if m and m.group("n"):
+            number = label_number(m.group("n")) or n
+        elif inline:
+            number = int(inline.group("n"))
         title = None
         body_from = a + 1
-        if t is not None and not lines[t].indent_tab and len(lines[t].text) <= 60 \
-                and "。" not in lines[t].text:
-            title = lines[t].text
-            body_from = t + 1
+        if inline:
+            title = inline.group("t").strip()
+        else:
+            t = next_content(lines, a + 1, end_idx)
+            if t is not None and not lines[t].indent_tab and len(lines[t].text) <= 60 \
+                    and "。" not in lines[t].text and t not in meta_kinds:
+                title = lines[t].text
+                body_from = t + 1
         region = [ln for ln in lines[body_from:end_idx] if ln.idx not in meta_kinds]
         tables, table_idxs = tab_tables(region)
         clause_lines = [ln for ln in region if ln.idx not in table_idxs]
@@ -101,5 +126,3 @@ def tab_tables(region: list[Line]) -> tuple[list[Table], set[int]]:
 def table_records(table: Table) -> list[dict[str, str]]:
     return [dict(zip(table.header, row)) for row in table.rows]
 
-
-_ = re  # kept for callers that extend the patterns

@@ -24,6 +24,7 @@ PRINTED_RE = re.compile(r"印\s*发\s*$")
 PAGE_RE = re.compile(r"^[-—–]?\s*\d{1,3}\s*[-—–]?$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 ATTACH_START_RE = re.compile(r"^附\s*件\s*(?P<n>\d+|[一二三四五六七八九十]+)?\s*[:：]?$")
 ATTACH_LIST_RE = re.compile(r"^附\s*件\s*\d*\s*[:：]\s*\S")
+ATTACH_LIST_ITEM_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*[^。]{1,60}$")
 NOTICE_TITLE_RE = re.compile(r"关于.*通知$")
 ABBREVIATIONS = {"中办": "中共中央办公厅", "国办": "国务院办公厅"}
 _MADE_HERE = re.compile(r"(?:制定|编制|研制|出台|修订|制订|起草|形成)(?:了|出)?\s*$")
@@ -59,6 +60,7 @@ def find_meta_lines(lines: list[Line], start_idx: int) -> MetaLines:
     meta = MetaLines()
     printed_parts: list[str] = []
     has_attachment_start = any(ATTACH_START_RE.match(ln.text) for ln in lines[start_idx:])
+    in_list = False
     for ln in lines[start_idx:]:
         s = ln.text
         if not s or ln.indent_tab:
@@ -87,6 +89,12 @@ def find_meta_lines(lines: list[Line], start_idx: int) -> MetaLines:
                 meta.kinds[p] = "signature"
         elif has_attachment_start and ATTACH_LIST_RE.match(s):
             meta.kinds[ln.idx] = "attachment-list"
+            in_list = True
+            continue
+        elif in_list and ATTACH_LIST_ITEM_RE.match(s):
+            meta.kinds[ln.idx] = "attachment-list"  # 附件：1.… / 2.… continued on the next line
+            continue
+        in_list = False
     if printed_parts:
         meta.printed = printed_parts[-1]
     return meta

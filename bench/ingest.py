@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest import SUPPORTED_SUFFIXES, load_document  # noqa: E402
+from ingest import SUPPORTED_SUFFIXES, load_document
 
 SHARED = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared"))
 

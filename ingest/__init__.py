@@ -11,8 +11,14 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.readers import SUPPORTED_SUFFIXES, RawText, read_file
 
-__all__ = ["IngestError", "RawText", "SUPPORTED_SUFFIXES", "load_document", "read_file",
-           "parse_document"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "IngestError",
+    "RawText",
+    "load_document",
+    "parse_document",
+    "read_file",
+]
 
 
 def parse_document(raw: RawText, file_name: str):

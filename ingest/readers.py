@@ -203,7 +203,7 @@ def _lxml_text(html: str) -> str:
 
     try:
         root = lxml.html.fromstring(html)
-    except Exception:  # lxml raises several parser errors on junk
+    except Exception:  # noqa: BLE001 - lxml raises several parser errors on junk
         return ""
     for bad in root.xpath("//script|//style|//nav|//header|//footer"):
         bad.drop_tree()
@@ -233,7 +233,7 @@ def _read_docx(data: bytes, file: str, digest: str) -> RawText:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(file, f"corrupt or truncated .docx ({type(exc).__name__})") from None
-    except Exception as exc:  # lxml XMLSyntaxError and friends inside the package
+    except Exception as exc:  # noqa: BLE001 - lxml XMLSyntaxError and friends in the package
         raise IngestError(file, f"corrupt .docx: {exc}") from None
     parts: list[str] = []
     tables: list[Table] = []
@@ -311,7 +311,7 @@ def _read_pdf(data: bytes, file: str, digest: str) -> RawText:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [(page.extract_text() or "") for page in pdf.pages]
-    except Exception as exc:  # pdfminer raises many types on corrupt input
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on corrupt input
         raise IngestError(file, f"corrupt PDF ({type(exc).__name__}: {exc})") from None
     text = "\n".join(pages)
     if not text.strip():

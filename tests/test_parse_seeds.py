@@ -6,8 +6,8 @@ import json
 from collections import Counter
 
 import pytest
-
 from conftest import GOLD
+
 from ingest import load_document
 from ingest.parse.attachments import table_records
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingest import load_document
 
-ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇两]+条", re.M)
+ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇两]+条", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")

@@ -141,3 +141,16 @@ def test_attachments_with_own_clause_tree_and_list_lines():
     assert all("抄送" not in c.text for c in doc.walk())
     for c in doc.walk():
         assert doc.text[c.start:c.end] == c.text
+
+
+def test_enumeration_headings_only_when_short():
+    doc = _doc("一、任务\n1.强化督查。一是健全组织常态督导。落实机制。二是聚焦重点，开展专项督导，推进落实。\n")
+    e1, e2 = doc.clause("1.1").children
+    assert (e1.label, e1.heading, e2.heading) == ("一是", "健全组织常态督导", None)
+
+
+def test_title_broken_across_lines_and_spaced():
+    doc = _doc("某市中小学教育质量提升三年（2020-2022年）\n行 动 计 划\n为提升质量，制定本计划。\n一、目标\n提升质量。\n")
+    assert doc.title == "某市中小学教育质量提升三年（2020-2022年）行动计划"
+    assert doc.period == "2020-2022"
+    assert doc.clauses[0].path == "0" and doc.clauses[1].label == "一、"

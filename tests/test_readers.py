@@ -8,11 +8,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SEED_FILES
 
 from ingest import load_document, read_file
 from ingest.errors import IngestError
-
-from conftest import SEED_FILES
 
 
 def _shape(doc) -> list[tuple[str, str, str | None, str]]:
@@ -25,8 +24,8 @@ def _blank_pdf(content: bytes = b"") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -53,7 +52,7 @@ def _write_docx(text: str, path: Path) -> None:
         if lines[i].startswith("\t"):
             rows, row = [], []
             while i < len(lines) and (lines[i].startswith("\t") or not lines[i].strip()
-                                      or (row and not lines[i - 1] == "")):
+                                      or (row and lines[i - 1] != "")):
                 line = lines[i]
                 if line.startswith("\t"):
                     row.append(line[1:])

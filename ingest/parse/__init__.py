@@ -5,12 +5,19 @@ from __future__ import annotations
 from ingest.model import Document, Source
 from ingest.parse.attachments import attachment_starts, parse_attachments
 from ingest.parse.clauses import build_tree
+from ingest.parse.dates import parse_date
 from ingest.parse.ids import document_id
 from ingest.parse.lines import split_lines
-from ingest.parse.metadata import (cited_documents, find_meta_lines, find_notices,
-                                   heading_block, plan_period, unwrap_notice_title)
-from ingest.parse.statute import (history_date, history_issuer, looks_like_statute,
-                                  statute_header)
+from ingest.parse.metadata import (
+    cited_documents,
+    find_meta_lines,
+    find_notices,
+    heading_block,
+    plan_period,
+    public_value,
+    unwrap_notice_title,
+)
+from ingest.parse.statute import history_date, history_issuer, looks_like_statute, statute_header
 from ingest.readers import RawText
 
 __all__ = ["parse_document", "parse_text"]
@@ -55,8 +62,6 @@ def parse_text(text: str, source: Source) -> Document:
             if body_idx < len(lines) else text[lines[notices[0].first].start:].strip()
         for n in notices:  # the public mark usually sits right after the notice's date
             for k in range(n.first, n.end):
-                from ingest.parse.metadata import public_value
-
                 v = public_value(lines[k].text)
                 if v is not None:
                     doc.public = v
@@ -68,8 +73,6 @@ def parse_text(text: str, source: Source) -> Document:
         if sig and doc.issuer is None:
             doc.issuer = lines[max(sig)].text
         if dates:
-            from ingest.parse.dates import parse_date
-
             doc.date = parse_date(lines[max(dates)].text)
     doc.body_start = lines[body_idx].start if body_idx < len(lines) else len(text)
     doc.period = plan_period(doc.title, head_title)
@@ -85,7 +88,7 @@ def parse_text(text: str, source: Source) -> Document:
 
 
 def _parse_statute(doc: Document, lines) -> Document:
-    title, body_idx, history, hist_idxs = statute_header(lines)
+    title, body_idx, history, _hist_idxs = statute_header(lines)
     doc.kind = "statute"
     doc.title = title
     doc.history = history

@@ -10,7 +10,6 @@ from ingest.parse.lines import Line, next_content
 from ingest.parse.metadata import ATTACH_START_RE
 from ingest.parse.numerals import label_number
 
-
 _INLINE_START = re.compile(r"^附\s*件\s*(?P<n>\d{1,2})\s*[:：]?\s*(?P<t>[^。]{2,60})$")
 
 

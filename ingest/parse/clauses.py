@@ -76,9 +76,13 @@ def match_label(text: str) -> LabelMatch | None:
 
 def heading_of(rest: str, kind: str) -> str | None:
     """The bold part, the first short sentence (…。), or a whole short heading line."""
-    if kind in ("article", "enumeration", "paragraph"):
+    if kind in ("article", "paragraph"):
         return None
     s = rest.strip()
+    if kind == "enumeration":  # 一是健全组织常态督导。… → 健全组织常态督导; long ones get none
+        first = s.split("。", 1)[0]
+        return clean_title(first) if "。" in s and 0 < len(first) <= 20 and "，" not in first \
+            and "；" not in first else None
     if s.startswith("**"):
         close = s.find("**", 2)
         if close > 2:
@@ -103,7 +107,7 @@ class _Node:
     start: int
     end: int
     heading: str | None
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
 
 
 def is_heading_candidate(line: Line) -> bool:
@@ -177,7 +181,8 @@ def _split_enumerations(text: str, nodes: list[_Node]) -> None:
             s = node.start + m.start()
             e = node.start + (hits[k + 1].start() if k + 1 < len(hits) else len(own))
             e = _rstrip(text, s, e)
-            enum_nodes.append(_Node(m.group(0), "enumeration", 99, s, e, None))
+            enum_nodes.append(_Node(m.group(0), "enumeration", 99, s, e,
+                                    heading_of(text[s + len(m.group(0)):e], "enumeration")))
         node.end = _rstrip(text, node.start, node.start + hits[0].start())
         node.children = enum_nodes + node.children
 

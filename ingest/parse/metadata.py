@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 
 from ingest.model import CitedDocument
 from ingest.parse.clauses import match_label
-from ingest.parse.dates import (DOC_NUMBER_RE, find_doc_number, find_period, is_date_line,
-                                normalise_doc_number, parse_date)
+from ingest.parse.dates import (
+    DOC_NUMBER_RE,
+    find_doc_number,
+    find_period,
+    is_date_line,
+    normalise_doc_number,
+    parse_date,
+)
 from ingest.parse.lines import Line, next_content, prev_content
 from ingest.parse.normalise import clean_title, same_length, squeeze
 

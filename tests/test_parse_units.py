@@ -154,3 +154,9 @@ def test_title_broken_across_lines_and_spaced():
     assert doc.title == "某市中小学教育质量提升三年（2020-2022年）行动计划"
     assert doc.period == "2020-2022"
     assert doc.clauses[0].path == "0" and doc.clauses[1].label == "一、"
+
+
+def test_signature_and_date_at_the_end_without_notice():
+    doc = _doc("某区学校安全工作方案\n一、目标\n确保安全。\n二、措施\n加强巡查。\n\n某区教育局\n二〇二三年五月六日\n- 2 -\n")
+    assert (doc.issuer, doc.date) == ("某区教育局", "2023-05-06")
+    assert doc.clauses[-1].text == "二、措施\n加强巡查。"

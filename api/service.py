@@ -24,6 +24,7 @@ The store is opened lazily. One writer per Oxigraph folder: when another process
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import sys
@@ -228,7 +229,12 @@ class PolicyKG:
                     self._store.close()
                 finally:
                     self._store = None
+                    # rdflib's Dataset keeps reference cycles: collect them now so that the
+                    # Oxigraph folder's lock is released before this call returns
+                    gc.collect()
             self._index = None
+            self._catalog = None
+            self.__dict__.pop("classifier", None)
 
     def __enter__(self) -> "PolicyKG":
         return self
@@ -751,20 +757,36 @@ class PolicyKG:
         return self._encoder
 
     def clauses_containing(self, phrase: str) -> list[dict[str, Any]]:
+        """Clauses that state ``phrase``: exactly, or with quotation marks or a few words in
+        between (消除大班额 matches 消除中小学“大班额”); each with the sentence as its quote."""
+        import re as _re
+
         from api.readmodel import clause_rows, clauses_containing
 
-        hits = clauses_containing(self.store, phrase)
+        core = _re.sub(r"[“”\"'‘’「」『』]", "", phrase).strip()
+        if len(core) < 2:
+            return []
+        anchor = core[-3:] if len(core) >= 3 else core
+        gap = r"[“”\"'‘’「」『』]?"
+        exact = gap.join(_re.escape(ch) for ch in core)
+        loose = exact if len(core) < 4 else (
+            gap.join(_re.escape(ch) for ch in core[:2]) + r"[^。；;]{0,8}?" + gap.join(_re.escape(ch) for ch in core[2:]))
+        pattern = _re.compile(f"{exact}|{loose}")
+        hits = clauses_containing(self.store, anchor)
         rows = clause_rows(self.store, [h["clause_id"] for h in hits])
         out = []
         for h in hits:
+            text = h["text"] or ""
+            m = pattern.search(text)
+            if not m:
+                continue
             r = self._clause_result(h["clause_id"], rows.get(h["clause_id"], {**h, "topics": []}))
-            text = r["text"] or ""
-            i = text.find(phrase)
-            if i >= 0:  # the exact quote: the sentence around the phrase
-                start = max(text.rfind("。", 0, i) + 1, text.rfind("；", 0, i) + 1, 0)
-                end_candidates = [j for j in (text.find("。", i), text.find("；", i)) if j >= 0]
-                end = min(end_candidates) + 1 if end_candidates else len(text)
-                r["quote"] = text[start:end].strip()
+            i = m.start()
+            start = max(text.rfind("。", 0, i), text.rfind("；", 0, i), text.rfind("\n", 0, i)) + 1
+            ends = [j for j in (text.find("。", m.end()), text.find("；", m.end())) if j >= 0]
+            end = min(ends) + 1 if ends else len(text)
+            r["quote"] = text[start:end].strip()
+            r["match"] = m.group(0)
             out.append(r)
         return out
 

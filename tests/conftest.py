@@ -36,3 +36,26 @@ def seed_files() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_workspace(tmp_path_factory, seed_files) -> Path:
+    """A workspace with the five seeds ingested once per session (default encoder)."""
+    from api.service import PolicyKG
+
+    root = tmp_path_factory.mktemp("seed-workspace")
+    with PolicyKG(root) as service:
+        report = service.ingest(sorted(seed_files.values()))
+    if report.failed:
+        pytest.fail(f"seed ingest failed: {report.failed}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_service(seed_workspace):
+    """A PolicyKG over ``seed_workspace`` (holds its store for the session)."""
+    from api.service import PolicyKG
+
+    service = PolicyKG(seed_workspace)
+    yield service
+    service.close()

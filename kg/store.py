@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from kg.namespaces import (
@@ -202,10 +203,14 @@ class KGStore:
         return bool(self.query(inject_values(sparql, bindings)).askAnswer)
 
     def construct(self, sparql: str, **bindings: Any) -> Graph:
+        """CONSTRUCT → rdflib Graph. Literals typed xsd:string (RDF 1.1's reading of a plain
+        literal, which Oxigraph returns) come back plain, as rdflib writes them."""
         result = self.query(inject_values(sparql, bindings))
         graph = Graph()
-        if result.graph is not None:
-            graph += result.graph
+        for s, p, o in result.graph if result.graph is not None else ():
+            if isinstance(o, Literal) and o.datatype == XSD.string:
+                o = Literal(str(o))
+            graph.add((s, p, o))
         return graph
 
     def document_ids(self) -> list[str]:
@@ -325,13 +330,18 @@ class MemoryKGStore(KGStore):
                 _refuse_bnodes(graph)  # same rule as the SPARQL-writing stores
         self._replace_graph(doc_graph_iri(doc_id), doc_graph)
         if shared_graph is not None:
-            self.dataset.graph(SHARED_GRAPH).__iadd__(shared_graph)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                shared = self.dataset.graph(SHARED_GRAPH)
+                shared += shared_graph
         return len(doc_graph)
 
     def _replace_graph(self, name: URIRef, graph: Graph) -> None:
-        self.dataset.remove_graph(self.dataset.graph(name))
-        target = self.dataset.graph(name)
-        target += graph
+        with warnings.catch_warnings():  # rdflib 7.6 warns about its own default_context use
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.dataset.remove_graph(self.dataset.graph(name))
+            target = self.dataset.graph(name)
+            target += graph
 
     def _update(self, sparql: str) -> None:
         self.dataset.update(sparql)
@@ -347,7 +357,9 @@ class MemoryKGStore(KGStore):
 
     def remove_document(self, doc_id: str) -> bool:
         present = doc_id in self.document_ids()
-        self.dataset.remove_graph(self.dataset.graph(doc_graph_iri(doc_id)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.dataset.remove_graph(self.dataset.graph(doc_graph_iri(doc_id)))
         return present
 
     def _raw_query(self, sparql: str) -> Result:
@@ -384,13 +396,24 @@ class RemoteKGStore(KGStore):
     _union_checked: bool = False
 
     def _post(self, url: str, data: bytes, content_type: str, accept: str | None, timeout: float | None) -> tuple[bytes, str]:
+        """POST and read the whole answer within ``timeout`` seconds in total (a streaming
+        answer that takes longer is abandoned, which also stops the server's work)."""
         headers = {"Content-Type": content_type, **self.headers}
         if accept:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        limit = timeout or self.timeout_s
+        deadline = time.monotonic() + limit
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout_s) as response:
-                return response.read(), response.headers.get("Content-Type", "")
+            with urllib.request.urlopen(request, timeout=limit) as response:
+                chunks = []
+                while chunk := response.read(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise QueryTimeout(f"{url}: answer not complete within {limit} s")
+                return b"".join(chunks), response.headers.get("Content-Type", "")
+        except QueryTimeout:
+            raise
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             raise StoreError(f"{url}: HTTP {exc.code}: {detail}") from exc

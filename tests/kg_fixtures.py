@@ -146,3 +146,83 @@ def jinan() -> tuple[Document, DocumentFacts]:
 
 def all_fixtures() -> list[tuple[Document, DocumentFacts]]:
     return [zaozhuang(), anonymised(), jinan()]
+
+
+# ---------------------------------------------------------------- stores for the tests
+
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+OXIGRAPH_CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, union: bool = True):
+    """A real `oxigraph serve` on a free loopback port; yields the query URL; stopped after."""
+    cli = str(OXIGRAPH_CLI) if OXIGRAPH_CLI.exists() else "oxigraph"
+    port = free_port()
+    args = [cli, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    if union:
+        args.append("--union-default-graph")
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited: {proc.stderr.read().decode()[:500]}")
+            try:
+                req = urllib.request.Request(url, data=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+                urllib.request.urlopen(req, timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def fresh_store(kind: str, tmp_path: Path, server_url: str | None = None):
+    """An empty store of ``kind`` (memory, oxigraph, remote) with the topic scheme loaded."""
+    from kg.store import open_store
+
+    if kind == "memory":
+        store = open_store(memory=True)
+    elif kind == "oxigraph":
+        store = open_store(tmp_path / "data")
+    elif kind == "remote":
+        assert server_url, "remote store needs a server"
+        store = open_store(url=server_url)
+        store._update("DROP ALL")
+    else:
+        raise ValueError(kind)
+    store.ensure_topics()
+    return store
+
+
+def load(store, pairs, validate: bool = False) -> None:
+    from kg.mapping import document_graph, shared_graph
+
+    for doc, facts in pairs:
+        store.replace_document(doc.id, document_graph(doc, facts), shared_graph(doc, facts), validate=validate)
+
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -365,7 +365,10 @@ class MemoryKGStore(KGStore):
     def _raw_query(self, sparql: str) -> Result:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            return self.dataset.query(sparql)
+            result = self.dataset.query(sparql)
+            if result.type == "SELECT":
+                result.bindings  # evaluate now, inside the filter (rdflib warns about itself)
+            return result
 
     def _graph_names(self) -> list[str]:
         with warnings.catch_warnings():
@@ -614,7 +617,10 @@ def _collect(store: KGStore, text: str, form: str, limit: int, cancel: threading
             graph.add(from_ox(triple))
         result.graph = graph
         return result
-    raw_result = store.query(text) if not isinstance(store, RemoteKGStore) else store.raw_query(with_prefixes(text))
+    if isinstance(store, MemoryKGStore):
+        raw_result = store.dataset.query(with_prefixes(text))  # lazy: the loop below can stop it
+    else:
+        raw_result = store.query(text)
     if form == "ASK":
         result.boolean = bool(raw_result.askAnswer)
     elif form == "SELECT":

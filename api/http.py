@@ -68,8 +68,10 @@ def create_app(
     upload_limit: int = DEFAULT_UPLOAD_LIMIT,
     sparql_time_limit: float = 10.0,
     sparql_row_limit: int = 10000,
+    close_service: bool = True,
 ) -> FastAPI:
-    """The FastAPI app. ``token`` (default: ``POLICYKG_TOKEN``) enables ``POST /ingest``."""
+    """The FastAPI app. ``token`` (default: ``POLICYKG_TOKEN``) enables ``POST /ingest``;
+    ``close_service`` closes the service (and its store) when the app shuts down."""
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
     lock = threading.Lock()
     holder: dict[str, Any] = {}
@@ -78,7 +80,7 @@ def create_app(
     async def lifespan(_: FastAPI):  # close the store when the server stops
         yield
         svc = holder.get("svc")
-        if svc is not None and hasattr(svc, "close"):
+        if close_service and svc is not None and hasattr(svc, "close"):
             svc.close()
 
     app = FastAPI(

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def client(seed_service):
-    return TestClient(create_app(lambda: seed_service, sparql_time_limit=5.0, sparql_row_limit=50))
+    return TestClient(create_app(lambda: seed_service, close_service=False, sparql_time_limit=5.0, sparql_row_limit=50))
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +178,7 @@ def test_sparql_refuses_updates_and_cuts_big_answers(client):
 
 
 def test_slow_query_is_cut_by_the_time_limit(seed_service):
-    app = create_app(lambda: seed_service, sparql_time_limit=0.2, sparql_row_limit=10_000_000)
+    app = create_app(lambda: seed_service, close_service=False, sparql_time_limit=0.2, sparql_row_limit=10_000_000)
     with TestClient(app) as c:
         q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         r = c.get("/sparql", params={"query": q})
@@ -190,11 +190,11 @@ def test_slow_query_is_cut_by_the_time_limit(seed_service):
 
 
 def test_ingest_needs_a_token(seed_service, tmp_path):
-    app = create_app(lambda: seed_service, token=None)
+    app = create_app(lambda: seed_service, close_service=False, token=None)
     with TestClient(app) as c:
         r = c.post("/ingest", files={"files": ("a.txt", "x".encode(), "text/plain")})
         assert r.status_code == 403
-    app = create_app(lambda: seed_service, token="s3cret", upload_limit=1000)
+    app = create_app(lambda: seed_service, close_service=False, token="s3cret", upload_limit=1000)
     with TestClient(app) as c:
         r = c.post("/ingest", files={"files": ("a.txt", b"x", "text/plain")})
         assert r.status_code == 401
@@ -203,7 +203,7 @@ def test_ingest_needs_a_token(seed_service, tmp_path):
         assert r.status_code == 413
         r = c.post("/ingest", files={"files": ("empty.txt", b"", "text/plain")},
                    headers={"Authorization": "Bearer s3cret"})
-        assert r.status_code == 200
+        assert r.status_code == 200, r.text
         report = r.json()
         assert report["added"] == [] and report["failed"] and report["failed"][0]["file"].endswith("empty.txt")
     assert len(seed_service.documents()) == 5

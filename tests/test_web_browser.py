@@ -21,26 +21,11 @@ TEACHER_TRAINING_EN = "which regions set teacher-training quotas"
 
 
 @pytest.fixture(scope="module")
-def web_service(request, tmp_path_factory, seed_files):
-    """The session's ``seed_service`` (tests/conftest.py); a workspace of our own if absent."""
-    try:
-        return request.getfixturevalue("seed_service")
-    except pytest.FixtureLookupError:
-        from api.service import PolicyKG
-
-        svc = PolicyKG(tmp_path_factory.mktemp("web-workspace"))
-        request.addfinalizer(svc.close)
-        report = svc.ingest(list(seed_files.values())).to_dict()
-        assert not report["failed"], report["failed"]
-        return svc
-
-
-@pytest.fixture(scope="module")
-def live_url(web_service):
+def live_url(seed_service):
     chromium_or_skip()
     from api.http import create_app
 
-    with serve(create_app(web_service)) as url:
+    with serve(create_app(seed_service)) as url:
         yield url
 
 
@@ -68,7 +53,7 @@ def shot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-def test_search_in_chinese_highlights_and_opens_the_clause(page, web_service) -> None:
+def test_search_in_chinese_highlights_and_opens_the_clause(page, seed_service) -> None:
     page.goto("/")
     page.fill("#search-q", "教师培训")
     page.press("#search-q", "Enter")
@@ -96,13 +81,13 @@ def test_search_in_chinese_highlights_and_opens_the_clause(page, web_service) ->
     assert in_view(page, "#doc-tree li.marked > .clause-body", "#doc-tree")
     # the words that matched are marked inside the clause there too
     assert marked.locator(":scope > .clause-body mark").inner_text() == highlight
-    meta = web_service.document(doc)
+    meta = seed_service.document(doc)
     assert page.locator("#h-doc").inner_text() == (meta.get("title") or meta["source"]["file"])
     shot(page, "document")
 
 
-def test_search_filter_by_province_keeps_to_that_province(page, web_service) -> None:
-    provinces = sorted({r["province"] for r in web_service.regions() if r.get("province")})
+def test_search_filter_by_province_keeps_to_that_province(page, seed_service) -> None:
+    provinces = sorted({r["province"] for r in seed_service.regions() if r.get("province")})
     assert "河北省" in provinces, provinces  # 承德市's plan
     page.goto("/#search?q=" + quote("教师培训") + "&province=" + quote("河北省"))
     page.wait_for_selector("#search-results .hit")
@@ -135,8 +120,8 @@ def test_ask_teacher_training_shows_regions_in_table_and_on_map(page, question) 
     shot(page, "ask-" + ("zh" if question == TEACHER_TRAINING_ZH else "en"), full_page=True)
 
 
-def test_graph_node_click_expands_the_network(page, web_service) -> None:
-    doc = web_service.documents()[0]
+def test_graph_node_click_expands_the_network(page, seed_service) -> None:
+    doc = seed_service.documents()[0]
     root = doc.get("iri") or f"https://policykg.org/doc/{doc['id']}"
     page.goto(f"/#graph?node={quote(root, safe='')}&depth=1")
     page.wait_for_function("Number(document.querySelector('#graph-status').dataset.nodes) > 1")
@@ -163,7 +148,7 @@ def test_graph_node_click_expands_the_network(page, web_service) -> None:
     shot(page, "graph")
 
 
-def test_precedents_show_clauses_from_other_regions(page, web_service) -> None:
+def test_precedents_show_clauses_from_other_regions(page, seed_service) -> None:
     page.goto("/#precedents")
     page.fill("#prec-text", "校长每学期听课不少于10节")
     page.click("#prec-form button[type=submit]")

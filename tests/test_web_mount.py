@@ -193,6 +193,7 @@ def page(browser, fake_server):
     SCREENSHOTS.mkdir(exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=fake_server)
     pg = ctx.new_page()
+    pg.set_default_timeout(60_000)  # the machine is shared: be patient, not flaky
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg

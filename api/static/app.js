@@ -684,6 +684,7 @@
       }
       if (r.target) regions.get(key).targets.push(r.target);
       else if (r.evidence) regions.get(key).clauses++;
+      if (r.count) regions.get(key).count = r.count;
     }
     // shade by the targets each region set; an answer made of clauses only shades by clauses
     const byTargets = rows.some((r) => r.target);
@@ -746,6 +747,11 @@
       ? "地区按坐标标注，颜色表示设定的指标数 · Regions at their coordinates, shaded by the number of targets they set"
       : "地区按坐标标注，颜色表示相关条款数 · Regions at their coordinates, shaded by the number of matching clauses";
 
+    // the same regions as text: a list beside the map (also what a screen reader reads)
+    $("#ask-region-list").replaceChildren(...[...regions.values()].sort((a, b) => metric(b) - metric(a)).map((g) =>
+      h("li", {}, h("span", { class: "swatch", style: `background:${placed.includes(g) ? shade(metric(g)) : "#fff"}` }),
+        regionNode(g), ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
+        countText(g.count) ? h("span", { class: "count" }, ` · 合计 total ${countText(g.count)}`) : null)));
     const box = $("#ask-unplaced");
     box.hidden = !unplaced.length;
     $("#ask-unplaced-list").replaceChildren(...unplaced.map((g) => h("li", {}, regionNode(g),

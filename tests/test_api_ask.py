@@ -1,0 +1,94 @@
+"""Questions in Chinese and English answered from the seed graph, with evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.ask import interpret
+from conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+SEED_REGION = {  # the region each seed applies to, read from the documents
+    "000_6b1a78cfaf990a4e.txt": "350213",
+    "002_63a5f9f5bfe6aa8f.txt": "370400",
+    "003_fecaf80cfea7957a.txt": "130800",
+    "004_8045811c0acabd4e.txt": "330304",
+}
+
+
+def _check_evidence(item):
+    """Every piece of evidence quotes its source file exactly, from the document's own region."""
+    for ev in item["evidence"]:
+        text = (SEEDS / ev["source_file"]).read_text(encoding="utf-8")
+        assert ev["quote"] and ev["quote"] in text, ev
+        assert ev["path"] and ev["clause_id"].endswith("/clause/" + ev["path"])
+        region = item.get("region") or {}
+        if ev["source_file"] in SEED_REGION:
+            assert region.get("code") == SEED_REGION[ev["source_file"]]
+        else:
+            assert region.get("anonymised") is True
+
+
+@pytest.mark.parametrize("question", ["which regions set teacher-training quotas",
+                                      "哪些地区设定了教师培训的数量指标"])
+def test_regions_with_teacher_training_quotas(seed_service, question):
+    a = seed_service.ask(question)
+    assert a["fallback"] is False
+    assert a["interpretation"]["intent"] == "regions"
+    assert a["interpretation"]["topic"] == "teacher-training"
+    codes = {(g["region"] or {}).get("code") for g in a["answer"]}
+    assert "130800" in codes  # 承德: 年内认定100名市级名师, 建立100个市级名师工作室
+    for g in a["answer"]:
+        assert {"code", "name", "province", "anonymised"} <= set(g["region"])
+        _check_evidence(g)
+        for ev in g["evidence"]:
+            assert "teacher-training" in ev["topics"]
+            assert {"value", "unit", "object", "deadline"} <= set(ev)
+    chengde = next(g for g in a["answer"] if g["region"]["code"] == "130800")
+    assert any(ev["value"] == 100 and ev["unit"] == "名" for ev in chengde["evidence"])
+
+
+def test_both_languages_give_the_same_regions(seed_service):
+    en = seed_service.ask("which regions set teacher-training quotas")
+    zh = seed_service.ask("哪些地区设定了教师培训的数量指标")
+    assert [g["region"]["code"] for g in en["answer"]] == [g["region"]["code"] for g in zh["answer"]]
+
+
+@pytest.mark.parametrize("question", ["哪些地区要求消除大班额", "which regions require 消除大班额"])
+def test_requirement_questions_quote_the_clause(seed_service, question):
+    a = seed_service.ask(question)
+    assert a["interpretation"]["requirement"] == "消除大班额"
+    codes = {(g["region"] or {}).get("code") for g in a["answer"]}
+    assert {"350213", "130800"} <= codes
+    anon = [g for g in a["answer"] if (g["region"] or {}).get("anonymised")]
+    assert anon, "the anonymised xx市 plan also says 加快消除“大班额”"
+    for g in a["answer"]:
+        _check_evidence(g)
+        assert all("大班额" in ev["quote"] for ev in g["evidence"])
+
+
+def test_deadline_year_and_count_questions(seed_service):
+    a = seed_service.ask("which plans set deadlines of 2027")
+    assert a["interpretation"]["intent"] == "documents" and a["interpretation"]["year"] == 2027
+    assert a["answer"]
+    for d in a["answer"]:
+        assert all(ev["deadline"] == 2027 for ev in d["evidence"])
+    c = seed_service.ask("how many 名师工作室 does each region plan")
+    assert c["interpretation"]["intent"] == "count" and c["interpretation"]["object"] == "名师工作室"
+    chengde = next(g for g in c["answer"] if g["region"]["code"] == "130800")
+    assert chengde["count"].get("个") == 100
+
+
+def test_unfit_question_falls_back_to_grouped_search(seed_service):
+    a = seed_service.ask("校长每学期听课不少于")
+    assert a["fallback"] is True and a["answer"] == [] and a["results"]
+    assert a["groups"] and all("evidence" in g for g in a["groups"])
+
+
+def test_interpretation_never_takes_a_region_from_nowhere(seed_service):
+    regions = seed_service.regions()
+    i = interpret("which regions set teacher-training quotas", seed_service.topic_concepts, regions)
+    assert i.region is None
+    i = interpret("列出承德市的指标", seed_service.topic_concepts, regions)
+    assert i.region == {"code": "130800", "name": "承德市"} and i.intent == "targets"

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from fastapi import Body, FastAPI, HTTPException
 from fastapi.testclient import TestClient
+from test_web_support import SCREENSHOTS, click_graph_node, in_view, launch, serve
 
 from api.web import mount_web, vis_network_dir
-from test_web_support import SCREENSHOTS, click_graph_node, in_view, launch, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://policykg.org/"
@@ -132,7 +132,7 @@ def fake_app() -> FastAPI:
                 "edges": [{"source": node, "target": k, "label": "hasPart"} for k in kids]}
 
     @app.post("/precedents")
-    def precedents(req: dict[str, Any] = Body(...)) -> dict:
+    def precedents(req: Annotated[dict[str, Any], Body()]) -> dict:
         return {"text": req["text"], "groups": [
             {"region": REGIONS[0], "documents": [{"doc": DOC_A, "title": "翔安区行动计划",
                                                   "clauses": [_hit(DOC_A, REGIONS[0], "3.2", CLAUSE_TEXT, hl)]}]},
@@ -251,3 +251,32 @@ def test_fake_precedents_side_by_side(page) -> None:
     page.wait_for_selector(".prec-column")
     assert page.locator(".prec-column").count() == 2
     page.screenshot(path=str(SCREENSHOTS / "fake-precedents.png"))
+
+
+@pytest.mark.browser
+def test_fake_keyboard_only_search_open_and_graph_expand(page) -> None:
+    page.goto("/#search")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    assert page.evaluate("document.activeElement.id") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#search-q")
+    page.keyboard.type("教师培训")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results .hit")
+    for _ in range(40):  # Tab to the first result's document link, open it with Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('doc-link')"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#doc-tree li.marked")
+    # the graph grows from the keyboard too: the node list's buttons expand a node
+    page.goto("/#graph?node=" + f"{BASE}doc/{DOC_A}" + "&depth=1")
+    page.wait_for_function("Number(document.querySelector('#graph-status').dataset.nodes) >= 4")
+    page.focus("#graph-node-list-box summary")
+    page.keyboard.press("Enter")
+    page.focus("#graph-node-list li:nth-child(2) button")
+    page.keyboard.press("Enter")
+    page.wait_for_function("Number(document.querySelector('#graph-status').dataset.nodes) > 4")
+    # the focus stays on the expanded node's button after the list is rebuilt
+    assert page.evaluate("document.activeElement.dataset.node") == f"{BASE}doc/{DOC_A}/n0"

@@ -957,11 +957,14 @@
     setStatus("graph-status", `${n} 个节点，${m} 条边 · ${n} nodes, ${m} edges${extra}`);
     el.dataset.nodes = String(n);
     el.dataset.edges = String(m);
-    // an accessible list of the nodes, each expandable from the keyboard
+    // an accessible list of the nodes, each expandable from the keyboard; keep the focus on
+    // the same node's button when the list is rebuilt
+    const focused = document.activeElement?.closest?.("#graph-node-list") ? document.activeElement.dataset.node : null;
     $("#graph-node-list").replaceChildren(...graph.nodes.get().map((v) => h("li", {},
-      h("button", { type: "button", class: "linklike", onclick: () => expandNode(v.id),
+      h("button", { type: "button", class: "linklike", onclick: () => expandNode(v.id), dataset: { node: v.id },
         "aria-label": `展开 expand ${v.title || v.id}` }, `${v.label} (${v.group})`),
       graph.expanded.has(v.id) ? h("span", { class: "muted" }, " ✓") : null)));
+    if (focused) [...document.querySelectorAll("#graph-node-list button")].find((b) => b.dataset.node === focused)?.focus();
   }
 
   function setDownloads(node, depth) {

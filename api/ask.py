@@ -21,33 +21,34 @@ region the graph does not tie to the evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()“”]*[\u4e00-\u9fff]")
 
 INTENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("count", re.compile(r"\bhow many\b|\bhow much\b|多少|几[个所名项次家]|数量是|共有几", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bhow much\b|多少|几[个所名项次家]|数量是|共有几", re.IGNORECASE)),
     ("bodies", re.compile(
         r"\bwhich (?:bodies|organi[sz]ations|departments|agencies|units|offices|institutions)\b|"
         r"\bwho (?:is|are) responsible\b|哪些(?:部门|单位|机构|组织|主体)|哪个(?:部门|单位|机构)|谁负责|责任单位",
-        re.I)),
+        re.IGNORECASE)),
     ("documents", re.compile(
         r"\bwhich (?:documents?|plans?|policies|polices|programmes|programs|notices)\b|"
-        r"哪些(?:文件|方案|计划|政策|规划|通知|行动计划)|哪个(?:文件|方案|计划)", re.I)),
+        r"哪些(?:文件|方案|计划|政策|规划|通知|行动计划)|哪个(?:文件|方案|计划)", re.IGNORECASE)),
     ("regions", re.compile(
         r"\bwhich (?:regions?|cities|city|counties|county|districts?|places?|areas?|provinces?|localities)\b|"
         r"\bwhere\b|哪些(?:地区|地方|城市|区县|县区|市|区|省|地市)|哪个(?:地区|地方|城市|市|区|县)|哪里|哪儿",
-        re.I)),
+        re.IGNORECASE)),
     ("targets", re.compile(
         r"\b(?:list|show|give|what are)\b.*\b(?:targets?|quotas?|indicators?)\b|"
-        r"列出|列举|有哪些(?:指标|目标)|(?:的|哪些)(?:量化)?(?:指标|目标)(?:有哪些|是什么)?[?？]?$", re.I)),
+        r"列出|列举|有哪些(?:指标|目标)|(?:的|哪些)(?:量化)?(?:指标|目标)(?:有哪些|是什么)?[?？]?$", re.IGNORECASE)),
 ]
-TARGET_WORDS = re.compile(r"\bquotas?\b|\btargets?\b|\bindicators?\b|\bnumbers?\b|指标|数量|目标|定量|量化", re.I)
-FUNDING_WORDS = re.compile(r"\bfunding\b|\bfunds?\b|\bmoney\b|\bbudgets?\b|\bamounts?\b|经费|资金|金额|万元|投入", re.I)
-DEADLINE_WORDS = re.compile(r"\bdeadlines?\b|\bby (?:the year )?\d{4}\b|截止|到\d{4}年|\d{4}年(?:前|底|之前)", re.I)
+TARGET_WORDS = re.compile(r"\bquotas?\b|\btargets?\b|\bindicators?\b|\bnumbers?\b|指标|数量|目标|定量|量化", re.IGNORECASE)
+FUNDING_WORDS = re.compile(r"\bfunding\b|\bfunds?\b|\bmoney\b|\bbudgets?\b|\bamounts?\b|经费|资金|金额|万元|投入", re.IGNORECASE)
+DEADLINE_WORDS = re.compile(r"\bdeadlines?\b|\bby (?:the year )?\d{4}\b|截止|到\d{4}年|\d{4}年(?:前|底|之前)", re.IGNORECASE)
 REQUIREMENT = re.compile(r"(?:要求|提出|规定|提到|涉及|包含)(?:了)?[“\"「『]?([\u4e00-\u9fff]{2,20})[”\"」』]?")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 FUNDING_UNITS = {"元", "万元", "亿元", "千元"}
@@ -142,7 +143,7 @@ def _object_of_count(question: str) -> str | None:
     if m:
         obj = re.sub(r"^(?:各地区?|各地|每个地区|各市|计划|建设|设立)+", "", m.group(1)).strip("“”")
         return obj or None
-    if re.search(r"\bhow many\b", question, re.I):
+    if re.search(r"\bhow many\b", question, re.IGNORECASE):
         runs = [r for r in HAN_RUN.findall(question) if r not in STOP_RUNS]
         if runs:
             return max(runs, key=len).strip("“”")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -34,7 +35,7 @@ JsonOpt = typer.Option(False, "--json", help="print the JSON the HTTP API return
 
 
 class Context:
-    def __init__(self, data: Optional[Path], store: Optional[str]) -> None:
+    def __init__(self, data: Path | None, store: str | None) -> None:
         self.data = data
         self.store = store
         self._service: Any = None
@@ -54,10 +55,10 @@ class Context:
 @app.callback()
 def main(
     ctx: typer.Context,
-    data: Optional[Path] = typer.Option(
+    data: Path | None = typer.Option(
         None, "--data", help="workspace directory (default: $POLICYKG_DATA or ./policykg-data)"
     ),
-    store: Optional[str] = typer.Option(
+    store: str | None = typer.Option(
         None, "--store", help="a SPARQL 1.1 endpoint URL instead of the embedded store ($POLICYKG_STORE)"
     ),
 ) -> None:
@@ -242,12 +243,12 @@ def search(
     ctx: typer.Context,
     query: str,
     k: int = typer.Option(10, "--k", min=1, max=100),
-    region: Optional[str] = typer.Option(None, help="adcode or name; sub-regions included"),
-    province: Optional[str] = typer.Option(None),
-    topic: Optional[str] = typer.Option(None, help="topic id (policykg topics)"),
-    year: Optional[int] = typer.Option(None, help="deadline year of a target in the clause"),
-    doc: Optional[str] = typer.Option(None, help="document id"),
-    has_target: Optional[bool] = typer.Option(None, "--has-target/--no-target"),
+    region: str | None = typer.Option(None, help="adcode or name; sub-regions included"),
+    province: str | None = typer.Option(None),
+    topic: str | None = typer.Option(None, help="topic id (policykg topics)"),
+    year: int | None = typer.Option(None, help="deadline year of a target in the clause"),
+    doc: str | None = typer.Option(None, help="document id"),
+    has_target: bool | None = typer.Option(None, "--has-target/--no-target"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Hybrid (BM25 + dense) clause search with graph filters."""
@@ -263,7 +264,7 @@ def precedents(
     ctx: typer.Context,
     text: str,
     k: int = typer.Option(10, "--k", min=1, max=100),
-    exclude_region: Optional[str] = typer.Option(None, "--exclude-region"),
+    exclude_region: str | None = typer.Option(None, "--exclude-region"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Clauses of other regions' plans most similar to a draft clause, grouped by region."""
@@ -308,9 +309,9 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
 @app.command()
 def targets(
     ctx: typer.Context,
-    topic: Optional[str] = typer.Option(None),
-    region: Optional[str] = typer.Option(None),
-    year: Optional[int] = typer.Option(None),
+    topic: str | None = typer.Option(None),
+    region: str | None = typer.Option(None),
+    year: int | None = typer.Option(None),
     as_json: bool = JsonOpt,
 ) -> None:
     """Quantitative targets (指标) with their evidence."""
@@ -327,7 +328,7 @@ def targets(
 
 
 @app.command()
-def regions(ctx: typer.Context, parent: Optional[str] = typer.Option(None), as_json: bool = JsonOpt) -> None:
+def regions(ctx: typer.Context, parent: str | None = typer.Option(None), as_json: bool = JsonOpt) -> None:
     """Regions with document and target counts."""
     rows = _run(lambda: _svc(ctx).regions(parent=parent))
     if as_json:
@@ -368,9 +369,9 @@ def topics(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 def export(
     ctx: typer.Context,
     format: str = typer.Option("ttl", "--format", help="ttl, jsonld, graphml or gexf"),
-    node: Optional[str] = typer.Option(None, help="IRI (or short id) of the centre of a neighbourhood"),
+    node: str | None = typer.Option(None, help="IRI (or short id) of the centre of a neighbourhood"),
     depth: int = typer.Option(1, min=0, max=4),
-    out_file: Optional[Path] = typer.Option(None, "--out", help="file to write (default: stdout)"),
+    out_file: Path | None = typer.Option(None, "--out", help="file to write (default: stdout)"),
 ) -> None:
     """Export the graph or a neighbourhood as Turtle, JSON-LD, GraphML (Gephi) or GEXF."""
     if format not in ("ttl", "jsonld", "graphml", "gexf"):

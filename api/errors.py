@@ -6,7 +6,8 @@ message and exits non-zero. Messages name the parameter (or file) and the reason
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 class PolicyKGError(Exception):

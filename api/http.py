@@ -16,9 +16,10 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import Body, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError

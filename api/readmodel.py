@@ -94,7 +94,7 @@ def _s(v: Any) -> str | None:
 
 def _topic_id(iri: Any) -> str:
     s = str(iri)
-    return s[len(TOPIC_PREFIX):] if s.startswith(TOPIC_PREFIX) else s
+    return s.removeprefix(TOPIC_PREFIX)
 
 
 def _num(v: Any) -> float | int | None:
@@ -122,7 +122,7 @@ class Catalog:
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # body IRI → row
 
     @classmethod
-    def load(cls, store: Any) -> "Catalog":
+    def load(cls, store: Any) -> Catalog:
         cat = cls()
         for r in store.select(Q_REGIONS):
             code = _s(r["code"])

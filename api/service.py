@@ -29,10 +29,11 @@ import hashlib
 import logging
 import sys
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
 from api.workspace import DocumentEntry, Manifest, Workspace, now_iso
@@ -236,10 +237,10 @@ class PolicyKG:
             self._catalog = None
             self.__dict__.pop("classifier", None)
 
-    def __enter__(self) -> "PolicyKG":
+    def __enter__(self) -> PolicyKG:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _save_manifest(self, manifest: Manifest) -> None:
@@ -297,7 +298,7 @@ class PolicyKG:
                     report.failed.append({"file": str(path), "error": exc.reason})
                 except PolicyKGError as exc:
                     report.failed.append({"file": str(path), "error": exc.message})
-                except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+                except Exception as exc:
                     log.exception("ingest of %s failed", path)
                     report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {_short_error(exc)}"})
                 if progress:
@@ -349,7 +350,7 @@ class PolicyKG:
                 try:
                     store.remove_document(doc.id)
                     index.remove(doc.id)
-                except Exception:  # noqa: BLE001
+                except Exception:
                     log.exception("undo of %s failed", doc.id)
             raise FileFailed(f"indexing failed, nothing stored: {_short_error(exc)}") from exc
         for old in previous:  # a changed file with the same name replaces its earlier version
@@ -1009,7 +1010,7 @@ def _open_store_read_only(path: Path) -> Any:
     class ReadOnlyOxigraphKGStore(OxigraphKGStore):
         kind = "oxigraph-read-only"
 
-        def __init__(self, p: Path) -> None:  # noqa: D401 - no super(): it opens for writing
+        def __init__(self, p: Path) -> None:
             self.path = None  # nothing to flush
             self._ox = ox.Store.read_only(str(p))
             self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
@@ -75,7 +76,7 @@ DEFAULT_GRAPH = "text/turtle"
 
 _IRI_OR_STRING = re.compile(r"<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _COMMENT = re.compile(r"#[^\n]*")
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w\-.]*:\s*<>|BASE\s*<>)\s*)*", re.I)
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w\-.]*:\s*<>|BASE\s*<>)\s*)*", re.IGNORECASE)
 
 
 def query_form(text: str) -> str:

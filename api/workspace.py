@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ class Manifest:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
         docs = {k: DocumentEntry(**v) for k, v in (data.get("documents") or {}).items()}
         return cls(
             schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
@@ -74,7 +74,7 @@ class Manifest:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Workspace:
     store_url: str | None = None
 
     @classmethod
-    def resolve(cls, data: str | os.PathLike | None = None, store: str | None = None) -> "Workspace":
+    def resolve(cls, data: str | os.PathLike | None = None, store: str | None = None) -> Workspace:
         """``data`` / ``store`` as given on the command line, else from the environment."""
         root = Path(data or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser()
         url = store or os.environ.get(STORE_ENV) or None

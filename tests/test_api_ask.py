@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEEDS
 
 from api.ask import interpret
-from conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -55,7 +53,7 @@ def test_document_tree_and_clause_by_both_ids(client, docs):
     by_iri = client.get(f"/clauses/{child['id']}").json()
     assert by_path == by_iri
     assert by_path["text"] == child["text"] and by_path["doc"] == doc_id
-    assert client.get(f"/documents/nope").status_code == 404
+    assert client.get("/documents/nope").status_code == 404
     assert client.get(f"/clauses/{doc_id}/99.99").json()["error"]["type"] == "NotFound"
 
 
@@ -192,7 +190,7 @@ def test_slow_query_is_cut_by_the_time_limit(seed_service):
 def test_ingest_needs_a_token(seed_service, tmp_path):
     app = create_app(lambda: seed_service, close_service=False, token=None)
     with TestClient(app) as c:
-        r = c.post("/ingest", files={"files": ("a.txt", "x".encode(), "text/plain")})
+        r = c.post("/ingest", files={"files": ("a.txt", b"x", "text/plain")})
         assert r.status_code == 403
     app = create_app(lambda: seed_service, close_service=False, token="s3cret", upload_limit=1000)
     with TestClient(app) as c:

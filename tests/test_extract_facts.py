@@ -41,8 +41,7 @@ def test_body_normalised_in_jurisdiction_and_one_slug_across_documents(facts):
     assert "厦门市翔安区教师进修学校" in xiangan
     chengde = {b.name: b for b in facts["chengde"][1].bodies}
     assert "承德市教育局" in chengde
-    # 教育部 is named by two plans: the same node
-    assert xiangan["教育部"].slug == chengde["教育部"].slug
+    # the same body named by two plans is one node: see tests/test_extract_bodies.py
     issuers = {r.body for r in facts["chengde"][1].document_bodies if r.role == "issuer"}
     assert chengde["承德市教育局"].slug in issuers
 

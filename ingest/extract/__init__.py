@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from ingest.extract.bodies import Jurisdiction, body_slug, find_bodies, kind_of, normalise_name
+from ingest.extract.bodies import Jurisdiction, attach_bodies
 from ingest.extract.measures import measure_clauses, measure_of
-from ingest.extract.regions_in_text import clause_at, document_region, regions_mentioned
+from ingest.extract.regions_in_text import document_region, regions_mentioned
 from ingest.extract.targets import extract_target_candidates
 from ingest.extract.topics import LexicalTopicClassifier, TopicClassifier
-from ingest.model import Body, BodyRole, Document, DocumentFacts, Evidence, Measure, Target, TopicConcept
+from ingest.model import Document, DocumentFacts, Evidence, Measure, Target, TopicConcept
 from ingest.regions import Gazetteer, default_gazetteer
 
 __all__ = ["extract_facts", "TopicClassifier", "LexicalTopicClassifier"]
@@ -31,41 +31,8 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gazetteer: Gazetteer,
             measures_by_path: dict[str, Measure], measure_paths: list) -> None:
-    by_name: dict[str, Body] = {}
-
-    def add(raw: str, start: int | None = None, end: int | None = None) -> Body:
-        name, region = normalise_name(raw, juris)
-        if name[:1] in "省市区县" and region is None and kind_of(name) != "university":
-            pass  # a bare level prefix that the jurisdiction cannot expand (anonymised plan)
-        body = by_name.get(name)
-        if body is None:
-            body = Body(name=name, slug=body_slug(name, region, gazetteer), kind=kind_of(name),
-                        region=region.code if region else None, aliases=[])
-            by_name[name] = body
-        if raw != name and raw not in body.aliases:
-            body.aliases.append(raw)
-        return body
-
-    for raw, role in ((doc.issuer, "issuer"), (doc.forwarded_by, "forwarder")):
-        if raw:
-            # the issuer may be several bodies (市教育局、市发改委、市财政局)
-            for part in re.split(r"[、，,]", raw):
-                if part.strip():
-                    body = add(part.strip())
-                    pos = doc.text.find(part.strip())
-                    ev = Evidence(clause_at(doc, pos), part.strip(), pos, pos + len(part.strip())) if pos >= 0 else None
-                    facts.document_bodies.append(BodyRole(body.slug, role, ev))
-    text = doc.text
-    for raw, start, end, role in find_bodies(text[doc.body_start:], doc.body_start, juris):
-        body = add(raw, start, end)
-        path = clause_at(doc, start)
-        mpath = measure_of(measure_paths, path) if path else None
-        if mpath is None:
-            continue
-        measure = measures_by_path[mpath]
-        if not any(br.body == body.slug for br in measure.bodies):
-            measure.bodies.append(BodyRole(body.slug, role, Evidence(path, text[start:end], start, end)))
-    facts.bodies = list(by_name.values())
+    attach_bodies(doc, facts, juris, gazetteer, measures_by_path,
+                  lambda path: measure_of(measure_paths, path))
 
 
 def extract_facts(

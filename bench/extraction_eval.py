@@ -10,6 +10,10 @@ matched core items (value, unit, comparator, deadline; frequency, period as extr
 topics = share of matched core items whose predicted topics include at least one gold topic).
 Regions: the gold full name of the two gold documents; the other seeds' regions are printed
 for a reader to check. Bodies: predicted Body.name against responsible_bodies, exact match.
+Measures: the task measures (ingest.extract.measures.measure_kind == "task") against
+top_level_measures — count (documents whose count is right, and predicted/gold items) and
+title match (gold titles found among the predicted headings, quotes and spaces ignored);
+the safeguard measures likewise against top_level_measures.safeguard_measures.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ def main() -> None:
 
     from ingest import load_document
     from ingest.extract import extract_facts
+    from ingest.extract.measures import measure_kind
     from kg.topics import load_topic_scheme
 
     concepts = load_topic_scheme()
@@ -60,6 +65,10 @@ def main() -> None:
     core_total = core_hit = pred_right = pred_wrong = 0
     region_right = region_total = 0
     body_tp = body_pred = body_gold = 0
+    measure_counts = {"task": [0, 0, 0, 0], "safeguard": [0, 0, 0, 0]}  # docs right, docs, pred, gold
+    measure_titles = {"task": [0, 0], "safeguard": [0, 0]}
+    body_misses: list[str] = []
+    body_extra: list[str] = []
     other_regions: list[str] = []
     misses: list[str] = []
     false_pos: list[str] = []
@@ -83,6 +92,25 @@ def main() -> None:
         body_tp += len(predicted_bodies & gold_bodies)
         body_pred += len(predicted_bodies)
         body_gold += len(gold_bodies)
+        body_misses += [f"{path.name[:3]} {n}" for n in sorted(gold_bodies - predicted_bodies)]
+        body_extra += [f"{path.name[:3]} {n}" for n in sorted(predicted_bodies - gold_bodies)]
+
+        def _norm(title: str) -> str:
+            return "".join(ch for ch in title if ch not in " “”\"'　")
+
+        gm = gdoc.get("top_level_measures") or {}
+        for kind, gold_part in (("task", gm), ("safeguard", gm.get("safeguard_measures") or {})):
+            if not gold_part:
+                continue
+            heads = [_norm(m.heading or "") for m in facts.measures if measure_kind(doc, m.clause) == kind]
+            titles = [_norm(t) for t in gold_part.get("titles", [])]
+            c = measure_counts[kind]
+            c[0] += int(len(heads) == gold_part.get("count", len(titles)))
+            c[1] += 1
+            c[2] += len(heads)
+            c[3] += gold_part.get("count", len(titles))
+            measure_titles[kind][0] += sum(1 for t in titles if t in heads)
+            measure_titles[kind][1] += len(titles)
 
         text = doc.text
         gold = [json.loads(line) for line in gold_file.read_text("utf-8").splitlines() if line.strip()]
@@ -135,6 +163,10 @@ def main() -> None:
         ("body precision", ratio(body_tp, body_pred)),
         ("body recall", ratio(body_tp, body_gold)),
     ]
+    for kind, label in (("task", "measures (gold docs)"), ("safeguard", "safeguard measures (gold docs)")):
+        c = measure_counts[kind]
+        rows.append((f"{label}: count", f"{ratio(c[0], c[1])}  predicted {c[2]} / gold {c[3]}"))
+        rows.append((f"{label}: title match", ratio(*measure_titles[kind])))
     width = max(len(r[0]) for r in rows)
     print(f"extraction vs dev-gold (topics: {'embedding ' + args.encoder if args.encoder else 'lexical'})")
     print(f"{'measure'.ljust(width)}  value")
@@ -143,6 +175,10 @@ def main() -> None:
     print("regions of the other seeds: " + "; ".join(other_regions))
     if misses:
         print("missed core targets: " + " | ".join(misses))
+    if body_misses:
+        print("missed bodies: " + " | ".join(body_misses))
+    if body_extra:
+        print("bodies not in gold: " + " | ".join(body_extra))
     if false_pos:
         print("unmatched predictions: " + " | ".join(false_pos))
 

@@ -112,8 +112,8 @@ _STOP_WORDS = sorted({
     "发挥", "支持", "鼓励", "委托", "申请", "打造", "推进", "推动", "加强", "深化", "落实",
     "贯彻", "按照", "根据", "利用", "借助", "通过", "引进", "引入", "纳入", "参与", "开展",
     "实施", "督促", "指导下", "聘请", "邀请", "携手", "对接", "联系", "提升改造", "改造",
-    "新建", "扩建", "建设", "开办", "举办", "创建", "培育", "遴选", "确定", "成为", "作为",
-    "深入", "积极", "充分", "认真", "继续", "进一步", "定期", "每年", "共同",
+    "新建", "扩建", "开办", "举办", "成为", "作为",
+    "深入", "积极", "充分", "认真", "继续", "进一步", "定期", "每年",
 }, key=len, reverse=True)
 _CONJ = ("和", "与", "及")
 # qualifiers that describe rather than name (优质民办学校, 家长学校, 五大小学)
@@ -164,7 +164,8 @@ _NOT_LEVEL_RE = re.compile(r"^(市场|区域|县域|市民|省内|市内|区内|
 _ZONE_RE = re.compile(r"(高新技术产业开发区|经济技术开发区|高新区|经开区|开发区)")
 _ORDINAL_SCHOOL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(实小|外|中|小|高|职|实验)$")
 _ROLE_WORDS = (("牵头", "lead"), ("负责", "responsible"), ("配合", "participant"),
-               ("参与", "participant"), ("协助", "participant"))
+               ("参与", "participant"), ("协助", "participant"), ("会同", "lead"), ("联合", "lead"))
+_ROLE_RANK = {"lead": 0, "responsible": 1, "participant": 2}
 _DUTY_LINE_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]\s*([^）)\n。；;]+)")
 _DUTY_ROLE = {"牵头": "lead", "主办": "lead", "责任": "responsible", "配合": "participant",
               "参与": "participant", "协办": "participant"}
@@ -553,8 +554,9 @@ def _named(name: str, juris: Jurisdiction, suffix: str) -> str | None:
     matches = juris.gazetteer.find(clean, within=juris.region if juris.usable else None)
     if matches and matches[0].start == 0 and len(clean) > matches[0].end:
         rest = body[matches[0].end:]
+        short = matches[0].surface != matches[0].region.name
         if school and not (_school_qualifier_ok(rest) or "附属" in body and _school_qualifier_ok(body)
-                           or kind == "university" and not rest):
+                           or kind == "university" and not rest or short and _school_qualifier_ok(body)):
             return None  # 温州市标杆学校
         if not school and rest and _GENERIC_RE.match(rest) and kind != "leading-group":
             return None
@@ -592,7 +594,7 @@ def _left_edge(text: str, s: int, lo: int, prev_ends: set[int], juris: Jurisdict
             break
         if not _name_char(ch):
             break
-        if i in prev_ends and not text.startswith(("附属", "附设", "分校"), i):
+        if i in prev_ends and not text.startswith(("附属", "附设", "分校", "教育集团", "集团"), i):
             break  # another name ends here (舫山小学五大小学 is two things)
         word = next((w for w in _STOP_WORDS if text.endswith(w, lo, i)), None)
         if word is not None:
@@ -694,15 +696,18 @@ def _zones(doc: Document) -> list[tuple[int, int]]:
 
 
 def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
-    window = text[end:min(hi, end + 6)]
-    if text[max(lo, start - 1):start] == "由" or re.search(r"由$", text[max(lo, start - 3):start]):
-        role = "responsible"
-    else:
-        role = ""
-    for word, r in _ROLE_WORDS:
-        if word in window or word in text[max(lo, start - 3):start]:
-            return r
-    return role or "participant"
+    """lead (…牵头), responsible (由…, …负责), participant (…配合/参与/协助, or only named):
+    read from the words after the body up to the end of its phrase (a list of bodies shares
+    them: 市财政局、市人社局配合), and 由 just before it."""
+    stop = min([j for j in (text.find(ch, end, hi) for ch in "，,。；;：:\n") if j != -1] + [hi])
+    after = text[end:stop]
+    after = re.split(r"[由让请]", after)[0]  # 由市教育局牵头 … the next body's 由 is not ours
+    for word, role in _ROLE_WORDS:
+        if word in after:
+            return role
+    if re.search(r"由(?:[^，。；]{0,3}、)*$", text[max(lo, start - 12):start]) or text[max(lo, start - 1):start] == "由":
+        return "responsible"
+    return "participant"
 
 
 def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[Mention]:
@@ -713,7 +718,7 @@ def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[M
     for m in _SUFFIX_RE.finditer(text, lo, hi):
         suffix, s, e = m.group(0), m.start(), m.end()
         cont = _RIGHT_CONT.get(suffix, "")
-        if e < hi and text[e] in cont:
+        if e < hi and text[e] in cont and not text.startswith(("组成", "组建", "组织"), e):
             continue
         if any(a <= s < b for a, b in quoted):
             continue
@@ -755,6 +760,13 @@ def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[M
             continue  # 领导小组 named but not set up by this plan: a generic noun
         if why == "plan-own" and kind == "leading-group" and _establisher_is_school(text, start, lo):
             continue
+        if why == "plan-own" and region is None and juris.usable:
+            name, region = juris.plan_prefix() + name, juris.region  # the plan's own new body
+        if kind == "school" and why == "proper":
+            # 双十中学、科技中学等市直属校: the list says whose schools they are
+            whose = re.match(r"^(?:、[^、，。；]{1,12})*等([省市区县])(?:直属|属)", text[e:min(hi, e + 60)])
+            if whose:
+                name, region = normalise_name(whose.group(1) + _clean(raw), juris)
         taken.append((start, e))
         out.append(Mention(raw, name, region, start, e, _role(text, start, e, lo, hi)))
     out.extend(_abbreviated_schools(text, lo, hi, juris, taken))
@@ -801,6 +813,25 @@ def _abbreviated_schools(text: str, lo: int, hi: int, juris: Jurisdiction,
     return out
 
 
+_PROVINCE_FORMS = {"教育局": "教育厅", "财政局": "财政厅", "人力资源和社会保障局": "人力资源和社会保障厅",
+                   "住房和城乡建设局": "住房和城乡建设厅", "自然资源局": "自然资源厅",
+                   "自然资源和规划局": "自然资源厅", "民政局": "民政厅", "公安局": "公安厅",
+                   "司法局": "司法厅", "审计局": "审计厅", "科学技术局": "科学技术厅",
+                   "文化和旅游局": "文化和旅游厅", "农业农村局": "农业农村厅", "生态环境局": "生态环境厅",
+                   "交通运输局": "交通运输厅", "应急管理局": "应急管理厅", "卫生健康局": "卫生健康委员会",
+                   "发展和改革局": "发展和改革委员会", "体育局": "体育局", "经济和信息化局": "经济和信息化厅"}
+
+
+def _level_form(dept: str, level: str) -> str:
+    """The name a department has at a level: 教育局 in a city, 教育厅 in a province; 发改 is a
+    发展和改革委员会 in a province or prefecture and a 发展和改革局 in a county."""
+    if level == "province":
+        return _PROVINCE_FORMS.get(dept, dept)
+    if level == "prefecture" and dept == "发展和改革局":
+        return "发展和改革委员会"
+    return dept
+
+
 def _expand_dept(item: str, level_char: str | None, juris: Jurisdiction) -> tuple[str, Region | None] | None:
     """One item of a department list (发改, 人大, 政府教育督导部门) with the list's level prefix."""
     table = abbreviation_table()
@@ -816,7 +847,8 @@ def _expand_dept(item: str, level_char: str | None, juris: Jurisdiction) -> tupl
     if base is None:
         base = juris.by_level.get(juris.region.level) or juris.region
     prefix = juris.prefix(base)
-    full = abbr.full.replace("{prefix}", prefix) if "{prefix}" in abbr.full else prefix + abbr.full
+    full = abbr.full.replace("{prefix}", prefix) if "{prefix}" in abbr.full \
+        else prefix + _level_form(abbr.full, base.level)
     return _branch(full, base, juris)
 
 
@@ -1022,6 +1054,9 @@ def attach_bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gaze
         if mpath is None or mpath not in measures_by_path:
             continue
         measure = measures_by_path[mpath]
-        if not any(br.body == body.slug for br in measure.bodies):
+        known = next((br for br in measure.bodies if br.body == body.slug), None)
+        if known is None:
             measure.bodies.append(BodyRole(body.slug, mention.role, evidence(mention.start, mention.end)))
+        elif _ROLE_RANK[mention.role] < _ROLE_RANK.get(known.role, 9):
+            known.role = mention.role  # 市教育局 named, then 牵头单位：市教育局
     facts.bodies = list(by_name.values())

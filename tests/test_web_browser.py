@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-
 from test_web_support import SCREENSHOTS, chromium_or_skip, click_graph_node, in_view, launch, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -94,6 +93,15 @@ def test_search_filter_by_province_keeps_to_that_province(page, seed_service) ->
     assert page.locator("#f-province").input_value() == "河北省"  # the link restored the filter
     for text in page.locator("#search-results .hit .hit-meta").all_inner_texts():
         assert "承德" in text or "河北" in text, text
+
+
+def test_search_in_english_finds_chinese_clauses(page) -> None:
+    page.goto("/#search?q=" + quote("teacher training"))
+    page.wait_for_selector("#search-results .hit")
+    assert "扩展为 expanded to" in page.locator("#search-status").inner_text()
+    texts = " ".join(page.locator("#search-results .clause-text").all_inner_texts()[:5])
+    assert "培训" in texts and "教师" in texts
+    shot(page, "search-en")
 
 
 @pytest.mark.parametrize("question", [TEACHER_TRAINING_ZH, TEACHER_TRAINING_EN])

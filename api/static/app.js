@@ -241,18 +241,28 @@
     return Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= (text || "").length ? [a, b] : null;
   }
 
-  /** The clause text with the `highlight` span in <mark>. */
-  function highlighted(text, hl) {
+  /** The clause text with the `highlight` span in <mark>. With `excerpt`, a long clause shows
+   * only the marked span and a little context, and the whole text behind a disclosure. */
+  function highlighted(text, hl, excerpt = false) {
     text = text || "";
     const span = spanOf(text, hl);
     const p = h("p", { class: "clause-text" });
+    const CONTEXT = 40;
+    if (excerpt && text.length > 2 * CONTEXT + (span ? span[1] - span[0] : 80)) {
+      const [a, b] = span || [0, Math.min(text.length, 80)];
+      const from = Math.max(0, a - CONTEXT), to = Math.min(text.length, b + CONTEXT);
+      p.append(from > 0 ? "…" : "", text.slice(from, a), span ? h("mark", {}, text.slice(a, b)) : text.slice(a, b),
+        text.slice(b, to), to < text.length ? "…" : "");
+      return h("div", {}, p, h("details", { class: "full-text" }, h("summary", {}, "全文 Full text"),
+        highlighted(text, hl)));
+    }
     if (span) p.append(text.slice(0, span[0]), h("mark", {}, text.slice(...span)), text.slice(span[1]));
     else p.append(text);
     return p;
   }
 
   /** One clause hit (search result, precedent or ask fallback) as an <article>. */
-  function clauseCard(r, { showDoc = true, showRegion = true } = {}) {
+  function clauseCard(r, { showDoc = true, showRegion = true, excerpt = false } = {}) {
     const docId = docIdOf(r), path = clausePathOf(r), iri = clauseIriOf(r);
     const span = spanOf(r.text, r.highlight);
     const markText = span ? r.text.slice(...span) : null;
@@ -267,7 +277,7 @@
     const meta = h("p", { class: "hit-meta" }, metaParts.flatMap((x, i) => (i ? [" · ", x] : [x])));
     return h("article", { class: "hit", dataset: { clause: iri || "", doc: docId || "", path: path || "" } },
       meta,
-      highlighted(r.text || r.quote, r.highlight),
+      highlighted(r.text || r.quote, r.highlight, excerpt),
       measure ? h("p", { class: "facts" }, h("span", { class: "label" }, "措施 Measure："), measure) : null,
       targets.length ? h("div", { class: "facts" }, h("span", { class: "label" }, "指标 Targets："),
         h("ul", { class: "targets" }, targets.map((t) =>
@@ -390,6 +400,18 @@
   const stale = (view, n) => seq[view] !== n;
 
   // ------------------------------------------------------------------ search
+  /** " · 扩展为 expanded to: 教师 培训" for an English query the service put into Chinese. */
+  function searchInterpretation(i) {
+    if (!i) return "";
+    if (typeof i === "string") return ` · 理解为 interpreted as: ${i}`;
+    const parts = [];
+    if (i.expansion) parts.push(`扩展为 expanded to: ${Array.isArray(i.expansion) ? i.expansion.join(" ") : String(i.expansion)}`);
+    for (const [k, v] of Object.entries(i)) {
+      if (k !== "expansion" && v !== null && v !== undefined && v !== "") parts.push(`${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
+    }
+    return parts.length ? ` · ${parts.join(" · ")}` : "";
+  }
+
   async function showSearch(params) {
     const form = $("#search-form");
     applyForm(form, params);
@@ -408,7 +430,7 @@
       if (stale("search", n)) return;
       const hits = asList(res, "results", "hits");
       list.replaceChildren(...hits.map((r) => h("li", {}, clauseCard(r))));
-      const interp = res && res.interpreted ? ` · 理解为 interpreted as: ${typeof res.interpreted === "string" ? res.interpreted : JSON.stringify(res.interpreted)}` : "";
+      const interp = searchInterpretation(res?.interpreted);
       setStatus("search-status", hits.length ? `${hits.length} 条结果 results for “${q}”${interp}` : `没有结果 No results for “${q}”${interp}`);
     } catch (e) {
       if (stale("search", n)) return;
@@ -823,7 +845,7 @@
         h("h2", {}, regionNode(g.region)),
         g.documents.map((d) => h("div", { class: "prec-doc" },
           h("h3", {}, d.doc && d.doc !== "—" ? docLink(d.doc, null, d.title || d.doc) : (d.title || "—")),
-          d.clauses.map((c) => clauseCard({ doc: d.doc, title: d.title, ...c }, { showDoc: false, showRegion: false })))))));
+          d.clauses.map((c) => clauseCard({ doc: d.doc, title: d.title, ...c }, { showDoc: false, showRegion: false, excerpt: true })))))));
       const count = groups.reduce((a, g) => a + g.documents.reduce((b, d) => b + d.clauses.length, 0), 0);
       setStatus("prec-status", count
         ? `${groups.length} 个地区的 ${count} 条相似条款 · ${count} similar clauses from ${groups.length} regions`

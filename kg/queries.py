@@ -6,7 +6,8 @@ A query file starts with comment lines describing it, then declares its paramete
     #param year int
 
 Parameter kinds: ``topic`` (a topic id or IRI), ``region`` (an adcode or IRI), ``doc`` (a
-document id or IRI), ``body`` (a slug or IRI), ``iri``, ``string``, ``int``, ``bool``. A
+document id or IRI), ``body`` (a slug or IRI), ``iri``, ``string``, ``int``, ``year`` (an int
+bound as an xsd:gYear literal, matched by index rather than by a filter), ``bool``. A
 binding is injected as a ``VALUES`` block at the start of the WHERE group, its term formatted
 by rdflib (kg/sparql.py), so no value can change the query's structure. A list binds several
 alternatives. Lines between ``#if NAME`` and ``#endif`` are kept only when NAME is bound
@@ -22,14 +23,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from kg.namespaces import body_iri, doc_iri, region_iri, topic_iri
 from kg.sparql import BindingError, inject_values
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _PARAM = re.compile(r"^#param\s+(\w+)\s+(\w+)(\s+required)?\s*$")
-_KINDS = {"topic", "region", "doc", "body", "iri", "string", "int", "bool"}
+_KINDS = {"topic", "region", "doc", "body", "iri", "string", "int", "year", "bool"}
 
 
 class UnknownQuery(KeyError):
@@ -87,6 +89,14 @@ def _convert(query: str, param: Param, value: Any) -> Any:
             return int(str(value).strip())
         except ValueError:
             raise BindingError(f"{where}: expected an integer, got {value!r}") from None
+    if kind == "year":  # an int bound as xsd:gYear, so it joins time:inXSDgYear directly
+        if isinstance(value, bool):
+            raise BindingError(f"{where}: expected a year, got {value!r}")
+        try:
+            year = int(str(value).strip())
+        except ValueError:
+            raise BindingError(f"{where}: expected a year, got {value!r}") from None
+        return Literal(f"{year:04d}", datatype=XSD.gYear)
     if kind == "bool":
         if isinstance(value, bool):
             return value

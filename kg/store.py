@@ -153,6 +153,16 @@ class KGStore:
     ) -> None:
         self._update(" ;\n".join(parts))
 
+    def load_ntriples(self, doc_id: str, doc_nt: str, shared_nt: str | None = None) -> None:
+        """Replace a document's graph from N-Triples text (bulk loads, restores, benchmarks):
+        the same single atomic update as ``replace_document``, without validation and without
+        rdflib serialisation. The text must hold no blank nodes."""
+        g = doc_graph_iri(doc_id)
+        parts = [f"DROP SILENT GRAPH <{g}>", _insert_data(g, doc_nt)]
+        if shared_nt and shared_nt.strip():
+            parts.append(_insert_data(SHARED_GRAPH, shared_nt))
+        self._update(" ;\n".join(parts))
+
     def remove_document(self, doc_id: str) -> bool:
         """Drop the document's graph; True if it was there. Shared nodes stay (see module doc)."""
         present = doc_id in self.document_ids()
@@ -335,6 +345,15 @@ class MemoryKGStore(KGStore):
                 shared = self.dataset.graph(SHARED_GRAPH)
                 shared += shared_graph
         return len(doc_graph)
+
+    def load_ntriples(self, doc_id: str, doc_nt: str, shared_nt: str | None = None) -> None:
+        name = doc_graph_iri(doc_id)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.dataset.remove_graph(self.dataset.graph(name))
+            self.dataset.graph(name).parse(data=doc_nt, format="nt")  # rdflib's native loader
+            if shared_nt and shared_nt.strip():
+                self.dataset.graph(SHARED_GRAPH).parse(data=shared_nt, format="nt")
 
     def _replace_graph(self, name: URIRef, graph: Graph) -> None:
         with warnings.catch_warnings():  # rdflib 7.6 warns about its own default_context use

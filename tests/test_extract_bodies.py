@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import pytest
+from conftest import GOLD
 
 from ingest import load_document
 from ingest.extract import extract_facts
@@ -15,8 +16,6 @@ from ingest.parse import parse_document
 from ingest.readers import RawText
 from ingest.regions import default_gazetteer
 from kg.topics import load_topic_scheme
-
-from conftest import GOLD
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +120,7 @@ def test_plural_and_generic_forms(concepts):
     assert normalise_name("区（市）教体局", zaozhuang)[0] == normalise_name("各区（市）教体局", zaozhuang)[0] \
         == "枣庄市各区（市）教体局"
     assert normalise_name("市直属中小学", chengde)[0] == "承德市直属中小学"
-    doc, facts = _facts(DISTRICT_PLAN, concepts, "district.txt")
+    _, facts = _facts(DISTRICT_PLAN, concepts, "district.txt")
     names = _names(facts)
     # addressees: plural and township bodies are bodies, 区政府直属各单位 names no organisation
     assert {"温州市瓯海区各街道办事处", "温州市瓯海区泽雅镇人民政府"} <= names

@@ -64,9 +64,9 @@ def measure_of(measures: list[Clause], path: str) -> str | None:
     """The measure a clause path belongs to (itself or its nearest measure ancestor)."""
     best: str | None = None
     for m in measures:
-        if path == m.path or path.startswith(m.path + "."):
-            if best is None or len(m.path) > len(best):
-                best = m.path
+        inside = path == m.path or path.startswith(m.path + ".")
+        if inside and (best is None or len(m.path) > len(best)):
+            best = m.path
     return best
 
 

@@ -168,3 +168,12 @@ def test_precedents_show_clauses_from_other_regions(page, seed_service) -> None:
     assert columns.first.locator(".hit").count() >= 1
     assert "text=" in page.evaluate("location.hash")
     shot(page, "precedents", full_page=True)
+
+
+def test_ask_a_question_that_fits_no_pattern_shows_grouped_clauses_not_a_table(page) -> None:
+    page.goto("/#ask?q=" + quote("校长听课制度怎么规定"))
+    page.wait_for_selector("#ask-fallback .hit")
+    assert page.locator("#ask-answer").is_hidden()  # no table or map for an answer it lacks
+    assert page.locator("#ask-fallback .fb-group h3").count() >= 1  # grouped by region
+    assert "检索 search" in page.locator("#ask-interpretation").inner_text()
+    shot(page, "ask-fallback")

@@ -118,8 +118,10 @@ class QueryExpander:
 
     def __init__(self, concepts: Iterable | None = None,
                  in_corpus: Callable[[str], bool] | None = None,
-                 max_cedict_terms: int = 2, use_cedict: bool = True) -> None:
+                 max_cedict_terms: int = 2, use_cedict: bool = True,
+                 use_glossary: bool = True) -> None:
         self.in_corpus = in_corpus
+        self.use_glossary = use_glossary
         self.max_cedict_terms = max_cedict_terms
         self.use_cedict = use_cedict
         self.topic_phrases: dict[str, list[str]] = {}
@@ -138,7 +140,7 @@ class QueryExpander:
 
     def _lookup(self, phrase: str) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
-        if phrase in glossary():
+        if self.use_glossary and phrase in glossary():
             found += [(t, "glossary") for t in glossary()[phrase]]
         elif phrase in self.topic_phrases:
             terms = self.topic_phrases[phrase]

@@ -14,14 +14,47 @@ from typing import Hashable, Sequence
 
 RRF_K = 10  # tuned on ../shared/dev-gold/queries.jsonl (mean nDCG@10), see bench/retrieval_eval.py --sweep
 BM25_WEIGHT = 1.0
-DENSE_WEIGHT = 0.5
+DENSE_WEIGHT = 0.5  # short Chinese queries (a few terms): BM25 leads
+DENSE_WEIGHT_LONG = 1.5  # pasted draft clauses: dense leads
+ENGLISH_DENSE_WEIGHT = 1.0  # English: BM25 sees only the (noisy) dictionary expansion
+SHORT_QUERY = 12  # characters (CJK chars + Latin words) up to which a query is short
+LONG_QUERY = 40  # … from which it is a pasted clause
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def query_length(text: str) -> int:
+    """The length that decides the fusion weights: Chinese characters plus Latin words."""
+    return len(_CJK.findall(text)) + len(_LATIN_WORD.findall(text))
 
 
 @dataclass(frozen=True)
 class FusionParams:
+    """RRF constant and list weights. ``weights(length, english)`` is the rule by query
+    shape: for Chinese queries the dense weight grows linearly from ``dense_weight`` (at
+    ``short`` characters or fewer) to ``dense_weight_long`` (at ``long`` or more); English
+    queries get ``english_dense_weight``. Set once for all queries, never per query."""
+
     k: float = RRF_K
     bm25_weight: float = BM25_WEIGHT
     dense_weight: float = DENSE_WEIGHT
+    dense_weight_long: float = DENSE_WEIGHT_LONG
+    english_dense_weight: float = ENGLISH_DENSE_WEIGHT
+    short: int = SHORT_QUERY
+    long: int = LONG_QUERY
+
+    def weights(self, length: int, english: bool = False) -> tuple[float, float]:
+        """(BM25 weight, dense weight) for a query of ``length`` (``query_length``)."""
+        if english:
+            return self.bm25_weight, self.english_dense_weight
+        if self.long <= self.short:
+            share = 1.0 if length >= self.long else 0.0
+        else:
+            share = min(1.0, max(0.0, (length - self.short) / (self.long - self.short)))
+        return self.bm25_weight, self.dense_weight + share * (self.dense_weight_long
+                                                              - self.dense_weight)
 
 
 def rrf(rankings: Sequence[tuple[Sequence[Hashable], float]], k: float = RRF_K,

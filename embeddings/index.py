@@ -5,9 +5,13 @@ clause IRIs the graph allows; nothing here knows RDF.
 
 On disk (one directory, beside the store)::
 
-    meta.json               model name + dim, dense kind, generation, tokenizer fingerprint
-    passages-{gen}.jsonl    key, clause id, doc id, text, BM25 tokens
-    dense-{gen}.faiss       FAISS index (ids = keys)
+    meta.json               model name + dim, dense kind, generation, tokenizer and
+                            segmenter fingerprints
+    passages-{gen}.jsonl    key, clause id, doc id, text, BM25 tokens, sentence segments
+                            ([sentence key, start, end] inside the text)
+    dense-{gen}.faiss       FAISS index of whole-clause vectors (ids = passage keys)
+    sentences-{gen}.faiss   FAISS index of sentence vectors (ids = sentence keys; each
+                            sentence key belongs to one passage key, see passages-{gen}.jsonl)
     bm25-{gen}/             bm25s index
     vectors.sqlite          passage vectors by sha256 of the text, per model (VectorCache)
 
@@ -16,6 +20,19 @@ On disk (one directory, beside the store)::
 leaves either the old or the new index readable. If data files are lost, ``open`` returns an
 empty index with ``needs_rebuild`` set; ``rebuild(passages)`` restores it from the store's
 clause texts, taking vectors from the cache, so nothing unchanged is encoded again.
+
+Dense scoring is sentence-aware: a clause of several sentences (``embeddings/sentences.py``)
+also has one vector per sentence, and its dense score is
+``sentence_weight · max(sentence cosines) + (1 − sentence_weight) · whole-clause cosine``
+(a one-sentence clause scores its whole-clause cosine), so a relevant sentence buried in a
+long clause is not averaged away. Both kinds of vector go through the same ``VectorCache``.
+An index written before sentences existed (format 1) is upgraded on open: segments are
+computed and their vectors encoded (or taken from the cache).
+
+Hybrid fusion weights follow the query's shape (``FusionParams.weights``): the dense weight
+grows with the length of a Chinese query (a pasted draft clause shares many common words
+with everything, which misleads BM25) and has its own value for English queries (BM25 then
+only sees the expansion).
 """
 
 from __future__ import annotations
@@ -33,16 +50,18 @@ from .bm25 import BM25Index, Tokenizer
 from .cache import VectorCache, encode_passages_cached
 from .dense import DenseIndex
 from .expand import Expansion, QueryExpander, is_english
-from .hybrid import FusionParams, best_sentence, rrf
+from .hybrid import FusionParams, best_sentence, query_length, rrf
+from .sentences import Segmenter
 
 if TYPE_CHECKING:
     from ingest.model import TopicConcept
 
     from .encoders import Encoder
 
-FORMAT = 1
+FORMAT = 2
 META = "meta.json"
 MODES = ("hybrid", "dense", "bm25")
+SENTENCE_WEIGHT = 0.5  # share of the best sentence in a clause's dense score (see bench)
 
 
 class IndexModelMismatch(RuntimeError):
@@ -76,6 +95,14 @@ class Hit:
     explain: dict = field(default_factory=dict)  # ranks/scores per list, expansion terms
 
 
+def texts_to_encode(texts: Iterable[str], segmenter: Segmenter | None = None) -> list[str]:
+    """Every text ``SearchIndex.add`` encodes for these clause texts: each clause, then the
+    sentences of the clauses that have several (to warm a ``VectorCache`` ahead of time)."""
+    segmenter = segmenter or Segmenter()
+    texts = list(texts)
+    return texts + [sentence for text in texts for sentence in segmenter.sentences(text)]
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -89,7 +116,8 @@ class SearchIndex:
     def __init__(self, directory: Path, encoder: "Encoder",
                  concepts: Sequence["TopicConcept"] | None = None, *, kind: str = "auto",
                  hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
-                 depth: int = 100) -> None:
+                 depth: int = 100, segmenter: Segmenter | None = None,
+                 sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.encoder = encoder
@@ -98,9 +126,15 @@ class SearchIndex:
         self.hnsw_threshold = hnsw_threshold
         self.fusion = fusion or FusionParams()
         self.depth = depth  # candidates taken from each ranking before fusion
+        self.segmenter = segmenter or Segmenter()
+        if not 0.0 <= sentence_weight <= 1.0:
+            raise ValueError(f"sentence_weight must be within [0, 1], got {sentence_weight}")
+        self.sentence_weight = sentence_weight  # 0 = whole-clause vectors only
+        self.fusion_by_shape = fusion_by_shape  # False = fixed fusion weights for every query
         self.tokenizer = Tokenizer(self.concepts)
         self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
         self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
+        self.sentence_index = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
         self.needs_rebuild = False
         self.status = "new"
         self._passages: dict[int, Passage] = {}
@@ -108,6 +142,11 @@ class SearchIndex:
         self._key_of: dict[str, int] = {}
         self._doc_keys: dict[str, list[int]] = {}
         self._next_key = 0
+        # passage key → [(sentence key, start, end)]; empty for one-sentence clauses. A passage
+        # key absent from this map has not been segmented yet (an older index; see _repair).
+        self._sentences: dict[int, list[tuple[int, int, int]]] = {}
+        self._sentence_owner: dict[int, int] = {}  # sentence key → passage key
+        self._next_sentence_key = 0
         self._generation = 0
         self._bm25 = BM25Index()
         self._bm25_keys = np.zeros(0, dtype=np.int64)
@@ -154,13 +193,16 @@ class SearchIndex:
             self.needs_rebuild, self.status = True, f"index files missing or damaged: {exc}"
         return self
 
-    def _files(self, gen: int) -> tuple[Path, Path, Path]:
+    def _files(self, gen: int) -> tuple[Path, Path, Path, Path]:
         d = self.directory
-        return d / f"passages-{gen}.jsonl", d / f"dense-{gen}.faiss", d / f"bm25-{gen}"
+        return (d / f"passages-{gen}.jsonl", d / f"dense-{gen}.faiss", d / f"bm25-{gen}",
+                d / f"sentences-{gen}.faiss")
 
     def _load(self, meta: dict) -> None:
         gen = int(meta["generation"])
-        passages_path, dense_path, bm25_path = self._files(gen)
+        passages_path, dense_path, bm25_path, sentences_path = self._files(gen)
+        segmented = meta.get("segmenter") == self.segmenter.fingerprint \
+            and sentences_path.exists()
         with open(passages_path, encoding="utf-8") as fh:
             for line in fh:
                 row = json.loads(line)
@@ -170,6 +212,11 @@ class SearchIndex:
                 self._tokens[key] = row["tokens"]
                 self._key_of[passage.id] = key
                 self._doc_keys.setdefault(passage.doc_id, []).append(key)
+                if segmented and "sentences" in row:
+                    self._sentences[key] = [(int(k), int(a), int(b)) for k, a, b in
+                                            row["sentences"]]
+                    for skey, _, _ in self._sentences[key]:
+                        self._sentence_owner[skey] = key
         if len(self._passages) != int(meta["count"]):
             raise ValueError(f"{passages_path}: {len(self._passages)} passages, "
                              f"meta.json says {meta['count']}")
@@ -177,6 +224,11 @@ class SearchIndex:
         self._next_key = int(meta["next_key"])
         self.dense = DenseIndex.load(dense_path, self.encoder.dim, kind=self.kind,
                                      hnsw_threshold=self.hnsw_threshold)
+        self._next_sentence_key = int(meta.get("next_sentence_key", 0))
+        if segmented:
+            self.sentence_index = DenseIndex.load(sentences_path, self.encoder.dim,
+                                                  kind=self.kind,
+                                                  hnsw_threshold=self.hnsw_threshold)
         if meta.get("tokenizer") != self.tokenizer.fingerprint:
             # the dictionary changed (topic scheme edited): retokenise, vectors stay valid
             for key, passage in self._passages.items():
@@ -199,6 +251,19 @@ class SearchIndex:
             vecs = encode_passages_cached(self.encoder, self.cache,
                                           [self._passages[k].text for k in missing])
             self.dense.add(np.array(missing, dtype=np.int64), vecs)
+        # sentences: segment what was never segmented (an index of format 1, a new segmenter)
+        # and drop sentence vectors whose passage is gone or that the map does not know
+        owned = set(self._sentence_owner)
+        stray = [int(k) for k in self.sentence_index.live_keys() if int(k) not in owned]
+        if stray:
+            self.sentence_index.remove(stray)
+        unsegmented = [k for k in live if k not in self._sentences
+                       or any(s not in self.sentence_index for s, _, _ in self._sentences[k])]
+        if unsegmented:
+            self._drop_sentences(unsegmented)
+            self._add_sentences({k: self._passages[k].text for k in unsegmented})
+            if self.status == "new":
+                self.status = "sentences added"
         if set(self._bm25_keys.tolist()) != live:
             self._bm25_dirty = True
 
@@ -207,17 +272,20 @@ class SearchIndex:
         self._ensure_bm25()
         old = self._generation
         gen = old + 1
-        passages_path, dense_path, bm25_path = self._files(gen)
+        passages_path, dense_path, bm25_path, sentences_path = self._files(gen)
         tmp = passages_path.with_name(passages_path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:
             for key in sorted(self._passages):
                 p = self._passages[key]
                 fh.write(json.dumps({"key": key, "id": p.id, "doc_id": p.doc_id, "text": p.text,
-                                     "tokens": self._tokens[key]}, ensure_ascii=False) + "\n")
+                                     "tokens": self._tokens[key],
+                                     "sentences": [list(t) for t in self._sentences.get(key, [])]},
+                                    ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, passages_path)
         self.dense.save(dense_path)
+        self.sentence_index.save(sentences_path)
         if bm25_path.exists():
             shutil.rmtree(bm25_path)
         bm25_path.mkdir()
@@ -226,14 +294,18 @@ class SearchIndex:
                 "dense_kind": self.dense.actual_kind, "generation": gen,
                 "count": len(self._passages), "documents": len(self._doc_keys),
                 "next_key": self._next_key, "tokenizer": self.tokenizer.fingerprint,
+                "segmenter": self.segmenter.fingerprint,
+                "next_sentence_key": self._next_sentence_key,
+                "sentences": len(self._sentence_owner),
                 "bm25_keys": self._bm25_keys.tolist()}
         _atomic_write_text(self.directory / META, json.dumps(meta, ensure_ascii=False))
         self._generation = gen
         self.needs_rebuild, self.status = False, "saved"
         for path in self.directory.iterdir():  # earlier generations and stray temp files
             name = path.name
-            if name.startswith(("passages-", "dense-", "bm25-")) and \
-                    not name.startswith((f"passages-{gen}.", f"dense-{gen}.", f"bm25-{gen}")):
+            if name.startswith(("passages-", "dense-", "bm25-", "sentences-")) and \
+                    not name.startswith((f"passages-{gen}.", f"dense-{gen}.", f"bm25-{gen}",
+                                         f"sentences-{gen}.")):
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- contents
@@ -268,7 +340,13 @@ class SearchIndex:
         if clash:
             raise ValueError(f"add({doc_id!r}): passage ids already indexed for another "
                              f"document: {clash[:3]}")
-        vectors = encode_passages_cached(self.encoder, self.cache, [p.text for p in passages])
+        # clause and sentence texts in one cached call (the slow step; duplicates encoded once)
+        segments = [self.segmenter.spans(p.text) if self.segmenter.sentences(p.text) else []
+                    for p in passages]
+        sentence_texts = [p.text[a:b] for p, spans in zip(passages, segments) for a, b in spans]
+        every = encode_passages_cached(self.encoder, self.cache,
+                                       [p.text for p in passages] + sentence_texts)
+        vectors, sentence_vectors = every[:len(passages)], every[len(passages):]
         self.remove(doc_id)
         if not passages:
             return 0
@@ -280,9 +358,51 @@ class SearchIndex:
             self._key_of[p.id] = key
             self._doc_keys.setdefault(doc_id, []).append(key)
         self.dense.add(keys, vectors)
+        self._store_sentences(keys.tolist(), segments, sentence_vectors)
         self._bm25_dirty = True
         self._vocab = None
         return len(passages)
+
+    def _store_sentences(self, keys: list[int], segments: list[list[tuple[int, int]]],
+                         vectors: np.ndarray) -> None:
+        """Record the sentence spans of passages ``keys`` and add their vectors (in order)."""
+        n = sum(len(spans) for spans in segments)
+        if len(vectors) != n:
+            raise ValueError(f"sentence vectors: {len(vectors)} for {n} sentences")
+        sentence_keys = np.arange(self._next_sentence_key, self._next_sentence_key + n,
+                                  dtype=np.int64)
+        self._next_sentence_key += n
+        i = 0
+        for key, spans in zip(keys, segments):
+            rows = []
+            for start, end in spans:
+                skey = int(sentence_keys[i])
+                rows.append((skey, start, end))
+                self._sentence_owner[skey] = key
+                i += 1
+            self._sentences[key] = rows
+        if n:
+            self.sentence_index.add(sentence_keys, vectors)
+
+    def _add_sentences(self, texts: dict[int, str]) -> None:
+        """Segment and encode (through the cache) the passages ``{key: text}``."""
+        keys = list(texts)
+        segments = [self.segmenter.spans(texts[k]) if self.segmenter.sentences(texts[k]) else []
+                    for k in keys]
+        sentence_texts = [texts[k][a:b] for k, spans in zip(keys, segments) for a, b in spans]
+        vectors = encode_passages_cached(self.encoder, self.cache, sentence_texts) \
+            if sentence_texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
+        self._store_sentences(keys, segments, vectors)
+
+    def _drop_sentences(self, keys: Iterable[int]) -> None:
+        """Forget the sentences of passages ``keys`` (one FAISS removal for all of them)."""
+        dropped = []
+        for key in keys:
+            for skey, _, _ in self._sentences.pop(key, []):
+                self._sentence_owner.pop(skey, None)
+                dropped.append(skey)
+        if dropped:
+            self.sentence_index.remove(np.array(dropped, dtype=np.int64))
 
     def remove(self, doc_id: str) -> int:
         """Drop every passage of ``doc_id``; returns how many were removed."""
@@ -291,6 +411,7 @@ class SearchIndex:
             passage = self._passages.pop(key)
             self._tokens.pop(key, None)
             self._key_of.pop(passage.id, None)
+        self._drop_sentences(keys)
         if keys:
             self.dense.remove(np.array(keys, dtype=np.int64))
             self._bm25_dirty = True
@@ -352,16 +473,53 @@ class SearchIndex:
         keys = self._bm25_keys[top].tolist()
         return keys, dict(zip(keys, scores[top].tolist()))
 
-    def _dense_ranking(self, texts: list[str], allowed: set[int] | None,
-                       depth: int) -> tuple[list[int], dict[int, float]]:
-        vectors = self.encoder.encode_queries(texts)
-        best: dict[int, float] = {}
-        for keys, scores in self.dense.search(vectors, depth, allowed):
-            for key, score in zip(keys.tolist(), scores.tolist()):
-                if score > best.get(key, -2.0):
-                    best[key] = score
-        ranked = sorted(best, key=lambda key: -best[key])[:depth]
-        return ranked, best
+    def _dense_ranking(self, texts: list[str], allowed: set[int] | None, depth: int,
+                       ) -> tuple[list[int], dict[int, float], dict[int, tuple[int, int]]]:
+        """Passages by sentence-aware dense score, best first: (keys, scores, best sentence
+        span of each passage that has sentence vectors).
+
+        Candidates are the top ``depth`` passages by whole-clause vector plus the owners of the
+        top ``depth`` sentences; each candidate is then scored exactly (its stored vectors
+        against the query), so the blend never depends on what an approximate index missed.
+        With several query texts (an English query and its Chinese expansion) a passage keeps
+        its best score over them."""
+        queries = self.encoder.encode_queries(texts)
+        candidates: set[int] = set()
+        for keys, _ in self.dense.search(queries, depth, allowed):
+            candidates.update(keys.tolist())
+        weight = self.sentence_weight if len(self.sentence_index) else 0.0
+        if weight > 0:
+            allowed_sentences = None if allowed is None else \
+                {skey for key in allowed for skey, _, _ in self._sentences.get(key, ())}
+            if allowed_sentences is None or allowed_sentences:
+                for skeys, _ in self.sentence_index.search(queries, depth, allowed_sentences):
+                    candidates.update(self._sentence_owner[s] for s in skeys.tolist()
+                                      if s in self._sentence_owner)
+        if not candidates:
+            return [], {}, {}
+        keys = sorted(candidates)
+        whole = self.dense.reconstruct(keys) @ queries.T  # (passages, queries)
+        blended = whole.copy()
+        spans: dict[int, tuple[int, int]] = {}
+        if weight > 0:
+            owners = [(i, row) for i, key in enumerate(keys)
+                      for row in self._sentences.get(key, ())]
+            if owners:
+                sims = self.sentence_index.reconstruct([row[0] for _, row in owners]) @ queries.T
+                best = np.full(whole.shape, -2.0, dtype=np.float32)
+                best_row: dict[int, tuple[float, tuple[int, int]]] = {}
+                for (i, row), sim in zip(owners, sims):
+                    np.maximum(best[i], sim, out=best[i])
+                    top = float(sim.max())
+                    if i not in best_row or top > best_row[i][0]:
+                        best_row[i] = (top, (row[1], row[2]))
+                has = best[:, 0] > -2.0
+                blended[has] = weight * best[has] + (1.0 - weight) * whole[has]
+                spans = {keys[i]: span for i, (_, span) in best_row.items()}
+        scores = blended.max(axis=1)
+        order = np.argsort(-scores, kind="stable")[:depth]
+        ranked = [keys[i] for i in order.tolist()]
+        return ranked, {keys[i]: float(scores[i]) for i in order.tolist()}, spans
 
     def search(self, query: str, k: int = 10, allowed: Iterable[str] | None = None,
                mode: str = "hybrid", expand: bool = True,
@@ -395,19 +553,26 @@ class SearchIndex:
         if expansion is not None:
             tokens = tokens + [t for term in expansion.terms for t in self.tokenizer.tokens(term)]
 
+        if self.fusion_by_shape:
+            bm25_weight, dense_weight = self.fusion.weights(
+                query_length(query), expansion is not None)
+        else:
+            bm25_weight, dense_weight = self.fusion.bm25_weight, self.fusion.dense_weight
         rankings: list[tuple[list[int], float]] = []
+        dense_spans: dict[int, tuple[int, int]] = {}
         bm25_scores: dict[int, float] = {}
         dense_scores: dict[int, float] = {}
         bm25_ranked: list[int] = []
         dense_ranked: list[int] = []
         if mode in ("hybrid", "bm25"):
             bm25_ranked, bm25_scores = self._bm25_ranking(tokens, allowed_keys, depth)
-            rankings.append((bm25_ranked, self.fusion.bm25_weight))
+            rankings.append((bm25_ranked, bm25_weight))
         if mode in ("hybrid", "dense"):
             texts = [query] + ([expansion.text] if expansion is not None and expansion.terms
                                else [])
-            dense_ranked, dense_scores = self._dense_ranking(texts, allowed_keys, depth)
-            rankings.append((dense_ranked, self.fusion.dense_weight))
+            dense_ranked, dense_scores, dense_spans = self._dense_ranking(texts, allowed_keys,
+                                                                          depth)
+            rankings.append((dense_ranked, dense_weight))
 
         if mode == "bm25":
             ranked = [(key, bm25_scores[key]) for key in bm25_ranked]
@@ -424,10 +589,14 @@ class SearchIndex:
             p = self._passages[key]
             explain = {"bm25_rank": bm25_rank.get(key), "dense_rank": dense_rank.get(key),
                        "bm25_score": bm25_scores.get(key), "dense_score": dense_scores.get(key)}
+            if mode == "hybrid":
+                explain["weights"] = {"bm25": bm25_weight, "dense": dense_weight}
             if expansion is not None:
                 explain["expansion"] = expansion.terms
-            hits.append(Hit(p.id, p.doc_id, float(score), p.text,
-                            best_sentence(p.text, highlight_terms, highlight_query), explain))
+            lexical = best_sentence(p.text, highlight_terms, highlight_query)
+            semantic = dense_spans.get(key)
+            highlight = (semantic or lexical) if mode == "dense" else (lexical or semantic)
+            hits.append(Hit(p.id, p.doc_id, float(score), p.text, highlight, explain))
         return hits
 
     def precedents(self, text: str, k: int = 10, exclude_doc_ids: Iterable[str] = (),

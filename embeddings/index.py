@@ -151,7 +151,7 @@ class SearchIndex:
         self._bm25 = BM25Index()
         self._bm25_keys = np.zeros(0, dtype=np.int64)
         self._bm25_dirty = False
-        self._vocab: set[str] | None = None
+        self._vocab: dict[str, int] | None = None  # token → passages containing it
         self._expander: QueryExpander | None = None
 
     # ---------------------------------------------------------------- open / save
@@ -440,16 +440,28 @@ class SearchIndex:
             self._bm25.build([self._tokens[k] for k in self._bm25_keys.tolist()])
             self._bm25_dirty = False
 
-    def _in_corpus(self, term: str) -> bool:
+    def _document_frequency(self, term: str) -> int:
+        """In how many passages ``term`` occurs as a token (for a term jieba splits, the
+        rarest of its tokens): the corpus's own preference among dictionary renderings."""
         if self._vocab is None:
-            self._vocab = {t for tokens in self._tokens.values() for t in tokens}
+            vocab: dict[str, int] = {}
+            for tokens in self._tokens.values():
+                for t in set(tokens):
+                    vocab[t] = vocab.get(t, 0) + 1
+            self._vocab = vocab
+        if term in self._vocab:
+            return self._vocab[term]
         tokens = self.tokenizer.tokens(term)
-        return bool(tokens) and (term in self._vocab or all(t in self._vocab for t in tokens))
+        return min((self._vocab.get(t, 0) for t in tokens), default=0)
+
+    def _in_corpus(self, term: str) -> bool:
+        return self._document_frequency(term) > 0
 
     @property
     def expander(self) -> QueryExpander:
         if self._expander is None:
-            self._expander = QueryExpander(self.concepts, in_corpus=self._in_corpus)
+            self._expander = QueryExpander(self.concepts, in_corpus=self._in_corpus,
+                                           frequency=self._document_frequency)
         return self._expander
 
     def _allowed_keys(self, allowed: Iterable[str] | None) -> set[int] | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ingest.extract.numbers import CN_NUM_CHARS, NumberSpan, find_numbers
 
@@ -52,11 +53,14 @@ _OBJECT_STOP = "，,。；;：:、！？!?（(）)“”\"《》\n "
 # a year that bounds a commitment: 到2027年 / 2027年底前 / 从2019学年起 / 至2025年
 _YEAR_RE = re.compile(r"(?:到|至|于|在|从|自)?\s*(20\d{2})\s*(?:学)?年")
 _FREQ_RE = re.compile(
-    rf"每(?:个)?(?:[{CN_NUM_CHARS}\d]+(?:个)?)?(?:学年|学期|年度|季度|年|月|周|星期|天|日|课时)"
+    rf"每(?:个)?(?:[{CN_NUM_CHARS}\d]+(?:个)?)?(?:学年|学期|年度|季度|(?:培养|评选|考核|工作)?周期|年|月|周|星期|天|日|课时)"
 )
+_PERIOD_VERBS = "(?:评选|提升|提高|建成|建设|培养|培育|认定|遴选|新增|增加|达到|完成|实现|打造|创建)"
 _PERIOD_RE = re.compile(
     rf"(?:(?:近|未来|今后)?(?:[{CN_NUM_CHARS}\d]+(?:\s*[-—~至]\s*[{CN_NUM_CHARS}\d]+)?|半)(?:个)?(?:学年|年|学期)(?:内|之内|时间内)"
     rf"|(?:近|未来|今后)(?:[{CN_NUM_CHARS}\d]+|半)(?:个)?年"
+    # 三年评选…800个, 合格率三年提升…10%: a span heading the verb that reaches the target
+    rf"|(?<![\d{CN_NUM_CHARS}每])(?:[{CN_NUM_CHARS}]{{1,3}}|\d{{1,2}})(?:个)?(?:学年|年)(?={_PERIOD_VERBS})"
     rf"|(?<![{CN_NUM_CHARS}\d学])年内|本学年|本学期)"
 )
 # slogans made of numbered pairs: 一校一品, 一初中一项目一方案, 一年一考核
@@ -68,6 +72,7 @@ _NAME_AFTER_RE = re.compile(r"(准则|规定|禁令|原则|工程|战略|理念|
 _ONE_VERBS = (
     "组织", "开展", "举办", "召开", "确定", "建成", "接受", "参加", "认定", "评选", "设立", "举行",
     "配备", "安排", "完成", "申报", "遴选", "提早", "提前", "增加", "新建", "扩建", "挂职", "上好",
+    "办好", "建好",
 )
 # lexicalised words that read as numeral + counting word: 二次研发 (secondary development)
 _NUMERAL_WORDS = ("二次",)
@@ -253,6 +258,8 @@ def _comparator(text: str, s: int, unit_end: int, approx: bool) -> tuple[str, in
     comparator = "="
     if best is not None and not re.search(r"\d|[%％]", text[best[0]:s]):
         comparator, start = best[2], best[0] - best[1]
+        if _has_count(text[best[0]:s]):  # 至少…两项…和一项: the bound is shared, the quote is not
+            start = s
     right = text[unit_end:unit_end + 4]
     for word in _GE_SUFFIX:
         if right.startswith(word):
@@ -268,25 +275,169 @@ def _comparator(text: str, s: int, unit_end: int, approx: bool) -> tuple[str, in
     return comparator, start, end
 
 
-def _object(text: str, num_start: int, end: int) -> tuple[str | None, int]:
-    """What is counted: the noun after the unit (100名市级名师), else the phrase before the
-    number (联盟型初中集团4个, 听评课不少于30节)."""
-    i = end
+# Object boundaries. What is counted sits right after the unit (100名市级名师) or, when the
+# unit closes the phrase, before the number (联盟型初中集团4个, 听评课不少于30节). Rules,
+# not a parser: jieba's part-of-speech tags read 示范/达标/占 as verbs inside these noun
+# phrases, so a short list of the commitment verbs that introduce an object is more reliable.
+_OBJ_MAX = 24
+# hard stops for an object (a comma, a full stop, a colon …); 、 and brackets are handled apart
+_OBJ_HARD_STOP = "，,。；;：:！？!?\n"
+# verbs that introduce what is counted: the object starts after the last of them
+_OBJ_VERBS = (
+    "差额培养", "定向培养", "评选推广", "评选认定", "建设完成", "培养", "培育", "评选", "认定",
+    "遴选", "选树", "选拔", "开发", "建立", "打造", "创建", "推广", "设立", "举办", "组织", "开展",
+    "完成", "确保", "实现", "新增", "引进", "招录", "安排", "配备", "聘任", "推出", "形成", "建成",
+    "办好", "申请", "争创", "接受", "参加", "覆盖",
+)
+_OBJ_LEAD_RE = re.compile(
+    rf"^(?:(?:近|未来|今后)?[{CN_NUM_CHARS}\d]+(?:个)?(?:学年|年|学期)(?:内|之内)?|年内|本学年|本学期"
+    r"|(?:每个|每)[^，。、\s]{0,4}?(?:周期|学年|学期|年度|年|月|周|天|日)(?:内)?"
+    r"|[对向为在到给从将](?:全市|全区|全县|全省|县区|本校)?|内|之内|力争|争取|努力|积极|逐步|全市|全区|全县|全省"
+    r"|的|和|及|与|或|、)+"
+)
+_OBJ_TAIL_RE = re.compile(
+    r"(?:不少于|不低于|不超过|不高于|至少|最多|持续巩固|巩固在|巩固|稳定在|保持在|保持|力争达到|力争"
+    r"|争取|均达到|达到|提高到|提升到|增加到|增至|控制在|达|为|在|有|占|均|都|要|应|将|能)+$"
+)
+# right after the unit, a word that closes the phrase instead of naming what is counted
+_OBJ_GENERIC_RE = re.compile(r"(?:要求|目标|基础上|左右|标准|水平|任务|以上|以下|以内|之内|的目标|的要求)")
+_AFTER_CUT_RE = re.compile(r"(?:分配|用于|作为|等|在[^线]|左右)")
+_COORD_COUNT_RE = re.compile(rf"[和及与或、](?:[{CN_NUM_CHARS}\d]+|x{{1,3}}|X{{1,3}})\s*[^\s，。]?")
+
+
+def _skip_space(text: str, j: int) -> int:
+    while j < len(text) and text[j] in " \t\r\n\u3000":
+        j += 1
+    return j
+
+
+def _soft_break(text: str, j: int) -> bool:
+    """A line break inside a sentence (国家级教学⏎⏎成果): the line does not end with
+    punctuation and the next line goes on with a CJK character that is not a clause label."""
+    prev = text[j - 1:j]
+    nxt = _skip_space(text, j)
+    after = text[nxt:nxt + 2]
+    def cjk(ch: str) -> bool:
+        return "\u4e00" <= ch <= "\u9fff"
+
+    return bool(prev and after and cjk(prev) and cjk(after[0])
+                and not re.match(rf"[{CN_NUM_CHARS}]、|第", after))
+
+
+def _balanced_run(text: str, i: int, limit: int, allow_list: bool) -> int:
+    """End of the noun run starting at ``i``: stops at hard punctuation, at an unbalanced
+    closing bracket, at 、 unless ``allow_list``; brackets and “quotes” inside are kept."""
+    depth = 0
+    j = i
+    while j < len(text) and j - i < limit:
+        ch = text[j]
+        if ch == "\n" and _soft_break(text, j):
+            j = _skip_space(text, j)
+            continue
+        if ch in _OBJ_HARD_STOP:
+            break
+        if ch in "（(“《":
+            depth += 1
+        elif ch in "）)”》":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "、" and not allow_list and depth == 0:
+            break
+        j += 1
+    return j
+
+
+def _cut_coordinated_count(text: str, i: int, j: int) -> int:
+    """体育运动技能和一项艺术特长: the object ends before a second count joined by 和/及/、."""
+    for m in _COORD_COUNT_RE.finditer(text, i, j):
+        k = m.start() + 1
+        nums = find_numbers(text[k:k + 6])
+        if nums and nums[0].start == 0:
+            unit, _, _ = _unit_at(text, k + nums[0].end)
+            if unit is not None or nums[0].placeholder:
+                return m.start()
+    return j
+
+
+def _has_count(run: str) -> bool:
+    quoted = _quoted_spans(run)
+    return any(_unit_at(run, n.end)[0] is not None and not _inside(n.start, quoted)
+               for n in find_numbers(run))
+
+
+def _object_after(text: str, i: int) -> tuple[str | None, int]:
     if text[i:i + 1] == "的":
         i += 1
-    j = i
-    while j < len(text) and text[j] not in _OBJECT_STOP and j - i < 14:
-        j += 1
-    after = text[i:j]
-    verbish = re.match(r"(分配|达到|用于|左右|作为|以上|为|是|等|和|及|或|的)", after)
-    if after and not verbish:
-        return after, j
-    frag_left, _ = _bounds(text, num_start, _OBJECT_STOP)
-    before = text[frag_left:num_start]
-    before = re.sub(r"(不少于|不低于|至少|不超过|达到|提高到|达|为|在|有|占)+$", "", before)
+    if _OBJ_GENERIC_RE.match(text, i):
+        return None, i
+    j = _balanced_run(text, i, _OBJ_MAX, allow_list=True)
+    j = _cut_coordinated_count(text, i, j)
+    run = text[i:j]
+    # a list (课程与教学、人工智能、科学教育实验校) is kept only when no number sits in it
+    if "、" in run and _has_count(run):
+        j = i + run.index("、")
+        run = text[i:j]
+    m = _AFTER_CUT_RE.search(run, 2)
+    if m:
+        j = i + m.start()
+        run = text[i:j]
+    if len(run) < 2 and not run.startswith("“"):
+        return None, i
+    verb_first = re.match(r"(?:分配|达到|用于|作为|为|是|等|和|及|或)", run)
+    relative = run.find("的", 2)  # 一所达到标准的特殊教育学校: a relative clause, then the noun
+    if verb_first and not (run.startswith("达到") and 0 < relative < 8 and len(run) - relative > 2):
+        return None, i
+    return re.sub(r"\s+", "", run), j
+
+
+def _object_before(text: str, num_start: int) -> str | None:
+    # the fragment before the number: back to a hard stop, or an unbalanced bracket
+    depth = 0
+    k = num_start
+    while k > 0 and num_start - k < 40:
+        ch = text[k - 1]
+        if ch in _OBJ_HARD_STOP:
+            break
+        if ch in "）)”》":
+            depth += 1
+        elif ch in "（(“《":
+            if depth == 0:
+                break
+            depth -= 1
+        k -= 1
+    before = text[k:num_start]
+    # an earlier count in the fragment (初中集团4个和跨学段集团2个): start after it
+    for num in reversed(find_numbers(before)):
+        unit, unit_end, _ = _unit_at(before, num.end)
+        if unit in ("年", "个月", "学期", "周", "天"):  # a span (三年提升), not an earlier count
+            continue
+        if unit is not None and not _inside(num.start, _quoted_spans(before)):
+            before = before[unit_end:]
+            break
+    if "、" in before:
+        before = before[before.rindex("、") + 1:]
     before = _FREQ_RE.sub("", before)
+    for _ in range(3):
+        before = _OBJ_TAIL_RE.sub("", before)
+        cut = max(((before.rfind(v), v) for v in _OBJ_VERBS), default=(-1, ""))
+        if cut[0] != -1 and len(before) - cut[0] - len(cut[1]) >= 2:
+            before = before[cut[0] + len(cut[1]):]
+        before = _OBJ_LEAD_RE.sub("", before)
     before = before.strip()
-    return (before[-14:] or None), end
+    if len(before) > _OBJ_MAX:
+        before = before[-_OBJ_MAX:]
+    return before if len(before) >= 2 else None
+
+
+def _object(text: str, num_start: int, end: int) -> tuple[str | None, int]:
+    """What is counted: the noun phrase after the unit (100名市级名师), else the phrase before
+    the number (联盟型初中集团4个, 听评课不少于30节), cut at verbs and punctuation, modifiers
+    (市级, 省级, 首批) kept. Returns (object, end of the object in ``text``)."""
+    obj, j = _object_after(text, end)
+    if obj:
+        return obj, j
+    return _object_before(text, num_start), end
 
 
 def _context_year(text: str, s: int) -> int | None:
@@ -357,4 +508,19 @@ def extract_target_candidates(text: str, skip_until: int = 0) -> list[TargetCand
                 number_end=num.end,
             )
         )
+    _fill_elliptical_objects(text, out)
     return out
+
+
+def _fill_elliptical_objects(text: str, found: list[TargetCandidate]) -> None:
+    """示范区x个、示范校x所: a short object listed right after a fuller one shares its
+    modifiers (省级普通高中新课程新教材示范校), so it takes the fuller one's prefix."""
+    for prev, cur in pairwise(found):
+        if not prev.object or not cur.object or len(cur.object) > 4 or len(prev.object) <= len(cur.object):
+            continue
+        between = text[prev.end:cur.start]
+        if len(between) > 12 or not re.search(r"[、和及]", between) or re.search(r"[，,。；;]", between):
+            continue
+        pos = prev.object.find(cur.object[:2])
+        if pos > 0 and not prev.object.startswith(cur.object):
+            cur.object = prev.object[:pos] + cur.object

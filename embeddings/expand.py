@@ -57,6 +57,8 @@ def is_english(text: str) -> bool:
 def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -272,18 +274,26 @@ class QueryExpander:
         first (“lesson observation” → 听评课 before 作业); a concept's altLabels are not
         aligned with its English altLabels, so this is how the matching ones are found."""
         terms = self.topic_phrases[phrase]
-        renderings = set()
+        # per word of the phrase: the share of its dictionary renderings containing each
+        # character (课 is in most renderings of "lesson", 业 in one); an altLabel scores, per
+        # word, its best such character
+        weights: list[dict[str, float]] = []
         if self.use_cedict:
             index = cedict_index()
             for word in phrase.split():
                 if word in EN_STOPWORDS:
                     continue
-                for form in word_forms(word):
-                    renderings.update(h for h, n in index.words.get(form, ()) if n <= 2)
-        chars = {c for h in renderings for c in h if _CJK.match(c)}
+                renderings = {h for form in word_forms(word)
+                              for h, n in index.words.get(form, ()) if n <= 2}
+                if renderings:
+                    counts: dict[str, int] = {}
+                    for h in renderings:
+                        for c in set(h):
+                            counts[c] = counts.get(c, 0) + 1
+                    weights.append({c: k / len(renderings) for c, k in counts.items()})
 
-        def aligned(term: str) -> int:
-            return sum(1 for c in set(term) if c in chars)
+        def aligned(term: str) -> float:
+            return sum(max((w.get(c, 0.0) for c in term), default=0.0) for w in weights)
 
         alts = [t for t in terms[1:] if self._present(t)]
         alts.sort(key=lambda t: -aligned(t))  # stable: scheme order within a score

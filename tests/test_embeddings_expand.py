@@ -1,0 +1,83 @@
+"""English → Chinese query expansion: CC-CEDICT first, then curated terms, corpus-aware."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from embeddings.expand import QueryExpander, glossary, is_english, stem_bag, word_forms
+
+
+@dataclass
+class Concept:
+    label_zh: str
+    label_en: str
+    alt_zh: list[str] = field(default_factory=list)
+    alt_en: list[str] = field(default_factory=list)
+
+
+def test_language_detection():
+    assert is_english("per-pupil funding for rural schools")
+    assert not is_english("校长听课 every term 每学期")
+    assert not is_english("听评课")
+
+
+def test_dictionary_alone_translates_phrases_and_words():
+    expander = QueryExpander(use_glossary=False)
+    result = expander.expand("compulsory education")  # a whole CC-CEDICT gloss
+    assert result.terms == ["义务教育"] and result.sources["义务教育"] == "cedict"
+    result = expander.expand("the myopia of the students")
+    assert "近视" in result.terms
+    assert not {"the", "of"} & set(result.unmatched)  # stopwords are skipped, not "unmatched"
+
+
+def test_corpus_decides_between_dictionary_senses():
+    # "term" is 学期 (school term), 术语 (word), 条件 (condition) … in CC-CEDICT; the corpus
+    # of school plans uses 学期, so that is the rendering kept
+    words = {"学期": 40, "任期": 2}
+    expander = QueryExpander(use_glossary=False, in_corpus=lambda t: t in words,
+                             frequency=lambda t: words.get(t, 0))
+    assert expander.expand("term").terms == ["学期"]  # 任期 is too rare to join it
+    assert expander.expand("quokka").terms == []  # nothing the corpus uses: no noise terms
+
+
+def test_word_forms_reach_the_dictionary_entry():
+    assert "class" in word_forms("classes") and "fund" in word_forms("funding")
+    assert "program" in word_forms("programme")
+    expander = QueryExpander(use_glossary=False)
+    assert expander.expand("classes").terms  # via "class"
+    assert expander.expand("programmes").unmatched == []
+
+
+def test_topic_labels_match_in_any_word_order_and_pick_aligned_alt_labels():
+    concept = Concept("课程与课堂教学", "Curriculum and classroom teaching",
+                      alt_zh=["作业", "作业设计", "公开课", "听评课"],
+                      alt_en=["lesson observation", "homework"])
+    expander = QueryExpander([concept], use_glossary=False)
+    result = expander.expand("observe lessons")
+    assert result.terms[0] == "课程与课堂教学"
+    # three altLabels at most: 听评课 (last in scheme order) makes it because it shares the
+    # dictionary rendering of "lesson" (课), and 作业设计 does not
+    assert len(result.terms) == 4 and "听评课" in result.terms and "作业设计" not in result.terms
+    assert stem_bag(["observe", "lessons"]) == stem_bag(["lesson", "observation"])
+
+
+def test_glossary_is_general_and_can_be_switched_off():
+    terms = glossary()
+    assert len(terms) >= 200
+    assert terms["compulsory education"] == ("义务教育",)
+    on = QueryExpander().expand("class teacher")
+    assert on.terms[0] == "班主任" and on.sources["班主任"] == "glossary"
+    off = QueryExpander(use_glossary=False).expand("class teacher")
+    assert "班主任" not in off.terms or off.sources["班主任"] != "glossary"
+
+
+def test_chinese_typed_inside_an_english_query_is_kept():
+    result = QueryExpander(use_glossary=False).expand("schools running 集团化办学 pilots")
+    assert "集团化办学" in result.terms and result.sources["集团化办学"] == "query"
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="max_cedict_terms"):
+        QueryExpander(max_cedict_terms=0)

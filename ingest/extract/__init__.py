@@ -14,7 +14,13 @@ from ingest.extract.bodies import Jurisdiction, attach_bodies
 from ingest.extract.measures import measure_clauses, measure_of
 from ingest.extract.regions_in_text import document_region, regions_mentioned
 from ingest.extract.targets import extract_target_candidates
-from ingest.extract.topics import LexicalTopicClassifier, TopicClassifier
+from ingest.extract.topics import (
+    LexicalTopicClassifier,
+    TopicClassifier,
+    heading_cue_topics,
+    merge_topics,
+    target_cue_topics,
+)
 from ingest.model import Document, DocumentFacts, Evidence, Measure, Target, TopicConcept
 from ingest.regions import Gazetteer, default_gazetteer
 
@@ -74,8 +80,13 @@ def extract_facts(
     raw_targets.sort(key=lambda t: t[2])
     sentences = [doc.text[slice(*_sentence_around(doc.text, s, e))] for _, _, s, e in raw_targets]
     target_topics = classifier.classify(sentences) if sentences else []
-    for n, ((path, cand, start, end), t) in enumerate(zip(raw_targets, target_topics), 1):
+    for n, ((path, cand, start, end), t, sentence) in enumerate(
+            zip(raw_targets, target_topics, sentences), 1):
         mpath = measure_of(measure_cls, path)
+        # what the target counts first (师范生xx名 is teacher training), then the sentence's
+        # topics from the classifier, then a training heading over the measure
+        heading = measures_by_path[mpath].heading if mpath else None
+        t = merge_topics(target_cue_topics(cand.object, sentence), t, heading_cue_topics(heading))
         if not t:
             t = list(measures_by_path[mpath].topics[:1]) if mpath else list(facts.clause_topics.get(path, [])[:1])
         target = Target(

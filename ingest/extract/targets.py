@@ -270,6 +270,8 @@ def _comparator(text: str, s: int, unit_end: int, approx: bool) -> tuple[str, in
             if right.startswith(word):
                 comparator, end = "<=", unit_end + len(word)
                 break
+    if comparator == "=" and right.startswith("基础上") and "在" in text[frag_left:s]:
+        comparator = ">="  # 在…800万元基础上（增加）: the amount is a floor
     if approx and comparator == "=":
         comparator = ">="
     return comparator, start, end
@@ -292,7 +294,7 @@ _OBJ_VERBS = (
 _OBJ_LEAD_RE = re.compile(
     rf"^(?:(?:近|未来|今后)?[{CN_NUM_CHARS}\d]+(?:个)?(?:学年|年|学期)(?:内|之内)?|年内|本学年|本学期"
     r"|(?:每个|每)[^，。、\s]{0,4}?(?:周期|学年|学期|年度|年|月|周|天|日)(?:内)?"
-    r"|[对向为在到给从将](?:全市|全区|全县|全省|县区|本校)?|内|之内|力争|争取|努力|积极|逐步|全市|全区|全县|全省"
+    r"|[对向为在到给从将](?:全市|全区|全县|全省|县区|本校)?|内|之内|建设|新建|落实|保证|推动|推进|力争|争取|努力|积极|逐步|全市|全区|全县|全省"
     r"|的|和|及|与|或|、)+"
 )
 _OBJ_TAIL_RE = re.compile(

@@ -7,6 +7,7 @@ embeddings/topics.py provides an embedding-based one implementing the same proto
 
 from __future__ import annotations
 
+import re
 from typing import Protocol, runtime_checkable
 
 from ingest.model import TopicConcept
@@ -65,3 +66,48 @@ class LexicalTopicClassifier:
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
             result.append([cid for cid, s in ranked if s >= self.min_score][: self.max_topics])
         return result
+
+
+# ---------------------------------------------------------------- topics of a target
+
+# What a target counts decides its topic more surely than the words around it: a quota of
+# 师范生/名师人选 is teacher training whatever else the sentence mentions, a count of
+# 校长/园长 (培训班, 人选, 听评课) is principal development. Rules, because these cues are
+# few and regular; the classifier still adds the topics of the sentence.
+_PRINCIPAL_RE = re.compile(r"校长|园长|[校园][（(][校园][）)]长|书记|校级干部|校级领导|干部")
+_TEACHER_RE = re.compile(r"师范生|名师|骨干|班主任|教师|教研员|学科带头人|名优|特级")
+_TRAINING_RE = re.compile(r"培训|培养|研修|研训|进修|跟岗|轮训|人选|大讲堂|名师")
+
+
+def target_cue_topics(obj: str | None, sentence: str) -> list[str]:
+    """Topics a target's object (with the sentence it stands in) names outright:
+    principal-development for 校长/园长 counts, teacher-training for 师范生, 名师 and teacher
+    counts that are trained or cultivated (培训/培养/研修 in the object or the sentence)."""
+    obj = obj or ""
+    if _PRINCIPAL_RE.search(obj):
+        return ["principal-development"]
+    if _TEACHER_RE.search(obj) and (_TRAINING_RE.search(obj) or _TRAINING_RE.search(sentence)):
+        return ["teacher-training"]
+    if _TRAINING_RE.search(obj) and _TEACHER_RE.search(sentence):
+        return ["teacher-training"]  # 3年内每名教师至少接受一次集中培训
+    return []
+
+
+_TRAINING_HEADING_RE = re.compile(
+    r"培训|研修|研训|(?:教师|师资|名师|队伍).{0,6}培养|培养.{0,6}(?:教师|师资|名师|校长)")
+
+
+def heading_cue_topics(heading: str | None) -> list[str]:
+    """teacher-training for a measure headed as training (加强培训体系建设, 教师梯次培养);
+    培养 alone is not enough (拔尖创新人才培养 is about students)."""
+    return ["teacher-training"] if heading and _TRAINING_HEADING_RE.search(heading) else []
+
+
+def merge_topics(*lists: list[str], limit: int = 3) -> list[str]:
+    """Concatenate topic lists best first, without repeats, at most ``limit``."""
+    out: list[str] = []
+    for topics in lists:
+        for t in topics:
+            if t not in out:
+                out.append(t)
+    return out[:limit]

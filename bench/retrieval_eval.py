@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +37,9 @@ GOLD = SHARED / "dev-gold"
 HELDOUT = ROOT / "bench" / "heldout_queries.jsonl"
 CACHE = Path(os.environ.get("POLICYKG_BENCH_CACHE", Path(tempfile.gettempdir()) / "policykg-bench"))
 
-from embeddings.encoders import get_encoder  # noqa: E402
-from embeddings.hybrid import FusionParams  # noqa: E402
-from embeddings.index import Passage, SearchIndex  # noqa: E402
+from embeddings.encoders import get_encoder
+from embeddings.hybrid import FusionParams
+from embeddings.index import Passage, SearchIndex
 
 
 def load_concepts():
@@ -81,7 +81,7 @@ class QueryMemo:
 
         return np.stack([self._one(t) for t in texts])
 
-    @lru_cache(maxsize=None)
+    @cache
     def _one(self, text):
         return self._encoder.encode_queries([text])[0]
 

@@ -15,10 +15,10 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -115,7 +115,7 @@ class BM25Index:
             self._retriever.save(str(directory))
 
     @classmethod
-    def load(cls, directory: Path, size: int) -> "BM25Index":
+    def load(cls, directory: Path, size: int) -> BM25Index:
         import bm25s
 
         self = cls()

@@ -12,8 +12,8 @@ import hashlib
 import re
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -67,10 +67,9 @@ class VectorCache:
         if len(texts) != len(vectors):
             raise ValueError(f"put_many: {len(texts)} texts but {len(vectors)} vectors")
         rows = [(text_key(t), int(v.shape[0]), v.tobytes()) for t, v in zip(texts, vectors)]
-        with self._lock:
-            with self._conn:
-                self._conn.executemany(
-                    f"INSERT OR REPLACE INTO {self._table} (k, dim, v) VALUES (?, ?, ?)", rows)
+        with self._lock, self._conn:
+            self._conn.executemany(
+                f"INSERT OR REPLACE INTO {self._table} (k, dim, v) VALUES (?, ?, ?)", rows)
 
     def __len__(self) -> int:
         with self._lock:

@@ -187,7 +187,7 @@ class DenseIndex:
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: str | Path, dim: int, **options) -> "DenseIndex":
+    def load(cls, path: str | Path, dim: int, **options) -> DenseIndex:
         index = faiss.read_index(str(path))  # already downcast; keep this owning proxy
         if not isinstance(index, faiss.IndexIDMap2):
             raise ValueError(f"{path}: not a policykg dense index (expected IndexIDMap2)")

@@ -9,8 +9,8 @@ queries (``bench/retrieval_eval.py`` prints the sweep), never per query.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Sequence
 
 RRF_K = 10  # tuned on ../shared/dev-gold/queries.jsonl (mean nDCG@10), see bench/retrieval_eval.py --sweep
 BM25_WEIGHT = 1.0

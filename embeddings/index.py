@@ -40,9 +40,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -113,8 +114,8 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 class SearchIndex:
-    def __init__(self, directory: Path, encoder: "Encoder",
-                 concepts: Sequence["TopicConcept"] | None = None, *, kind: str = "auto",
+    def __init__(self, directory: Path, encoder: Encoder,
+                 concepts: Sequence[TopicConcept] | None = None, *, kind: str = "auto",
                  hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
                  depth: int = 100, segmenter: Segmenter | None = None,
                  sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True) -> None:
@@ -156,9 +157,9 @@ class SearchIndex:
 
     # ---------------------------------------------------------------- open / save
     @classmethod
-    def open(cls, directory: str | Path, encoder: "Encoder",
-             concepts: Sequence["TopicConcept"] | None = None, *,
-             on_mismatch: str = "error", **options) -> "SearchIndex":
+    def open(cls, directory: str | Path, encoder: Encoder,
+             concepts: Sequence[TopicConcept] | None = None, *,
+             on_mismatch: str = "error", **options) -> SearchIndex:
         """Open (or create) the index in ``directory`` for ``encoder``.
 
         ``on_mismatch``: ``"error"`` raises ``IndexModelMismatch`` when the index was built with

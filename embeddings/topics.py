@@ -15,7 +15,8 @@ so a clause encoded here at ingest is not encoded again when it is indexed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,14 +28,14 @@ if TYPE_CHECKING:
     from .encoders import Encoder
 
 
-def concept_text(concept: "TopicConcept") -> str:
+def concept_text(concept: TopicConcept) -> str:
     """What a concept is embedded as: zh label and zh altLabels (the texts are Chinese)."""
     alts = [a for a in concept.alt_zh if a != concept.label_zh]
     return f"{concept.label_zh}：{'、'.join(alts)}" if alts else concept.label_zh
 
 
 class EmbeddingTopicClassifier:
-    def __init__(self, encoder: "Encoder", concepts: Sequence["TopicConcept"],
+    def __init__(self, encoder: Encoder, concepts: Sequence[TopicConcept],
                  cache: VectorCache | None = None, *, threshold: float = 2.5,
                  cue_bonus: float = 1.0, max_topics: int = 3, min_cue_len: int = 2) -> None:
         if not concepts:

@@ -134,6 +134,7 @@ def run_store(kind: str, docs: list[BaseDoc], copies: int, repeat: int, workdir:
         if kind == "oxigraph":
             store.flush()
         result.load_s = time.perf_counter() - start
+        print(f"  {kind:8} loaded in {result.load_s:,.1f} s", file=sys.stderr)
         result.triples = store.triple_count()
         if kind == "oxigraph":
             result.disk_mb = dir_size_mb(workdir / f"ox-{copies}" / "store")
@@ -147,6 +148,7 @@ def run_store(kind: str, docs: list[BaseDoc], copies: int, repeat: int, workdir:
                     result.note += f" {name} ran once ({times[-1]:.0f} s > query budget)."
                     break
             result.query_ms[name] = statistics.median(times) * 1000
+            print(f"  {kind:8} {name}: {result.query_ms[name]:,.1f} ms × {len(times)}", file=sys.stderr)
             result.rows[name] = len(rows)
     finally:
         store.close()

@@ -70,7 +70,8 @@ def test_missing_unknown_and_bad_bindings_are_clear_errors():
 
 def test_optional_filters_are_left_out_when_unbound():
     text = render_named("targets_by_deadline")
-    assert "?year" not in text.split("WHERE", 1)[1]
+    assert "VALUES ?year" not in text and "?from_year" not in text.split("WHERE", 1)[1]
+    assert "FILTER(?deadline >= ?from_year)" in render_named("targets_by_deadline", from_year=2020)
     assert '"2027"^^<http://www.w3.org/2001/XMLSchema#gYear>' in render_named("targets_by_deadline", year=2027)
 
 

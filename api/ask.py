@@ -21,6 +21,7 @@ region the graph does not tie to the evidence.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -102,15 +103,35 @@ def find_topic(question: str, concepts: Sequence[Any]) -> tuple[str | None, str 
     return None, None
 
 
+_VECTORS_LOCK = threading.Lock()
+_VECTORS: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
+
+
+def concept_vectors(concepts: Sequence[Any], encoder: Any) -> Any:
+    """The encoder's vectors of the topic labels, computed once per encoder and scheme.
+
+    Encoding the ~40 label texts takes over a second on this CPU; done per question it made
+    every such /ask request slow and, under concurrent load, queued them behind each other.
+    The lock makes concurrent first requests wait for one computation instead of each
+    starting its own."""
+    texts = tuple(f"{c.label_zh} {c.label_en} {' '.join(c.alt_zh[:6])}" for c in concepts)
+    key = (id(encoder), texts)
+    with _VECTORS_LOCK:
+        cached = _VECTORS.get(key)
+        if cached is None or cached[0] is not encoder:  # an id reused by a new encoder
+            cached = (encoder, encoder.encode_passages(list(texts)))
+            _VECTORS[key] = cached
+        return cached[1]
+
+
 def topic_by_embedding(question: str, concepts: Sequence[Any], encoder: Any, margin: float = 0.015) -> str | None:
     """The closest topic by the encoder, only when it stands clearly above the runner-up."""
     if encoder is None or not concepts:
         return None
     import numpy as np
 
-    texts = [f"{c.label_zh} {c.label_en} {' '.join(c.alt_zh[:6])}" for c in concepts]
+    p = concept_vectors(concepts, encoder)
     q = encoder.encode_queries([question])
-    p = encoder.encode_passages(texts)
     scores = (p @ q[0]).astype(float)
     order = np.argsort(-scores)
     if len(order) > 1 and scores[order[0]] - scores[order[1]] < margin:

@@ -24,7 +24,6 @@ The store is opened lazily. One writer per Oxigraph folder: when another process
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import sys
@@ -226,13 +225,20 @@ class PolicyKG:
     def close(self) -> None:
         with self._lock:
             if self._store is not None:
+                # rdflib's Dataset sits in reference cycles, so dropping it frees nothing until
+                # the garbage collector runs; closing its rdflib backend (oxrdflib's
+                # OxigraphStore.close drops the pyoxigraph Store) releases the Oxigraph
+                # folder's lock before this call returns, with no gc.collect().
+                backend = getattr(getattr(self._store, "dataset", None), "store", None)
                 try:
                     self._store.close()
                 finally:
                     self._store = None
-                    # rdflib's Dataset keeps reference cycles: collect them now so that the
-                    # Oxigraph folder's lock is released before this call returns
-                    gc.collect()
+                    if backend is not None and hasattr(backend, "close"):
+                        try:
+                            backend.close()
+                        except AttributeError:  # closed already
+                            pass
             self._index = None
             self._catalog = None
             self.__dict__.pop("classifier", None)

@@ -152,6 +152,7 @@ def run_limited(
     start = time.perf_counter()
 
     def work() -> None:
+        result = None
         try:
             result = run()
             if result.type == "ASK":
@@ -178,6 +179,8 @@ def run_limited(
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             box["error"] = exc
         finally:
+            _release(result)
+            result = None  # the traceback handed to the caller must not keep it alive
             done.set()
 
     worker = threading.Thread(target=work, name="sparql-query", daemon=True)
@@ -199,6 +202,23 @@ def run_limited(
             return out
         raise QueryTimeout(f"query cut: it ran longer than the time limit of {time_limit:g} s")
     return out
+
+
+def _release(result: Result | None) -> None:
+    """Drop the store's result cursor in this (the query's) thread.
+
+    oxrdflib hands SELECT rows over as a generator over a pyoxigraph ``QuerySolutions``, which
+    may only be dropped on the thread that made it; the generator's closure refers back to
+    its Result, so a partly read result (row or time limit, error) sits in a reference cycle
+    until the garbage collector frees it, on whatever thread runs then (pytest reported
+    "PyQuerySolutions is unsendable, but is being dropped on another thread"). Closing the
+    generator here frees the cursor at once, on this thread."""
+    if result is None:
+        return
+    pending = getattr(result, "_genbindings", None)  # rdflib's lazy bindings, if unread
+    if pending is not None and hasattr(pending, "close"):
+        pending.close()
+    result._genbindings = None
 
 
 def _term_nt(term: Any) -> str:

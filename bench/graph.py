@@ -12,8 +12,9 @@ atomic update per document as ``replace_document`` for Oxigraph, rdflib's N-Trip
 for the memory store — and answers each named query ``--repeat`` times (median reported).
 
 Time box: rdflib's memory store is skipped at a scale whose load, projected linearly from the
-previous scale, would exceed ``--budget-s`` (the projection is printed instead), and a query
-whose first run exceeds ``--query-budget-s`` is not repeated (its single time is shown). Disk size is
+previous scale, would exceed ``--budget-s`` (the projection is printed instead); a query whose
+time projected linearly from the previous scale exceeds ``--query-budget-s`` is not run (shown
+as —, with the projection in the notes), and one whose first run exceeds it is not repeated. Disk size is
 the Oxigraph store folder after a flush; the memory store has none. One table is printed.
 """
 
@@ -121,7 +122,17 @@ def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def run_store(kind: str, docs: list[BaseDoc], copies: int, repeat: int, workdir: Path, query_budget: float) -> Result:
+def run_store(
+    kind: str,
+    docs: list[BaseDoc],
+    copies: int,
+    repeat: int,
+    workdir: Path,
+    query_budget: float,
+    previous: Result | None = None,
+) -> Result:
+    """Load and query one store. A query whose time at the previous scale, projected linearly
+    to this one, exceeds ``query_budget`` is not run (the projection is noted instead)."""
     result = Result()
     store = open_store(memory=True) if kind == "memory" else open_store(workdir / f"ox-{copies}")
     try:
@@ -139,6 +150,14 @@ def run_store(kind: str, docs: list[BaseDoc], copies: int, repeat: int, workdir:
         if kind == "oxigraph":
             result.disk_mb = dir_size_mb(workdir / f"ox-{copies}" / "store")
         for name, bindings in QUERIES:
+            if previous is not None and previous.triples and name in previous.query_ms:
+                projected = previous.query_ms[name] / 1000 * result.triples / previous.triples
+                if projected > query_budget:
+                    result.note += f" {name} not run (projected ≥ {projected:,.0f} s > query budget)."
+                    continue
+            elif previous is not None and name not in previous.query_ms:
+                result.note += f" {name} not run (skipped at the previous scale)."
+                continue
             times: list[float] = []
             while len(times) < repeat:
                 t = time.perf_counter()
@@ -186,6 +205,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="policykg-bench-graph-"))
     columns: list[tuple[str, int, Result, Result]] = []
     last_memory: tuple[int, float] | None = None  # (triples, load seconds) of the previous scale
+    previous: dict[str, Result] = {}
     try:
         for copies in scales:
             docs = seed_docs if copies == 1 else corpus_docs
@@ -201,9 +221,11 @@ def main() -> None:
             if skip_memory:
                 memory = Result(note=skip_memory)
             else:
-                memory = run_store("memory", docs, copies, repeat, workdir, args.query_budget_s)
+                memory = run_store("memory", docs, copies, repeat, workdir, args.query_budget_s, previous.get("memory"))
                 last_memory = (memory.triples, memory.load_s or 0.0)
-            oxigraph = run_store("oxigraph", docs, copies, repeat, workdir, args.query_budget_s)
+                previous["memory"] = memory
+            oxigraph = run_store("oxigraph", docs, copies, repeat, workdir, args.query_budget_s, previous.get("oxigraph"))
+            previous["oxigraph"] = oxigraph
             for name in oxigraph.rows:
                 if name in memory.rows and memory.rows[name] != oxigraph.rows[name]:
                     memory.note += f" {name}: rdflib {memory.rows[name]} rows vs oxigraph {oxigraph.rows[name]}"

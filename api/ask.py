@@ -354,8 +354,35 @@ def answer(question: str, service: Any) -> dict[str, Any]:
 
     if interp.intent == "bodies" and interp.topic:
         rows = service.bodies_for_topic(interp.topic)
-        result.update(answer=rows, summary=f"{len(rows)} bodies responsible for measures on {what}")
         result["interpretation"]["source"] = "bodies-for-topic"
+        if rows:
+            result.update(answer=rows, summary=f"{len(rows)} bodies responsible for measures on {what}")
+            return result
+        # No measure on the topic names a body. Say so, and offer — labelled as such, never
+        # as the answer — the bodies that issued, forwarded or received the documents whose
+        # clauses are on the topic.
+        doc_level = service.document_bodies_for_topic(interp.topic)
+        label = interp.topic_label or interp.topic
+        zh_label = label.split(" / ")[0]
+        if interp.language == "zh":
+            note = (f"图谱中没有哪项“{zh_label}”措施写明了责任部门。" + (
+                "下列为涉及该主题条款的文件在文件层面的发文、转发或主送单位，并非措施的责任部门。"
+                if doc_level else "涉及该主题的文件也没有记录发文或主送单位。"))
+        else:
+            note = (f"No measure on {label} in the graph names a responsible body."
+                    + (" Listed separately are the bodies tied to the documents with clauses on that "
+                       "topic at document level (issuer, forwarder or addressee); they are not named "
+                       "as responsible for those measures." if doc_level else
+                       " The documents on the topic record no issuer or addressee either."))
+        result.update(
+            answer=[],
+            document_level_bodies=doc_level,
+            note=note,
+            summary=f"no body is named responsible for a measure on {what}"
+            + (f"; {len(doc_level)} bodies issued, forwarded or received the documents on it "
+               "(document level, not measure-level responsibility)" if doc_level else ""),
+        )
+        result["interpretation"]["source"] = "bodies-for-topic, then document-level bodies"
         return result
 
     if interp.intent in ("regions", "documents") and (interp.requirement or interp.topic):

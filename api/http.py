@@ -27,6 +27,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from api.docs import mount_docs
 from api.errors import (
     Forbidden,
     InvalidParameter,
@@ -91,7 +92,10 @@ def create_app(
         "documents: search, precedents, questions, targets, the graph and a read-only SPARQL "
         "endpoint.",
         version="0.1.0",
+        docs_url=None,  # served by mount_docs with local assets: the default page needs a CDN
+        redoc_url=None,  # ReDoc, too, would load its script from a CDN
     )
+    mount_docs(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -291,7 +295,7 @@ def create_app(
                 target = Path(tmp) / name
                 target.write_bytes(data)
                 paths.append(target)
-            return service().ingest(paths).to_dict()
+            return service().ingest(paths, uploads=True).to_dict()
 
     web = importlib.util.find_spec("api.web")
     if web is not None:

@@ -9,7 +9,9 @@ Ingestion, per file: sha256 against the manifest (same bytes → ``unchanged``, 
 one when available, else the lexical one) → ``kg.mapping`` graphs → ``kg.validate`` (a
 violation rejects the file with the list) → ``store.replace_document`` → ``index.add`` →
 manifest. One bad file never stops the batch; if the index step fails after the store step the
-store step is undone. A changed file with the same name replaces its earlier version.
+store step is undone. A changed file replaces its earlier version: the manifest keys each
+document by its resolved source path (two files with one name in different folders are two
+documents), or by the file name for HTTP uploads.
 
 The search index follows the store: on open it is rebuilt from the store's clause texts when
 its files are missing, when it was built with another model than the workspace's (the manifest
@@ -32,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
 from api.workspace import DocumentEntry, Manifest, Workspace, now_iso
@@ -243,7 +245,7 @@ class PolicyKG:
             self._catalog = None
             self.__dict__.pop("classifier", None)
 
-    def __enter__(self) -> PolicyKG:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -255,7 +257,7 @@ class PolicyKG:
         self.workspace.save_manifest(manifest)
 
     def _require_writable(self, what: str) -> None:
-        self.store  # opens it (and learns whether it is read-only)
+        _ = self.store  # opens it (and learns whether it is read-only)
         if self.read_only:
             raise WorkspaceError(
                 f"cannot {what}: the store {self.workspace.store_dir} is held by another process "
@@ -280,8 +282,11 @@ class PolicyKG:
         except ImportError:
             return None
 
-    def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None) -> IngestReport:
-        """Ingest files or folders; see the module docstring for the steps and guarantees."""
+    def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None,
+               *, uploads: bool = False) -> IngestReport:
+        """Ingest files or folders; see the module docstring for the steps and guarantees.
+        A file replaces the earlier version from the same resolved path; with ``uploads``
+        (files received over HTTP into a temporary folder), from the same file name."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         report = IngestReport()
@@ -298,7 +303,7 @@ class PolicyKG:
             for n, path in enumerate(files, 1):
                 status = "failed"
                 try:
-                    status, info = self._ingest_one(path, manifest)
+                    status, info = self._ingest_one(path, manifest, uploads=uploads)
                     (report.added if status == "added" else report.unchanged).append(info)
                 except FileFailed as exc:
                     report.failed.append({"file": str(path), "error": exc.reason})
@@ -311,7 +316,7 @@ class PolicyKG:
                     progress(n, total, str(path), status)
         return report
 
-    def _ingest_one(self, path: Path, manifest: Manifest) -> tuple[str, dict[str, Any]]:
+    def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
         from ingest import load_document
         from ingest.extract import extract_facts
         from kg.mapping import document_graph, shared_graph
@@ -344,7 +349,8 @@ class PolicyKG:
         index = self.index
         store = self.store
         existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
-        previous = [e for e in manifest.by_file(doc.source.file) if e.id != doc.id]
+        source_key = path.name if uploads else str(path.resolve())
+        previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
         store.replace_document(doc.id, doc_graph, common_graph)
         try:
             if doc.id in set(index.doc_ids()):
@@ -359,7 +365,7 @@ class PolicyKG:
                 except Exception:
                     log.exception("undo of %s failed", doc.id)
             raise FileFailed(f"indexing failed, nothing stored: {_short_error(exc)}") from exc
-        for old in previous:  # a changed file with the same name replaces its earlier version
+        for old in previous:  # a changed file from the same source replaces its earlier version
             store.remove_document(old.id)
             if old.id in set(index.doc_ids()):
                 index.remove(old.id)
@@ -372,6 +378,7 @@ class PolicyKG:
             sha256=sha,
             title=doc.title,
             source_path=str(path.resolve()),
+            source_key=source_key,
             clauses=len(passages),
             ingested_at=now_iso(),
         )
@@ -425,8 +432,8 @@ class PolicyKG:
         return list(self.store.document_ids())
 
     def _passages_from_store(self, doc_id: str) -> list[Any]:
-        from api.readmodel import clause_texts
         from embeddings.index import Passage
+        from kg.read import clause_texts
 
         return [
             Passage(id=row["clause_id"], doc_id=doc_id, text=row["text"])
@@ -496,25 +503,38 @@ class PolicyKG:
         return sorted(docs, key=lambda d: ((d["source"] or {}).get("file") or "", d["id"]))
 
     def document(self, doc_id: str) -> dict[str, Any]:
-        from api.readmodel import document_tree
+        from kg.queries import run_named
+        from kg.read import document_tree
 
         doc = dict(self._check_doc(doc_id))
         doc.pop("iri", None)
-        tree, cited = document_tree(self.store, doc_id)
-        doc["cited"] = cited
+        tree = document_tree(self.store, doc_id)
+        doc["cited"] = [{"title": c.get("cited_title"), "doc_number": c.get("cited_number")}
+                        for c in run_named(self.store, "citations", doc=doc_id)]
         doc["clauses_count"] = doc.get("clauses")
         doc["clauses"] = tree
         doc["targets"] = [t for t in self.catalog().targets if t["doc"] == doc_id]
         return doc
 
+    def _clause_rows(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Clause IRI → doc IRI, path, heading, text and topics (kg.read)."""
+        from kg.read import clause_metadata, clause_topics
+
+        if not clause_ids:
+            return {}
+        meta = clause_metadata(self.store, clause_ids)
+        topics = clause_topics(self.store, list(meta))
+        return {iri: {"doc_iri": m["doc"], "path": m.get("path"), "heading": m.get("heading"),
+                      "text": m.get("text"), "topics": topics.get(iri, [])} for iri, m in meta.items()}
+
     def clause(self, clause_id: str) -> dict[str, Any]:
-        from api.readmodel import clause_rows, resolve_clause_id
+        from api.readmodel import resolve_clause_id
 
         try:
             iri = resolve_clause_id(clause_id)
         except ValueError:
             raise InvalidParameter("clause id", f"{clause_id!r}: expected a clause IRI or {{doc}}/{{path}}") from None
-        rows = clause_rows(self.store, [iri])
+        rows = self._clause_rows([iri])
         if iri not in rows:
             raise NotFound(f"no clause {clause_id!r}")
         return self._clause_result(iri, rows[iri])
@@ -592,52 +612,60 @@ class PolicyKG:
         return sorted(out, key=lambda r: (level_order.get(r["level"] or "", 9), r["code"]))
 
     def bodies(self) -> list[dict[str, Any]]:
+        """Every body with its jurisdiction, the measures it is responsible for and the
+        documents those measures are in."""
         cat = self.catalog()
-        measures: dict[str, set[str]] = {}
-        documents: dict[str, set[str]] = {}
-        for m in cat.measures.values():
-            for b in m["bodies"]:
-                measures.setdefault(b["id"], set()).add(m["id"])
-                documents.setdefault(b["id"], set()).add(m["doc_iri"])
-        out = []
-        for b in cat.bodies.values():
-            rc = (b.get("region") or "").rsplit("/", 1)[-1] or None
-            out.append({
-                "id": b["iri"], "name": b["name"], "kind": b["kind"],
-                "region": cat.region_ref(cat.regions.get(rc)) if rc else None,
-                "measures": len(measures.get(b["iri"], ())),
-                "documents": len(documents.get(b["iri"], ())),
-            })
+        out = [{"id": b["iri"], "name": b["name"], "kind": b["kind"], "region": cat.region_of_iri(b.get("region")),
+                "measures": b["measures"], "documents": b["documents"]} for b in cat.bodies.values()]
         return sorted(out, key=lambda b: (-b["measures"], b["name"] or ""))
 
     def bodies_for_topic(self, topic: str) -> list[dict[str, Any]]:
-        """Bodies responsible for measures on ``topic``, each with the measures as evidence."""
+        """Bodies responsible for measures on ``topic`` (incl. narrower topics, on the measure
+        or its clause), each with the measures as evidence (kind "measure", role lead /
+        participant / responsible, the measure's clause and quote)."""
+        from kg.read import measure_bodies_on_topic
+
         topic = self._check_topic(topic)
         cat = self.catalog()
         groups: dict[str, dict[str, Any]] = {}
-        from api.readmodel import clause_rows
-        from kg.namespaces import clause_iri as _clause_iri
+        for r in measure_bodies_on_topic(self.store, topic):
+            doc = cat.documents.get(r["doc"], {})
+            g = groups.setdefault(r["body"], {"id": r["body"], "name": r.get("name"), "kind": r.get("kind") or None,
+                                              "region": cat.region_of_iri(r.get("jurisdiction")),
+                                              "level": "measure", "evidence": []})
+            g["evidence"].append({
+                "kind": "measure", "role": r.get("role"), "measure": r["measure"], "doc": doc.get("id") or r.get("id"),
+                "title": doc.get("title"), "source_file": (doc.get("source") or {}).get("file"),
+                "path": r.get("path"), "clause_id": r.get("clause"), "heading": r.get("heading"),
+                "quote": r.get("text") or r.get("heading"), "document_region": doc.get("region"),
+            })
+        return sorted(groups.values(), key=lambda g: (-len(g["evidence"]), g["name"] or ""))
 
-        wanted = [m for m in cat.measures.values() if topic in m["topics"] and m["bodies"]]
-        clause_ids = [str(_clause_iri(cat.documents[m["doc_iri"]]["id"], m["path"])) for m in wanted
-                      if m["doc_iri"] in cat.documents and m["path"]]
-        texts = clause_rows(self.store, clause_ids)
-        for m in wanted:
-            doc = cat.documents.get(m["doc_iri"], {})
-            cid = str(_clause_iri(doc.get("id"), m["path"])) if doc and m["path"] else None
-            row = texts.get(cid or "", {})
-            for b in m["bodies"]:
-                g = groups.setdefault(b["id"], {"id": b["id"], "name": b["name"], "kind": b["kind"],
-                                                "region": None, "evidence": []})
-                body = cat.bodies.get(b["id"], {})
-                rc = (body.get("region") or "").rsplit("/", 1)[-1] or None
-                g["region"] = cat.region_ref(cat.regions.get(rc)) if rc else None
-                g["evidence"].append({
-                    "kind": "measure", "role": b["role"], "doc": doc.get("id"), "title": doc.get("title"),
-                    "source_file": (doc.get("source") or {}).get("file"), "path": m["path"],
-                    "clause_id": cid, "heading": m["heading"], "quote": row.get("text") or m["heading"],
-                    "document_region": doc.get("region"),
-                })
+    def document_bodies_for_topic(self, topic: str) -> list[dict[str, Any]]:
+        """Bodies tied at DOCUMENT level (issuer, forwarder, addressee) to the documents whose
+        clauses are on ``topic``; each with those documents as evidence (kind "document", the
+        role, and one on-topic clause as the quote). This says who issued or received the
+        documents on the topic, not who is responsible for a measure on it."""
+        from kg.read import clause_metadata, document_bodies_on_topic
+
+        topic = self._check_topic(topic)
+        cat = self.catalog()
+        rows = document_bodies_on_topic(self.store, topic)
+        examples = clause_metadata(self.store, [r["example_clause"] for r in rows if r.get("example_clause")])
+        groups: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            doc = cat.documents.get(r["doc"], {})
+            example = examples.get(r.get("example_clause") or "", {})
+            g = groups.setdefault(r["body"], {"id": r["body"], "name": r.get("name"), "kind": r.get("kind") or None,
+                                              "region": cat.region_of_iri(r.get("jurisdiction")),
+                                              "level": "document", "evidence": []})
+            g["evidence"].append({
+                "kind": "document", "role": r.get("role"), "doc": doc.get("id") or r.get("id"),
+                "title": doc.get("title") or r.get("title"), "source_file": (doc.get("source") or {}).get("file"),
+                "clauses_on_topic": r.get("clauses") or 0, "path": example.get("path"),
+                "clause_id": r.get("example_clause"), "quote": example.get("text"),
+                "document_region": doc.get("region"),
+            })
         return sorted(groups.values(), key=lambda g: (-len(g["evidence"]), g["name"] or ""))
 
     def topics(self) -> list[dict[str, Any]]:
@@ -663,51 +691,33 @@ class PolicyKG:
 
     def _allowed(self, region: str | None, province: str | None, topic: str | None, year: int | None,
                  doc: str | None, has_target: bool | None) -> set[str] | None:
-        from api.readmodel import clauses_of_documents, clauses_with_topic
+        """Clause IRIs the search filters allow (kg.read.allowed_clauses), None for no filter.
+        Parameters are checked here first so that a bad one is a 422 naming the choices:
+        region (adcode or name, sub-regions included), province (its name, or a prefix such
+        as 山东), topic (narrower topics included), year (a target of the clause is due that
+        year), doc, has_target."""
+        from kg.read import allowed_clauses
 
+        if all(v is None or v == "" for v in (region, province, topic, year, doc, has_target)):
+            return None
         cat = self.catalog()
-        allowed: set[str] | None = None
-
-        def narrow(ids: set[str]) -> None:
-            nonlocal allowed
-            allowed = ids if allowed is None else allowed & ids
-
-        docs = list(cat.documents.values())
         if doc:
             self._check_doc(doc)
-            docs = [d for d in docs if d["id"] == doc]
-        if region:
-            code = self._check_region(region)
-            docs = [d for d in docs if cat.within((d["region"] or {}).get("code"), code)]
+        code = self._check_region(region) if region else None
+        province_name = None
         if province:
             names = {r["province"] for r in cat.regions.values() if r["province"]} | {
                 r["name"] for r in cat.regions.values() if r["level"] == "province"}
-            match = next((n for n in names if n == province or (n and n.startswith(province) and len(province) >= 2)), None)
-            if match is None:
+            province_name = next(
+                (n for n in names if n == province or (n and n.startswith(province) and len(province) >= 2)), None)
+            if province_name is None:
                 raise InvalidParameter("province", f"unknown province {province!r}", sorted(n for n in names if n))
-            docs = [d for d in docs if (d["region"] or {}).get("province") == match
-                    or (d["region"] or {}).get("name") == match]
-        if doc or region or province:
-            narrow(clauses_of_documents(self.store, [d["iri"] for d in docs]))
-        if topic:
-            narrow(clauses_with_topic(self.store, self._check_topic(topic)) | {
-                t["clause_id"] for t in cat.targets if topic in t["topics"]})
-        if year is not None:
-            narrow({t["clause_id"] for t in cat.targets if t["deadline"] == year})
-        if has_target:
-            narrow({t["clause_id"] for t in cat.targets})
-        elif has_target is False:
-            with_targets = {t["clause_id"] for t in cat.targets}
-            if allowed is None:
-                allowed = clauses_of_documents(self.store, [d["iri"] for d in docs]) - with_targets
-            else:
-                allowed -= with_targets
-        return allowed
+        return allowed_clauses(self.store, region=code, province=province_name,
+                               topic=self._check_topic(topic) if topic else None, deadline=year,
+                               doc=doc or None, has_target=has_target)
 
     def _results(self, hits: list[Any]) -> list[dict[str, Any]]:
-        from api.readmodel import clause_rows
-
-        rows = clause_rows(self.store, [h.id for h in hits])
+        rows = self._clause_rows([h.id for h in hits])
         out = []
         for h in hits:
             row = rows.get(h.id) or {"doc_iri": None, "path": None, "text": h.text, "topics": []}
@@ -727,8 +737,8 @@ class PolicyKG:
         expansion = next((h.explain.get("expansion") for h in hits if h.explain.get("expansion")), None)
         if expansion:
             result["interpreted"] = {"expansion": expansion}
-        filters = {k_: v for k_, v in dict(region=region, province=province, topic=topic, year=year, doc=doc,
-                                          has_target=has_target).items() if v is not None}
+        filters = {k_: v for k_, v in {"region": region, "province": province, "topic": topic,
+                                          "year": year, "doc": doc, "has_target": has_target}.items() if v is not None}
         if filters:
             result["filters"] = filters
         return result
@@ -768,7 +778,7 @@ class PolicyKG:
         between (消除大班额 matches 消除中小学“大班额”); each with the sentence as its quote."""
         import re as _re
 
-        from api.readmodel import clause_rows, clauses_containing
+        from kg.read import clauses_containing
 
         core = _re.sub(r"[“”\"'‘’「」『』]", "", phrase).strip()
         if len(core) < 2:
@@ -780,14 +790,15 @@ class PolicyKG:
             gap.join(_re.escape(ch) for ch in core[:2]) + r"[^。；;]{0,8}?" + gap.join(_re.escape(ch) for ch in core[2:]))
         pattern = _re.compile(f"{exact}|{loose}")
         hits = clauses_containing(self.store, anchor)
-        rows = clause_rows(self.store, [h["clause_id"] for h in hits])
+        rows = self._clause_rows([h["clause"] for h in hits])
         out = []
         for h in hits:
             text = h["text"] or ""
             m = pattern.search(text)
             if not m:
                 continue
-            r = self._clause_result(h["clause_id"], rows.get(h["clause_id"], {**h, "topics": []}))
+            r = self._clause_result(h["clause"], rows.get(h["clause"]) or {
+                "doc_iri": h["doc"], "path": h["path"], "text": text, "topics": []})
             i = m.start()
             start = max(text.rfind("。", 0, i), text.rfind("；", 0, i), text.rfind("\n", 0, i)) + 1
             ends = [j for j in (text.find("。", m.end()), text.find("；", m.end())) if j >= 0]
@@ -831,69 +842,51 @@ class PolicyKG:
         raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
 
     def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` (IRIs only; literals become labels)."""
-        from rdflib import URIRef
+        """Nodes and edges within ``depth`` links of ``node`` (IRIs only; literals become
+        labels); edges point from subject to object as stored."""
+        from kg.read import node_exists, node_links
 
         iri = self._node_iri(node)
-        if not self.store.select("SELECT ?p WHERE { { ?s ?p ?o } UNION { ?o2 ?p ?s } } LIMIT 1", s=URIRef(iri)):
+        if not node_exists(self.store, iri):
             raise NotFound(f"node {node!r} is not in the graph")
-        nodes: dict[str, dict[str, Any]] = {}
+        nodes: dict[str, dict[str, Any]] = {iri: {"id": iri}}
         edges: list[dict[str, Any]] = []
         seen_edges: set[tuple[str, str, str]] = set()
         frontier = [iri]
-        nodes[iri] = {"id": iri}
         truncated = False
         for _ in range(max(depth, 0)):
             if not frontier:
                 break
-            rows = self.store.select(
-                "SELECT ?s ?p ?o WHERE { { ?s ?p ?o . FILTER(isIRI(?o)) } UNION { ?o ?p ?s . FILTER(isIRI(?o)) } "
-                "FILTER(?p != rdf:type) }",
-                s=[URIRef(f) for f in frontier],
-            )
             nxt = []
-            for r in rows:
-                s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
-                if p_.endswith(("#has_part",)):
+            for r in node_links(self.store, frontier):
+                here, p_, there = r["s"], r["p"], r["o"]
+                if p_.endswith("#has_part"):
                     continue
-                a, b = s_, o_
-                key = (a, p_, b)
-                if key in seen_edges or (b, p_, a) in seen_edges:
+                key = (here, p_, there) if r.get("out") else (there, p_, here)
+                if key in seen_edges:
                     continue
-                if o_ not in nodes:
+                if there not in nodes:
                     if len(nodes) >= limit:
                         truncated = True
                         continue
-                    nodes[o_] = {"id": o_}
-                    nxt.append(o_)
+                    nodes[there] = {"id": there}
+                    nxt.append(there)
                 seen_edges.add(key)
-                edges.append({"source": a, "target": b, "predicate": p_, "label": p_.rsplit("#", 1)[-1].rsplit("/", 1)[-1]})
+                edges.append({"source": key[0], "target": key[2], "predicate": p_, "label": _short_name(p_)})
             frontier = nxt
         self._label_nodes(nodes)
-        # orient edges as stored (subject → object)
-        fixed = []
-        stored = {(str(r["s"]), str(r["p"]), str(r["o"])) for r in []}
-        for e in edges:
-            fixed.append(e)
-        del stored
-        return {"center": iri, "depth": depth, "nodes": list(nodes.values()), "edges": fixed, "truncated": truncated}
+        return {"center": iri, "depth": depth, "nodes": list(nodes.values()), "edges": edges, "truncated": truncated}
 
     def _label_nodes(self, nodes: dict[str, dict[str, Any]]) -> None:
-        from rdflib import URIRef
+        from kg.read import node_labels
 
         if not nodes:
             return
-        rows = self.store.select(
-            "SELECT ?n ?type ?label ?title ?heading ?path WHERE { OPTIONAL { ?n a ?type } "
-            "OPTIONAL { ?n skos:prefLabel ?label } OPTIONAL { ?n eli:title ?title } "
-            "OPTIONAL { ?n pkg:heading ?heading } OPTIONAL { ?n pkg:path ?path } }",
-            n=[URIRef(n) for n in nodes],
-        )
-        for r in rows:
-            node = nodes.get(str(r["n"]))
+        for r in node_labels(self.store, list(nodes)):
+            node = nodes.get(r["node"])
             if node is None:
                 continue
-            kind = str(r.get("type") or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            kind = _short_name(r.get("type") or "")
             if kind and kind not in ("Concept",) or "kind" not in node:
                 node.setdefault("kind", kind or None)
             label = r.get("label") or r.get("title") or r.get("heading") or r.get("path")
@@ -933,15 +926,16 @@ class PolicyKG:
             hood = self.neighbourhood(node, depth)
             nodes, edges = hood["nodes"], hood["edges"]
         else:
-            rows = self.store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isIRI(?o)) FILTER(?p != rdf:type) }")
+            from kg.read import iri_links
+
+            rows = iri_links(self.store)
             nodes_d = {}
             edges = []
             for r in rows:
                 s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
                 nodes_d.setdefault(s_, {"id": s_})
                 nodes_d.setdefault(o_, {"id": o_})
-                edges.append({"source": s_, "target": o_, "predicate": p_,
-                              "label": p_.rsplit("#", 1)[-1].rsplit("/", 1)[-1]})
+                edges.append({"source": s_, "target": o_, "predicate": p_, "label": _short_name(p_)})
             self._label_nodes(nodes_d)
             nodes = list(nodes_d.values())
         for n in nodes:
@@ -995,6 +989,11 @@ class PolicyKG:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _short_name(iri: str) -> str:
+    """The local name of an IRI (after the last # or /)."""
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _looks_locked(exc: BaseException) -> bool:

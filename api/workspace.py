@@ -33,12 +33,17 @@ class DocumentEntry:
     """One ingested document as the manifest records it."""
 
     id: str
-    source_file: str  # file name (basename): a changed file with the same name replaces this
+    source_file: str  # file name (basename), as the document records it
     sha256: str
     title: str | None = None
     source_path: str | None = None  # where it was read from, when known
     clauses: int = 0
     ingested_at: str = ""
+    # What identifies "the same file" across ingests: a changed file with the same key
+    # replaces this entry. The resolved source path for files from disk (two files with one
+    # name in different folders are two documents); the file name for HTTP uploads, which
+    # arrive in a fresh temporary folder each time. None in manifests written before keys.
+    source_key: str | None = None
 
 
 @dataclass
@@ -53,6 +58,17 @@ class Manifest:
 
     def by_file(self, name: str) -> list[DocumentEntry]:
         return [d for d in self.documents.values() if d.source_file == name]
+
+    def by_source_key(self, key: str, *, upload: bool = False) -> list[DocumentEntry]:
+        """Entries for the same source: ``key`` is a resolved path, or a file name when
+        ``upload``. Entries from before keys match by their source path (or, for uploads, by
+        file name)."""
+        def key_of(d: DocumentEntry) -> str | None:
+            if d.source_key is not None:
+                return d.source_key
+            return d.source_file if upload else d.source_path
+
+        return [d for d in self.documents.values() if key_of(d) == key]
 
     def to_dict(self) -> dict[str, Any]:
         return {

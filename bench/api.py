@@ -1,6 +1,10 @@
 """HTTP latency under concurrent load: one command, one table.
 
-    .venv/bin/python bench/api.py [--requests 200] [--seconds 15] [--copies 100]
+    .venv/bin/python bench/api.py [--requests 200] [--seconds 15] [--copies 100] [--quick]
+    .venv/bin/python bench/api.py --quick --data DIR   # reuse a seed workspace in DIR
+
+``--quick``: the seeds only (no ×copies workspace), 8 clients. ``--data DIR``: use (and on the
+first run build) the seed workspace in DIR instead of a temporary one.
 
 For two workspaces — the five seeds, and the seeds copied ``--copies`` times — starts
 ``policykg serve`` (uvicorn) in a subprocess on a loopback port, then sends requests from a
@@ -154,7 +158,7 @@ def serve(ws: Path, port: int) -> subprocess.Popen:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=warmup&k=1", timeout=300) as r:
                 if r.status == 200:
                     return proc
-        except Exception:
+        except Exception:  # noqa: BLE001 - not up yet: any failure means try again
             if proc.poll() is not None:
                 raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.5)
@@ -165,7 +169,7 @@ def serve(ws: Path, port: int) -> subprocess.Popen:
 def load(base: str, kind: str, clients: int, payloads: list[str], max_requests: int, seconds: float) -> dict:
     proc = subprocess.run(
         [sys.executable, "-c", CLIENT, base, kind, str(clients), str(max_requests), str(seconds)],
-        input=json.dumps(payloads), capture_output=True, text=True, timeout=seconds + 300,
+        input=json.dumps(payloads), capture_output=True, text=True, timeout=seconds + 300, check=False,
     )
     if proc.returncode:
         raise SystemExit(proc.stderr)
@@ -176,7 +180,7 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
 def main() -> None:
@@ -184,26 +188,33 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200, help="at most this many requests per cell")
     ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per cell")
     ap.add_argument("--copies", type=int, default=100)
+    ap.add_argument("--quick", action="store_true", help="the seeds only, 8 clients")
+    ap.add_argument("--data", type=Path, help="seed workspace to reuse (built there if absent)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="policykg-bench-api-"))
     rows = []
+    client_counts = (8,) if args.quick else (8, 32)
     try:
-        seeds_ws = tmp / "seeds"
-        t = time.perf_counter()
-        build_seed_workspace(seeds_ws)
-        print(f"seed workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        big_ws = tmp / f"seeds-x{args.copies}"
-        t = time.perf_counter()
-        replicate(seeds_ws, big_ws, args.copies)
-        print(f"×{args.copies} workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        seeds_ws = args.data.resolve() if args.data else tmp / "seeds"
+        if not (seeds_ws / "manifest.json").exists():
+            t = time.perf_counter()
+            build_seed_workspace(seeds_ws)
+            print(f"seed workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        workspaces = [("seeds (5 docs)", seeds_ws)]
+        if not args.quick:
+            big_ws = tmp / f"seeds-x{args.copies}"
+            t = time.perf_counter()
+            replicate(seeds_ws, big_ws, args.copies)
+            print(f"×{args.copies} workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            workspaces.append((f"seeds ×{args.copies}", big_ws))
         workloads = {"search": SEARCH_QUERIES, "ask": ASK_QUESTIONS, "sparql": sparql_payload()}
-        for label, ws in (("seeds (5 docs)", seeds_ws), (f"seeds ×{args.copies}", big_ws)):
+        for label, ws in workspaces:
             port = free_port()
             server = serve(ws, port)
             try:
                 base = f"http://127.0.0.1:{port}"
                 for kind, payloads in workloads.items():
-                    for clients in (8, 32):
+                    for clients in client_counts:
                         r = load(base, kind, clients, payloads, args.requests, args.seconds)
                         lat = [x * 1000 for x in r["lat"]]
                         rows.append((label, f"/{kind}", clients, len(lat), r["errors"], pct(lat, 50),

@@ -239,3 +239,61 @@ def allowed_clauses(
         has_target=has_target,
     )
     return {r["clause"] for r in rows}
+
+
+# ---------------------------------------------------------------- more reads for the API
+
+
+def document_tree(store: Any, doc: str) -> list[dict[str, Any]]:
+    """The clause tree of one document (nested ``children``, document order), as in
+    ``document(...)["clauses"]``."""
+    doc_id = doc_id_of(doc) or doc
+    return _tree(run_named(store, "read_document_tree", doc=doc_id), str(doc))
+
+
+def clause_topics(store: Any, clause_iris: Iterable[str], batch: int = 200) -> dict[str, list[str]]:
+    """Clause IRI → the topic ids tagged on it (directly); clauses without topics are absent."""
+    iris = list(dict.fromkeys(str(i) for i in clause_iris))
+    out: dict[str, list[str]] = {}
+    for i in range(0, len(iris), batch):
+        for row in run_named(store, "read_clause_topics", clause=iris[i : i + batch]):
+            out.setdefault(row["clause"], []).append(local_id(row["topic"], "topic/") or row["topic"])
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def clauses_containing(store: Any, phrase: str) -> list[dict[str, Any]]:
+    """Clauses whose text contains ``phrase`` (at most 200): clause IRI, doc IRI, path, text."""
+    return run_named(store, "read_clauses_containing", phrase=phrase)
+
+
+def measure_bodies_on_topic(store: Any, topic: str) -> list[dict[str, Any]]:
+    """One row per (body, measure) for measures on ``topic`` (incl. narrower): body IRI, name,
+    kind, jurisdiction, role (lead/participant/responsible), measure, clause, path, heading,
+    text, doc IRI and id."""
+    return run_named(store, "measure_bodies_on_topic", topic=topic)
+
+
+def document_bodies_on_topic(store: Any, topic: str) -> list[dict[str, Any]]:
+    """Bodies tied at document level (issuer, forwarder, addressee) to the documents with
+    clauses on ``topic`` (incl. narrower): one row per (body, document, role) with the count
+    of on-topic clauses and an example clause. Not measure-level responsibility."""
+    return run_named(store, "document_bodies_on_topic", topic=topic)
+
+
+def node_links(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
+    """IRI-valued links (not rdf:type) of the given nodes: s (the given node), p, o, out."""
+    return run_named(store, "node_links", node=list(nodes))
+
+
+def node_labels(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
+    """Type, prefLabel, title, heading and path of the given nodes (rows per combination)."""
+    return run_named(store, "node_labels", node=list(nodes))
+
+
+def node_exists(store: Any, node: str) -> bool:
+    return bool(run_named(store, "node_exists", node=node))
+
+
+def iri_links(store: Any) -> list[dict[str, Any]]:
+    """Every IRI-valued link of the graph except rdf:type: s, p, o."""
+    return run_named(store, "iri_links")

@@ -92,3 +92,42 @@ def test_interpretation_never_takes_a_region_from_nowhere(seed_service):
     assert i.region is None
     i = interpret("列出承德市的指标", seed_service.topic_concepts, regions)
     assert i.region == {"code": "130800", "name": "承德市"} and i.intent == "targets"
+
+
+def _quote_in_source(ev):
+    text = (SEEDS / ev["source_file"]).read_text(encoding="utf-8")
+    return ev["quote"] and ev["quote"] in text
+
+
+@pytest.mark.parametrize("question", ["哪些部门负责特殊教育", "which bodies are responsible for special education"])
+def test_bodies_on_a_topic_come_from_its_measures(seed_service, question):
+    ans = seed_service.ask(question)
+    assert ans["interpretation"]["intent"] == "bodies" and ans["interpretation"]["topic"] == "special-education"
+    assert ans["answer"], ans["summary"]
+    for body in ans["answer"]:
+        assert body["level"] == "measure" and body["name"]
+        for ev in body["evidence"]:
+            assert ev["kind"] == "measure" and ev["role"] in ("lead", "responsible", "participant")
+            assert _quote_in_source(ev), ev
+    names = {b["name"] for b in ans["answer"]}
+    assert "特殊教育" in "".join(names) or all(b["evidence"] for b in ans["answer"])
+    assert "document_level_bodies" not in ans
+
+
+@pytest.mark.parametrize("question,language", [("哪些部门负责课后服务", "zh"),
+                                               ("which bodies are responsible for after-school services", "en")])
+def test_no_measure_level_body_is_said_and_document_bodies_are_labelled(seed_service, question, language):
+    ans = seed_service.ask(question)
+    assert ans["interpretation"]["topic"] == "after-school" and ans["interpretation"]["language"] == language
+    assert ans["answer"] == [], "no after-school measure names a body: nothing may be presented as responsible"
+    assert ("没有" in ans["note"]) if language == "zh" else ("No measure" in ans["note"])
+    assert "no body is named responsible" in ans["summary"]
+    doc_level = ans["document_level_bodies"]
+    assert doc_level
+    issuers = {d["issuer"] for d in seed_service.documents()}
+    for body in doc_level:
+        assert body["level"] == "document"
+        for ev in body["evidence"]:
+            assert ev["kind"] == "document" and ev["role"] in ("issuer", "forwarder", "addressee")
+            assert ev["clauses_on_topic"] >= 1 and _quote_in_source(ev)
+    assert issuers & {b["name"] for b in doc_level}  # the issuers of the on-topic documents are there

@@ -92,16 +92,35 @@ def test_show_search_targets_sparql_and_export(ws, tmp_path):
     assert run(root, "sparql", "DROP ALL").exit_code == 1
 
 
-def test_changed_file_replaces_its_earlier_version_and_remove(ws, tmp_path):
+def test_changed_file_replaces_its_earlier_version_and_remove(ws, seed_files, tmp_path):
     root, src = ws
     old_id = as_json(run(root, "documents", "--json"))[0]["id"]
-    changed = tmp_path / "plan.txt"
-    changed.write_text(src.joinpath("plan.txt").read_text(encoding="utf-8") + "\n附：本要点自印发之日起施行。\n",
-                       encoding="utf-8")
-    report = as_json(run(root, "ingest", str(changed), "--json"))
+    # another file with the same name in another folder is another document
+    other = tmp_path / "other" / "plan.txt"
+    other.parent.mkdir()
+    shutil.copy(seed_files["chengde"], other)
+    report = as_json(run(root, "ingest", str(other), "--json"))
+    assert len(report["added"]) == 1 and "replaced" not in report["added"][0]
+    other_id = report["added"][0]["id"]
+    assert {d["id"] for d in as_json(run(root, "documents", "--json"))} == {old_id, other_id}
+    # the same bytes again, from anywhere: unchanged
+    copy = tmp_path / "copy" / "plan.txt"
+    copy.parent.mkdir()
+    shutil.copy(other, copy)
+    report = as_json(run(root, "ingest", str(copy), "--json"))
+    assert report["added"] == [] and report["unchanged"][0]["id"] == other_id
+    # a file changed in place replaces its own earlier version, and only that one
+    plan = src / "plan.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n附：本要点自印发之日起施行。\n", encoding="utf-8")
+    report = as_json(run(root, "ingest", str(plan), "--json"))
     assert len(report["added"]) == 1 and report["added"][0]["replaced"] == [old_id]
+    new_id = report["added"][0]["id"]
     docs = as_json(run(root, "documents", "--json"))
-    assert [d["id"] for d in docs] == [report["added"][0]["id"]] != [old_id]
-    assert run(root, "remove", docs[0]["id"]).exit_code == 0
+    assert {d["id"] for d in docs} == {new_id, other_id} and old_id not in {d["id"] for d in docs}
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert manifest[new_id]["source_key"] == str(plan.resolve())
+    assert manifest[other_id]["source_key"] == str(other.resolve())
+    for doc_id in (new_id, other_id):
+        assert run(root, "remove", doc_id).exit_code == 0
     assert as_json(run(root, "documents", "--json")) == []
     assert run(root, "remove", "nope").exit_code == 1

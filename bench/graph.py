@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console
+from rich.table import Table
 
-from kg.namespaces import BASE  # noqa: E402
-from kg.queries import run_named  # noqa: E402
-from kg.store import _nt, open_store  # noqa: E402
+from kg.namespaces import BASE
+from kg.queries import run_named
+from kg.store import _nt, open_store
 
 SHARED = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared"))
 QUERIES = [
@@ -105,7 +105,7 @@ def prepare(files: list[Path]) -> tuple[list[BaseDoc], dict[str, float]]:
     return docs, timing
 
 
-_TITLE = re.compile(r'^(<[^>]+> <(?:http://data\.europa\.eu/eli/ontology#title|http://purl\.org/dc/terms/title)> "(?:[^"\\]|\\.)*)"@zh \.$', re.M)
+_TITLE = re.compile(r'^(<[^>]+> <(?:http://data\.europa\.eu/eli/ontology#title|http://purl\.org/dc/terms/title)> "(?:[^"\\]|\\.)*)"@zh \.$', re.MULTILINE)
 
 
 def copy_of(base: BaseDoc, k: int) -> tuple[str, str]:

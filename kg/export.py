@@ -16,7 +16,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from kg.projection import _AUX, build, from_rdf, neighbourhood
+from kg.projection import _AUX, from_rdf, neighbourhood
 
 FORMATS = ("ttl", "jsonld", "graphml", "gexf")
 MEDIA_TYPES = {

@@ -15,8 +15,9 @@ inverse of ``eli:is_part_of``. The ontology graph is left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef

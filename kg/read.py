@@ -7,7 +7,8 @@ topic ids or IRIs, region adcodes, names (山东省, 枣庄市) or IRIs. Values 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from kg.namespaces import BASE, doc_id_of, local_id
 from kg.queries import run_named
@@ -24,7 +25,7 @@ def _region_arg(store: Any, region: str | None) -> str | list[str] | None:
     if region is None or str(region).strip() == "":
         return None
     text = str(region).strip()
-    if text.startswith(("http://", "https://")) or text.isdigit() or text.startswith("anon-"):
+    if text.isdigit() or text.startswith(("http://", "https://", "anon-")):
         return text
     codes = [r["code"] for r in run_named(store, "read_resolve_region", text=text)]
     if not codes:

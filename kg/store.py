@@ -34,9 +34,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -59,12 +60,12 @@ from kg.sparql import (
 
 __all__ = [
     "KGStore",
-    "OxigraphKGStore",
     "MemoryKGStore",
-    "RemoteKGStore",
+    "OxigraphKGStore",
+    "QueryTimeout",
     "ReadOnlyQueryError",
     "ReadOnlyResult",
-    "QueryTimeout",
+    "RemoteKGStore",
     "StoreError",
     "open_store",
     "open_store_read_only",
@@ -136,7 +137,8 @@ class KGStore:
         a violation raises :class:`kg.validate.ShapeViolation` (with ``.violations``) and the
         store is not touched. Returns the number of triples written to the document graph."""
         if validate:
-            from kg.validate import ShapeViolation, validate as shacl
+            from kg.validate import ShapeViolation
+            from kg.validate import validate as shacl
 
             problems = shacl(doc_graph, shared_graph)
             if problems:
@@ -243,7 +245,7 @@ class KGStore:
         """Every triple of every graph (the union), as one rdflib Graph."""
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
-    def __enter__(self) -> "KGStore":
+    def __enter__(self) -> KGStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -330,7 +332,8 @@ class MemoryKGStore(KGStore):
 
     def replace_document(self, doc_id, doc_graph, shared_graph=None, *, validate=True):  # type: ignore[override]
         if validate:
-            from kg.validate import ShapeViolation, validate as shacl
+            from kg.validate import ShapeViolation
+            from kg.validate import validate as shacl
 
             problems = shacl(doc_graph, shared_graph)
             if problems:
@@ -386,7 +389,7 @@ class MemoryKGStore(KGStore):
             warnings.simplefilter("ignore", DeprecationWarning)
             result = self.dataset.query(sparql)
             if result.type == "SELECT":
-                result.bindings  # evaluate now, inside the filter (rdflib warns about itself)
+                _ = result.bindings  # evaluate now, inside the filter (rdflib warns about itself)
             return result
 
     def _graph_names(self) -> list[str]:
@@ -686,7 +689,7 @@ def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit
                 box["result"] = _collect(_Prefetched(raw), query_text, form, limit, cancel)
             else:
                 box["result"] = _collect(store, query_text, form, limit, cancel)
-        except BaseException as exc:  # handed to the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - handed over to the caller's thread
             box["error"] = exc
 
     started = time.perf_counter()

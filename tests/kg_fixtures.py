@@ -150,13 +150,13 @@ def all_fixtures() -> list[tuple[Document, DocumentFacts]]:
 
 # ---------------------------------------------------------------- stores for the tests
 
-import contextlib  # noqa: E402
-import os  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
+import contextlib
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 OXIGRAPH_CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
 

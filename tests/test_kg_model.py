@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
 import rdflib.namespace as rns
+from kg_fixtures import all_fixtures, anonymised, jinan, zaozhuang
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.mapping import document_graph, shared_graph
@@ -26,7 +27,6 @@ from kg.namespaces import (
     topic_iri,
 )
 from kg.validate import ONTOLOGY_TTL, SHAPES_TTL, validate
-from kg_fixtures import all_fixtures, anonymised, jinan, zaozhuang
 
 
 def test_iris_are_readable_and_stable():

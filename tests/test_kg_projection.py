@@ -7,11 +7,11 @@ import json
 
 import networkx as nx
 import pytest
+from kg_fixtures import all_fixtures, fresh_store, load
 from rdflib import Graph
 
 from kg.export import export, export_store
 from kg.projection import build, central, neighbourhood, shortest_path
-from kg_fixtures import all_fixtures, fresh_store, load
 
 D = "https://policykg.org/doc/"
 R = "https://policykg.org/region/"

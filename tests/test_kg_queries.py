@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import GOLD, SEED_FILES
+from kg_fixtures import all_fixtures, fresh_store, load, oxigraph_server
 
 from kg.mapping import document_graph, shared_graph
 from kg.queries import get_named, list_named, render_named, run_named
 from kg.sparql import BindingError
 from kg.validate import validate
-from kg_fixtures import all_fixtures, fresh_store, load, oxigraph_server
-
-from conftest import GOLD, SEED_FILES
 
 NAMED = [
     "regions_with_targets_on_topic",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from kg_fixtures import all_fixtures, fresh_store, load
 
 from kg import read
-from kg_fixtures import all_fixtures, fresh_store, load
 
 D = "https://policykg.org/doc/"
 

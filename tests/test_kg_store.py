@@ -7,6 +7,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from kg_fixtures import (
+    all_fixtures,
+    anonymised,
+    fresh_store,
+    jinan,
+    load,
+    oxigraph_server,
+    zaozhuang,
+)
 from rdflib import Graph, Literal, URIRef
 
 import kg.store as kg_store
@@ -14,9 +23,10 @@ from kg.mapping import document_graph, shared_graph
 from kg.namespaces import PKG, clause_iri, doc_graph_iri
 from kg.store import QueryTimeout, ReadOnlyQueryError, StoreError, open_store, run_readonly
 from kg.validate import ShapeViolation
-from kg_fixtures import all_fixtures, anonymised, fresh_store, jinan, load, oxigraph_server, zaozhuang
 
 KINDS = ["memory", "oxigraph", "remote"]
+# rdflib 7.6 warns about its own Dataset.default_context while run_readonly iterates lazily.
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context:DeprecationWarning")
 
 
 @pytest.fixture(scope="module")

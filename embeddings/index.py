@@ -238,8 +238,10 @@ class SearchIndex:
         else:
             self._bm25_keys = np.array(meta["bm25_keys"], dtype=np.int64)
             self._bm25 = BM25Index.load(bm25_path, len(self._bm25_keys))
+        self._upgraded = False
         self._repair()
-        self.status = "loaded"
+        self.status = "loaded (sentence vectors added; save() to keep them)" \
+            if self._upgraded else "loaded"
 
     def _repair(self) -> None:
         """Make the vectors agree with the passages (vectors come from the cache)."""
@@ -263,8 +265,7 @@ class SearchIndex:
         if unsegmented:
             self._drop_sentences(unsegmented)
             self._add_sentences({k: self._passages[k].text for k in unsegmented})
-            if self.status == "new":
-                self.status = "sentences added"
+            self._upgraded = True
         if set(self._bm25_keys.tolist()) != live:
             self._bm25_dirty = True
 

@@ -154,7 +154,7 @@ def test_index_without_sentences_is_upgraded_on_open(tmp_path, passages):
     for path in tmp_path.glob("sentences-*"):
         path.unlink()
     upgraded = SearchIndex.open(tmp_path, BigramEncoder(), [])
-    assert not upgraded.needs_rebuild
+    assert not upgraded.needs_rebuild and "sentence vectors added" in upgraded.status
     assert len(upgraded.sentence_index) == len(index.segmenter.sentences(LONG))
     assert upgraded.encoder.encoded == []  # sentence vectors came from the cache
     hit = upgraded.search("完善学校食堂管理，校长陪餐", k=1, mode="dense")[0]

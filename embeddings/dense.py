@@ -190,7 +190,8 @@ class DenseIndex:
     def load(cls, path: str | Path, dim: int, **options) -> DenseIndex:
         index = faiss.read_index(str(path))  # already downcast; keep this owning proxy
         if not isinstance(index, faiss.IndexIDMap2):
-            raise ValueError(f"{path}: not a policykg dense index (expected IndexIDMap2)")
+            # a file of the wrong kind is bad input; SearchIndex.open catches ValueError
+            raise ValueError(f"{path}: not a policykg dense index (expected IndexIDMap2)")  # noqa: TRY004
         if index.d != dim:
             raise ValueError(f"{path}: FAISS index has dimension {index.d}, expected {dim}")
         self = cls(dim, **options)

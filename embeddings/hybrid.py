@@ -8,6 +8,7 @@ queries (``bench/retrieval_eval.py`` prints the sweep), never per query.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if not c.isspace()]
-    return {a + b for a, b in zip(chars, chars[1:])}
+    return {a + b for a, b in itertools.pairwise(chars)}
 
 
 def best_sentence(text: str, terms: Sequence[str], query_text: str = "") -> tuple[int, int] | None:

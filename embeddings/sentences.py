@@ -16,6 +16,7 @@ and fit in a screenful.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ class Segmenter:
         cuts.update(m.start() for m in _ENUM.finditer(text))
         bounds = sorted(cuts)
         spans = []
-        for start, end in zip(bounds, bounds[1:]):
+        for start, end in itertools.pairwise(bounds):
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():

@@ -5,6 +5,7 @@ checked against the formula exactly, with no model and no encoding time."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import zlib
 
@@ -31,7 +32,7 @@ class BigramEncoder:
     def _one(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
         chars = [c for c in text if not c.isspace()]
-        for a, b in zip(chars, chars[1:]):
+        for a, b in itertools.pairwise(chars):
             v[zlib.crc32((a + b).encode()) % self.dim] += 1.0
         n = np.linalg.norm(v)
         return v / n if n else v

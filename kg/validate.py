@@ -75,7 +75,16 @@ def _describe(results: Graph, result: URIRef) -> str:
 
 def validate(doc_graph: Graph, shared_graph: Graph | None = None) -> list[str]:
     """Human-readable violations of kg/shapes.ttl (empty when the document conforms).
-    Only results of severity sh:Violation count; warnings are not reported."""
+    Only results of severity sh:Violation count; see ``validation_warnings`` for the rest."""
+    return _results(doc_graph, shared_graph, SH.Violation)
+
+
+def validation_warnings(doc_graph: Graph, shared_graph: Graph | None = None) -> list[str]:
+    """Results of severity sh:Warning: worth a look, never a reason to reject a document."""
+    return _results(doc_graph, shared_graph, SH.Warning)
+
+
+def _results(doc_graph: Graph, shared_graph: Graph | None, severity: URIRef) -> list[str]:
     data = Graph()
     data += doc_graph
     if shared_graph is not None:
@@ -92,6 +101,6 @@ def validate(doc_graph: Graph, shared_graph: Graph | None = None) -> list[str]:
     out = {
         _describe(results, r)
         for r in results.subjects(RDF.type, SH.ValidationResult)
-        if results.value(r, SH.resultSeverity) == SH.Violation
+        if results.value(r, SH.resultSeverity) == severity
     }
     return sorted(out)

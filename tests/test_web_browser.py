@@ -177,3 +177,12 @@ def test_ask_a_question_that_fits_no_pattern_shows_grouped_clauses_not_a_table(p
     assert page.locator("#ask-fallback .fb-group h3").count() >= 1  # grouped by region
     assert "检索 search" in page.locator("#ask-interpretation").inner_text()
     shot(page, "ask-fallback")
+
+
+def test_bodies_question_without_measure_level_bodies_says_so_and_lists_document_level_apart(page) -> None:
+    page.goto("/#ask?q=" + quote("哪些部门负责课后服务"))
+    page.wait_for_selector("#ask-doc-bodies:not([hidden]) #ask-doc-bodies-list li")
+    assert page.locator("#ask-answer").is_hidden()  # nothing presented as the answer
+    assert "没有" in page.locator("#ask-note").inner_text()  # says no measure names a body
+    assert page.locator("#ask-doc-bodies-list li").count() >= 1
+    shot(page, "ask-document-level-bodies", full_page=True)

@@ -631,6 +631,7 @@
       answerBox.hidden = !rows.length;
       renderAskFallback(fb);
       fallback.hidden = !fb.length;
+      renderDocumentLevelBodies(ans);
       const regions = new Set(rows.map((r) => regionOf(r.region)?.code || regionText(r.region)).filter(Boolean));
       const nTargets = rows.filter((r) => r.target).length;
       const counts = rows.length
@@ -642,6 +643,19 @@
       answerBox.hidden = true; fallback.hidden = true;
       setStatus("ask-status", e.message, "error");
     }
+  }
+
+  // A bodies question with no measure-level body: the API says so in `note` and lists, apart,
+  // the bodies tied to the documents at document level. Shown labelled, never as the answer.
+  function renderDocumentLevelBodies(ans) {
+    const box = $("#ask-doc-bodies");
+    const items = asList(ans?.document_level_bodies ?? []);
+    $("#ask-note").textContent = ans?.note ?? "";
+    $("#ask-doc-bodies-list").replaceChildren(...items.map((b) => {
+      const docs = asList(b.documents ?? b.evidence ?? []).map((d) => first(d.title, d.doc, "")).filter(Boolean);
+      return h("li", {}, bodyText(b), docs.length ? h("span", { class: "muted" }, ` · ${docs.join("；")}`) : null);
+    }));
+    box.hidden = !(ans?.note || items.length);
   }
 
   function countText(count) {

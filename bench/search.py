@@ -31,17 +31,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from retrieval_eval import CACHE, CORPUS, SEEDS, load_concepts, load_passages  # noqa: E402
+import numpy as np
+from retrieval_eval import CACHE, CORPUS, SEEDS, load_concepts, load_passages
 
-import numpy as np  # noqa: E402
-
-from embeddings.bm25 import BM25Index  # noqa: E402
-from embeddings.cache import VectorCache, encode_passages_cached  # noqa: E402
-from embeddings.dense import DenseIndex  # noqa: E402
-from embeddings.encoders import get_encoder  # noqa: E402
-from embeddings.hybrid import rrf  # noqa: E402
-from embeddings.index import SearchIndex  # noqa: E402
-from embeddings.sentences import Segmenter  # noqa: E402
+from embeddings.bm25 import BM25Index
+from embeddings.cache import VectorCache, encode_passages_cached
+from embeddings.dense import DenseIndex
+from embeddings.encoders import get_encoder
+from embeddings.hybrid import rrf
+from embeddings.index import SearchIndex
+from embeddings.sentences import Segmenter
 
 
 def pct(samples: list[float]) -> str:

@@ -17,13 +17,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from retrieval_eval import CACHE, GOLD, SEEDS, load_concepts  # noqa: E402
+import numpy as np
+from retrieval_eval import CACHE, GOLD, SEEDS, load_concepts
 
-import numpy as np  # noqa: E402
-
-from embeddings.cache import VectorCache  # noqa: E402
-from embeddings.encoders import get_encoder  # noqa: E402
-from embeddings.topics import EmbeddingTopicClassifier  # noqa: E402
+from embeddings.cache import VectorCache
+from embeddings.encoders import get_encoder
+from embeddings.topics import EmbeddingTopicClassifier
 
 
 def gold_items() -> list[tuple[str, set[str]]]:

@@ -7,9 +7,9 @@ fact can point at an exact span: ``document.text[start:end] == quote``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterator
-
+from typing import Any
 
 # ---------------------------------------------------------------- documents and clauses
 
@@ -36,9 +36,9 @@ class Clause:
     end: int
     end_all: int
     kind: str
-    children: list["Clause"] = field(default_factory=list)
+    children: list[Clause] = field(default_factory=list)
 
-    def walk(self) -> Iterator["Clause"]:
+    def walk(self) -> Iterator[Clause]:
         yield self
         for child in self.children:
             yield from child.walk()

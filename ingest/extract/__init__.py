@@ -24,7 +24,7 @@ from ingest.extract.topics import (
 from ingest.model import Document, DocumentFacts, Evidence, Measure, Target, TopicConcept
 from ingest.regions import Gazetteer, default_gazetteer
 
-__all__ = ["extract_facts", "TopicClassifier", "LexicalTopicClassifier"]
+__all__ = ["LexicalTopicClassifier", "TopicClassifier", "extract_facts"]
 
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 

@@ -6,6 +6,7 @@ A few dozen clauses of the seed plans are encoded once per session (vectors cach
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import numpy as np
 import pytest
@@ -74,12 +75,16 @@ def warm_cache(tmp_path_factory, encoder, corpus):
     cache = VectorCache(directory, encoder.name, encoder.dim)
     encode_passages_cached(encoder, cache,
                            texts_to_encode(p.text for ps in corpus.values() for p in ps))
+    cache.close()  # the cache runs in WAL mode: closing checkpoints every vector into the file
     return directory
 
 
 @pytest.fixture
 def index_dir(tmp_path, warm_cache):
-    shutil.copy(warm_cache / "vectors.sqlite", tmp_path / "vectors.sqlite")
+    # SQLite's backup API copies a consistent database, whatever is still in a -wal file.
+    with sqlite3.connect(warm_cache / "vectors.sqlite") as src, \
+            sqlite3.connect(tmp_path / "vectors.sqlite") as dst:
+        src.backup(dst)
     return tmp_path
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 RRF_K = 10  # tuned on ../shared/dev-gold/queries.jsonl (mean nDCG@10), see bench/retrieval_eval.py --sweep
@@ -75,11 +75,10 @@ def rrf(rankings: Sequence[tuple[Sequence[Hashable], float]], k: float = RRF_K,
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence (split at 。；！？ and newlines), whitespace trimmed."""
+def trimmed_spans(text: str, bounds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of ``bounds`` with surrounding whitespace trimmed; empty spans dropped."""
     spans = []
-    for m in _SENTENCE.finditer(text):
-        start, end = m.start(), m.end()
+    for start, end in bounds:
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -87,6 +86,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (split at 。；！？ and newlines), whitespace trimmed."""
+    return trimmed_spans(text, (m.span() for m in _SENTENCE.finditer(text)))
 
 
 def _bigrams(text: str) -> set[str]:

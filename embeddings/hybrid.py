@@ -17,7 +17,8 @@ RRF_K = 10  # tuned on ../shared/dev-gold/queries.jsonl (mean nDCG@10), see benc
 BM25_WEIGHT = 1.0
 DENSE_WEIGHT = 0.5  # short Chinese queries (a few terms): BM25 leads
 DENSE_WEIGHT_LONG = 1.5  # pasted draft clauses: dense leads
-ENGLISH_DENSE_WEIGHT = 0.5  # English: measured, a higher weight lost on dev and held-out
+ENGLISH_DENSE_WEIGHT = 0.5  # English: the dense list of the Chinese expansion
+CROSSLINGUAL_WEIGHT = 0.5  # English: the dense list of the query as asked (multilingual model)
 SHORT_QUERY = 12  # characters (CJK chars + Latin words) up to which a query is short
 LONG_QUERY = 40  # … from which it is a pasted clause
 
@@ -36,13 +37,17 @@ class FusionParams:
     """RRF constant and list weights. ``weights(length, english)`` is the rule by query
     shape: for Chinese queries the dense weight grows linearly from ``dense_weight`` (at
     ``short`` characters or fewer) to ``dense_weight_long`` (at ``long`` or more); English
-    queries get ``english_dense_weight``. Set once for all queries, never per query."""
+    queries get ``english_dense_weight`` for the dense list of their Chinese expansion and
+    ``crosslingual_weight`` for the dense list of the English text itself (the multilingual
+    model's own reading, which catches what the dictionary rendered badly). Set once for all
+    queries, never per query."""
 
     k: float = RRF_K
     bm25_weight: float = BM25_WEIGHT
     dense_weight: float = DENSE_WEIGHT
     dense_weight_long: float = DENSE_WEIGHT_LONG
     english_dense_weight: float = ENGLISH_DENSE_WEIGHT
+    crosslingual_weight: float = CROSSLINGUAL_WEIGHT
     short: int = SHORT_QUERY
     long: int = LONG_QUERY
 

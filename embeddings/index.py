@@ -52,7 +52,7 @@ from .cache import VectorCache, encode_passages_cached
 from .dense import DenseIndex
 from .expand import Expansion, QueryExpander, is_english
 from .hybrid import FusionParams, best_sentence, query_length, rrf
-from .sentences import Segmenter
+from .sentences import Segmenter, query_parts
 
 if TYPE_CHECKING:
     from ingest.model import TopicConcept
@@ -63,6 +63,7 @@ FORMAT = 2
 META = "meta.json"
 MODES = ("hybrid", "dense", "bm25")
 SENTENCE_WEIGHT = 0.5  # share of the best sentence in a clause's dense score (see bench)
+PART_WEIGHT = 0.5  # share of draft-part coverage in the dense score of a several-part query
 
 
 class IndexModelMismatch(RuntimeError):
@@ -118,7 +119,8 @@ class SearchIndex:
                  concepts: Sequence[TopicConcept] | None = None, *, kind: str = "auto",
                  hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
                  depth: int = 100, segmenter: Segmenter | None = None,
-                 sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True) -> None:
+                 sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True,
+                 part_weight: float = PART_WEIGHT) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.encoder = encoder
@@ -131,6 +133,9 @@ class SearchIndex:
         if not 0.0 <= sentence_weight <= 1.0:
             raise ValueError(f"sentence_weight must be within [0, 1], got {sentence_weight}")
         self.sentence_weight = sentence_weight  # 0 = whole-clause vectors only
+        if not 0.0 <= part_weight <= 1.0:
+            raise ValueError(f"part_weight must be within [0, 1], got {part_weight}")
+        self.part_weight = part_weight  # 0 = a draft is scored as one text
         self.fusion_by_shape = fusion_by_shape  # False = fixed fusion weights for every query
         self.tokenizer = Tokenizer(self.concepts)
         self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
@@ -488,7 +493,9 @@ class SearchIndex:
         return keys, dict(zip(keys, scores[top].tolist()))
 
     def _dense_ranking(self, texts: list[str], allowed: set[int] | None, depth: int,
-                       ) -> tuple[list[int], dict[int, float], dict[int, tuple[int, int]]]:
+                       parts: Sequence[str] = (),
+                       ) -> tuple[list[int], dict[int, float], dict[int, tuple[int, int]],
+                                  dict[int, float]]:
         """Passages by sentence-aware dense score, best first: (keys, scores, best sentence
         span of each passage that has sentence vectors).
 
@@ -496,30 +503,45 @@ class SearchIndex:
         top ``depth`` sentences; each candidate is then scored exactly (its stored vectors
         against the query), so the blend never depends on what an approximate index missed.
         With several query texts (an English query and its Chinese expansion) a passage keeps
-        its best score over them."""
-        queries = self.encoder.encode_queries(texts)
+        its best score over them.
+
+        ``parts`` (two or more provisions of a pasted draft, ``query_parts``) add coverage:
+        the mean over the parts of each part's best cosine with the passage (its whole vector
+        or any of its sentences), blended in with weight ``part_weight``, so a clause that
+        does several of the things the draft asks ranks above one that shares its general
+        wording. The parts also bring in candidates. The fourth item returned is the coverage
+        of each ranked passage (empty without parts)."""
+        parts = list(parts) if len(parts) >= 2 and self.part_weight > 0 else []
+        encoded = self.encoder.encode_queries(list(texts) + parts)
+        queries, part_vectors = encoded[:len(texts)], encoded[len(texts):]
         candidates: set[int] = set()
-        for keys, _ in self.dense.search(queries, depth, allowed):
+        for keys, _ in self.dense.search(encoded, depth, allowed):
             candidates.update(keys.tolist())
         weight = self.sentence_weight if len(self.sentence_index) else 0.0
         if weight > 0:
             allowed_sentences = None if allowed is None else \
                 {skey for key in allowed for skey, _, _ in self._sentences.get(key, ())}
             if allowed_sentences is None or allowed_sentences:
-                for skeys, _ in self.sentence_index.search(queries, depth, allowed_sentences):
+                for skeys, _ in self.sentence_index.search(encoded, depth, allowed_sentences):
                     candidates.update(self._sentence_owner[s] for s in skeys.tolist()
                                       if s in self._sentence_owner)
         if not candidates:
-            return [], {}, {}
+            return [], {}, {}, {}
         keys = sorted(candidates)
-        whole = self.dense.reconstruct(keys) @ queries.T  # (passages, queries)
+        whole_vectors = self.dense.reconstruct(keys)
+        whole = whole_vectors @ queries.T  # (passages, queries)
         blended = whole.copy()
+        part_best = whole_vectors @ part_vectors.T if parts else None  # (passages, parts)
         spans: dict[int, tuple[int, int]] = {}
         if weight > 0:
             owners = [(i, row) for i, key in enumerate(keys)
                       for row in self._sentences.get(key, ())]
             if owners:
-                sims = self.sentence_index.reconstruct([row[0] for _, row in owners]) @ queries.T
+                sentence_vectors = self.sentence_index.reconstruct([row[0] for _, row in owners])
+                sims = sentence_vectors @ queries.T
+                if part_best is not None:
+                    rows = np.array([i for i, _ in owners], dtype=np.int64)
+                    np.maximum.at(part_best, rows, sentence_vectors @ part_vectors.T)
                 best = np.full(whole.shape, -2.0, dtype=np.float32)
                 best_row: dict[int, tuple[float, tuple[int, int]]] = {}
                 for (i, row), sim in zip(owners, sims):
@@ -531,9 +553,15 @@ class SearchIndex:
                 blended[has] = weight * best[has] + (1.0 - weight) * whole[has]
                 spans = {keys[i]: span for i, (_, span) in best_row.items()}
         scores = blended.max(axis=1)
+        coverage: dict[int, float] = {}
+        if part_best is not None:
+            covered = part_best.mean(axis=1)
+            scores = (1.0 - self.part_weight) * scores + self.part_weight * covered
         order = np.argsort(-scores, kind="stable")[:depth]
         ranked = [keys[i] for i in order.tolist()]
-        return ranked, {keys[i]: float(scores[i]) for i in order.tolist()}, spans
+        if part_best is not None:
+            coverage = {keys[i]: float(covered[i]) for i in order.tolist()}
+        return ranked, {keys[i]: float(scores[i]) for i in order.tolist()}, spans, coverage
 
     def search(self, query: str, k: int = 10, allowed: Iterable[str] | None = None,
                mode: str = "hybrid", expand: bool = True,
@@ -578,20 +606,39 @@ class SearchIndex:
         dense_scores: dict[int, float] = {}
         bm25_ranked: list[int] = []
         dense_ranked: list[int] = []
+        coverage: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
             bm25_ranked, bm25_scores = self._bm25_ranking(tokens, allowed_keys, depth)
             rankings.append((bm25_ranked, bm25_weight))
+        dense_lists: list[tuple[list[int], float]] = []
         if mode in ("hybrid", "dense"):
-            texts = [query] + ([expansion.text] if expansion is not None and expansion.terms
-                               else [])
-            dense_ranked, dense_scores, dense_spans = self._dense_ranking(texts, allowed_keys,
-                                                                          depth)
-            rankings.append((dense_ranked, dense_weight))
+            if expansion is not None and expansion.terms:
+                # two dense lists: the Chinese expansion, and the English as asked
+                dense_ranked, dense_scores, dense_spans, _ = self._dense_ranking(
+                    [expansion.text], allowed_keys, depth)
+                asked, asked_scores, asked_spans, _ = self._dense_ranking(
+                    [query], allowed_keys, depth)
+                dense_lists = [(dense_ranked, dense_weight),
+                               (asked, self.fusion.crosslingual_weight)]
+                for key, score in asked_scores.items():
+                    if score > dense_scores.get(key, -2.0):
+                        dense_scores[key] = score
+                for key, span in asked_spans.items():
+                    dense_spans.setdefault(key, span)
+                dense_ranked = [key for key, _ in rrf(dense_lists, k=self.fusion.k)]
+            else:
+                parts = query_parts(query) if expansion is None else []
+                dense_ranked, dense_scores, dense_spans, coverage = self._dense_ranking(
+                    [query], allowed_keys, depth, parts)
+                dense_lists = [(dense_ranked, dense_weight)]
+            rankings.extend(dense_lists)
 
         if mode == "bm25":
             ranked = [(key, bm25_scores[key]) for key in bm25_ranked]
-        elif mode == "dense":
+        elif mode == "dense" and len(dense_lists) == 1:
             ranked = [(key, dense_scores[key]) for key in dense_ranked]
+        elif mode == "dense":
+            ranked = rrf(dense_lists, k=self.fusion.k)
         else:
             ranked = rrf(rankings, k=self.fusion.k)
         bm25_rank = {key: i + 1 for i, key in enumerate(bm25_ranked)}
@@ -605,8 +652,12 @@ class SearchIndex:
                        "bm25_score": bm25_scores.get(key), "dense_score": dense_scores.get(key)}
             if mode == "hybrid":
                 explain["weights"] = {"bm25": bm25_weight, "dense": dense_weight}
+                if len(dense_lists) == 2:
+                    explain["weights"]["dense_as_asked"] = dense_lists[1][1]
             if expansion is not None:
                 explain["expansion"] = expansion.terms
+            if key in coverage:
+                explain["part_coverage"] = coverage[key]
             lexical = best_sentence(p.text, highlight_terms, highlight_query)
             semantic = dense_spans.get(key)
             highlight = (semantic or lexical) if mode == "dense" else (lexical or semantic)

@@ -82,3 +82,31 @@ class Segmenter:
         if len(spans) < 2:
             return []
         return [text[s:e] for s, e in spans]
+
+
+_PART = re.compile(r"[^，,。；;！!？?：:\n]+")
+MIN_PART_CHARS = 6  # a draft's part shorter than this joins the next one
+
+
+def query_parts(text: str, min_chars: int = MIN_PART_CHARS) -> list[str]:
+    """The provisions of a pasted draft clause: its text cut at ，。；！？： and line breaks,
+    fragments shorter than ``min_chars`` joined to the next part (the last to the previous).
+
+    A draft of several provisions (“组建…共同体，城区学校与乡村学校结对，…共建共享”) is
+    matched part by part (``SearchIndex`` scores how many of them a clause covers); a short
+    question gives a single part and is scored as a whole."""
+    parts: list[str] = []
+    pending = ""
+    for match in _PART.finditer(text):
+        piece = pending + match.group().strip()
+        pending = ""
+        if len(piece) < min_chars:
+            pending = piece
+            continue
+        parts.append(piece)
+    if pending:
+        if parts:
+            parts[-1] += pending
+        elif pending:
+            parts.append(pending)
+    return parts

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from embeddings.index import SENTENCE_WEIGHT, Passage, SearchIndex, texts_to_encode
-from embeddings.sentences import Segmenter
+from embeddings.sentences import Segmenter, query_parts
 
 LONG = ("3.加强队伍建设。建立健全教师培训制度，每年组织全体教师参加不少于72学时的集中研修；"
         "二是完善学校食堂管理办法，落实校长陪餐制度，保障学生用餐安全卫生；"
@@ -97,7 +97,7 @@ def _index(tmp_path, passages, **options):
 
 
 def test_buried_sentence_lifts_its_clause(tmp_path, passages):
-    index = _index(tmp_path, passages)
+    index = _index(tmp_path, passages, part_weight=0.0)  # the query is scored as one text
     query = "完善学校食堂管理，校长陪餐，保障用餐安全"
     hit = next(h for h in index.search(query, k=4, mode="dense") if h.id == "a#1")
     enc = index.encoder
@@ -165,3 +165,58 @@ def test_index_without_sentences_is_upgraded_on_open(tmp_path, passages):
 def test_bad_sentence_weight_is_refused(tmp_path):
     with pytest.raises(ValueError, match="sentence_weight"):
         SearchIndex(tmp_path, BigramEncoder(), [], sentence_weight=1.5)
+
+
+# ---------------------------------------------------------------- draft parts
+def test_query_parts_cut_a_draft_into_provisions():
+    draft = "组建城乡学校共同体，城区学校与乡村学校结对，共享课程和师资。"
+    assert query_parts(draft) == ["组建城乡学校共同体", "城区学校与乡村学校结对", "共享课程和师资"]
+    # fragments too short to mean anything alone join the next part
+    assert query_parts("一是，落实校长陪餐制度；二是，保障用餐安全") == \
+        ["一是落实校长陪餐制度", "二是保障用餐安全"]
+    assert query_parts("校长陪餐") == ["校长陪餐"]  # a short question is one part
+    assert query_parts("，。；") == []
+
+
+def test_a_clause_covering_every_part_of_a_draft_ranks_first(tmp_path):
+    """A draft of two provisions. One clause copies most of the draft's wording but does
+    only the first thing; another does both, in separate sentences among other text. Scored
+    as one text the copy wins; scored part by part the clause that does both wins."""
+    filler = "坚持立德树人根本任务，全面贯彻党的教育方针，推动基础教育高质量发展，办好人民满意的教育。"
+    both = Passage("c#1", "c", filler + "落实校长陪餐制度。" + filler + "每年组织教师参加集中研修培训。")
+    copy = Passage("d#1", "d", "全面落实校长陪餐制度，组织教师参加。")
+    draft = "全面落实校长陪餐制度，每年组织教师参加集中研修培训"
+
+    def ranking(part_weight):
+        index = SearchIndex(tmp_path / str(part_weight), BigramEncoder(), [],
+                            part_weight=part_weight)
+        for p in (both, copy):
+            index.add(p.doc_id, [p])
+        return index.search(draft, k=2, mode="dense")
+
+    assert [h.id for h in ranking(0.0)] == ["d#1", "c#1"]
+    parted = ranking(0.5)
+    assert [h.id for h in parted] == ["c#1", "d#1"]
+    assert parted[0].explain["part_coverage"] > parted[1].explain["part_coverage"]
+    assert "part_coverage" not in ranking(0.0)[0].explain
+
+
+def test_bad_part_weight_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="part_weight"):
+        SearchIndex(tmp_path, BigramEncoder(), [], part_weight=-0.1)
+
+
+def test_english_query_keeps_its_own_dense_list_beside_the_expansion(tmp_path):
+    """The Chinese expansion drives BM25 and one dense list; the English as asked gets a dense
+    list of its own (a multilingual model reads it), so a clause the dictionary cannot reach
+    is still found."""
+    index = SearchIndex(tmp_path, BigramEncoder(), [])
+    index.add("a", [Passage("a#1", "a", "全面加强学校教育质量管理。")])
+    index.add("b", [Passage("b#1", "b", "开设STEAM maker课程，建设创新实验室。")])
+    query = "STEAM maker education"
+    assert "教育" in index.expander.expand(query).terms
+    dense = index.search(query, k=2, mode="dense")
+    assert {h.id for h in dense} == {"a#1", "b#1"}
+    hybrid = index.search(query, k=2, mode="hybrid")
+    assert hybrid[0].explain["weights"]["dense_as_asked"] == index.fusion.crosslingual_weight
+    assert "b#1" in {h.id for h in hybrid}

@@ -223,8 +223,9 @@ def main() -> None:
         console.print(f"[yellow]{len(lost)} held-out gold clauses not produced by the parser "
                       f"(their queries score lower): {', '.join(lost[:8])}")
 
+    judged = sets | {"all three": [q for queries in sets.values() for q in queries]}
     results = {(name, s): evaluate(index, queries, opts, settings)
-               for name, opts, settings in METHODS for s, queries in sets.items()}
+               for name, opts, settings in METHODS for s, queries in judged.items()}
     counts = {s: evaluate(index, queries, {"mode": "bm25"}) for s, queries in sets.items()}
     f = index.fusion
     table = Table(title=f"retrieval: dev-gold ({len(sets['dev'])} queries), held-out "
@@ -239,11 +240,12 @@ def main() -> None:
         n = "+".join(str(counts[s].get(g, (0, 0, 0))[2]) for s in sets)
         table.add_column(f"{g} (n={n})", justify="right")
     for name, _, _ in METHODS:
-        for s in sets:
+        for s in judged:
             res = results[(name, s)]
             table.add_row(name if s == "dev" else "", s,
                           *[f"{res[g][0]:.3f} / {res[g][1]:.2f}" if g in res else "–"
-                            for g in GROUPS], end_section=s == "blind")
+                            for g in GROUPS], end_section=s == "all three",
+                          style="bold" if s == "all three" else None)
     console.print(table)
 
     if args.sweep:
@@ -279,6 +281,23 @@ def main() -> None:
             cross.add_row(str(we), *row)
         index.fusion = default
         console.print(cross)
+        drafts = [q for q in everything if q["kind"] == "precedent"]
+        parts = Table(title=f"Draft sweep: mean nDCG@10 over the {len(drafts)} precedent "
+                            f"queries (rows: dense weight for long queries; columns: share of "
+                            f"draft-part coverage in the dense score)")
+        parts.add_column("w_dense (long)")
+        shares = [0.0, 0.25, 0.5, 0.75]
+        for share in shares:
+            parts.add_column(f"part_weight={share}", justify="right")
+        saved_share = index.part_weight
+        for wl in [1.0, 1.5, 2.0, 3.0]:
+            row = []
+            for share in shares:
+                index.fusion, index.part_weight = replace(default, dense_weight_long=wl), share
+                row.append(f"{evaluate(index, drafts, {'mode': 'hybrid'})['all'][0]:.3f}")
+            parts.add_row(str(wl), *row)
+        index.fusion, index.part_weight = default, saved_share
+        console.print(parts)
     console.print(f"index built in {seconds:.1f}s (vectors cached in {CACHE})")
 
 

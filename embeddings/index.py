@@ -32,7 +32,11 @@ computed and their vectors encoded (or taken from the cache).
 Hybrid fusion weights follow the query's shape (``FusionParams.weights``): the dense weight
 grows with the length of a Chinese query (a pasted draft clause shares many common words
 with everything, which misleads BM25) and has its own value for English queries (BM25 then
-only sees the expansion).
+only sees the expansion). A query of several parts (a draft's provisions, ``query_parts``)
+adds each clause's coverage of the parts to its dense score. An English query fuses three
+lists: BM25 over its Chinese expansion, the dense list of the expansion, and the dense list
+of the English as asked (the multilingual model's own reading). The weights were chosen on
+the dev and held-out queries (``bench/retrieval_eval.py --sweep``), never on the blind set.
 """
 
 from __future__ import annotations

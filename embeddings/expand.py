@@ -245,10 +245,19 @@ class QueryExpander:
             bags: dict[tuple[str, ...], tuple[str, str]] = {}
             for phrase in self.topic_phrases:
                 bags.setdefault(stem_bag(phrase.split()), ("topic", phrase))
+            ambiguous: set[tuple[str, ...]] = set()
             if self.use_glossary:
-                for phrase in glossary():  # the glossary wins a tie
-                    bags[stem_bag(phrase.split())] = ("glossary", phrase)
-            self._stems = (key, {b: v for b, v in bags.items() if len(b) >= 2})
+                for phrase in glossary():  # the glossary wins a tie with the topic scheme
+                    bag = stem_bag(phrase.split())
+                    known = bags.get(bag)
+                    if known is not None and known[0] == "glossary" and \
+                            not set(glossary()[known[1]]) & set(glossary()[phrase]):
+                        # two glossary phrases with unrelated renderings share their stems
+                        # ("school board", "boarding school"): only the exact wording decides
+                        ambiguous.add(bag)
+                    bags[bag] = ("glossary", phrase)
+            self._stems = (key, {b: v for b, v in bags.items()
+                                 if len(b) >= 2 and b not in ambiguous})
         return self._stems[1]
 
     def _curated(self, phrase: str) -> list[tuple[str, str]]:

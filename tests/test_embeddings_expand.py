@@ -81,3 +81,15 @@ def test_chinese_typed_inside_an_english_query_is_kept():
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="max_cedict_terms"):
         QueryExpander(max_cedict_terms=0)
+
+
+def test_phrases_sharing_their_stems_match_only_as_written():
+    """"boarding school" and "school board" reduce to the same stems; their renderings have
+    nothing in common, so a reordered variant must not pick either one by accident."""
+    expander = QueryExpander([])
+    assert expander.expand("boarding schools").terms[0] == "寄宿制学校"
+    assert expander.expand("school board").terms[0] != "寄宿制学校"
+    assert "寄宿制学校" not in expander.expand("schools boarding").terms
+    assert "家长委员会" not in expander.expand("schools boarding").terms
+    # a reordered phrase whose variants agree still matches in any order
+    assert set(expander.expand("student teacher ratio").terms) & {"生师比", "师生比"}

@@ -254,6 +254,24 @@ def test_fake_precedents_side_by_side(page) -> None:
 
 
 @pytest.mark.browser
+def test_fake_text_typed_before_the_filters_load_is_kept(page) -> None:
+    """The filter options (regions, topics) load after the page; a draft typed meanwhile must
+    survive their arrival (it used to be reset to the empty hash, so the submit did nothing)."""
+    held: list = []
+    page.route("**/regions*", lambda route: held.append(route))
+    page.goto("/#precedents")
+    page.fill("#prec-text", "校长每学期听课不少于")
+    page.wait_for_function("true")  # let the page's scripts run while /regions is held
+    assert held, "the page did not ask for /regions"
+    with page.expect_response("**/regions*"):
+        held[0].continue_()
+    page.wait_for_function("document.querySelectorAll('#prec-exclude option').length > 1")
+    assert page.input_value("#prec-text") == "校长每学期听课不少于"
+    page.click("#prec-form button[type=submit]")
+    page.wait_for_selector(".prec-column")
+
+
+@pytest.mark.browser
 def test_fake_keyboard_only_search_open_and_graph_expand(page) -> None:
     page.goto("/#search")
     page.keyboard.press("Tab")  # the first stop is the skip link

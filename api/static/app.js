@@ -333,9 +333,11 @@
       exc.append(h("option", { value: r.code }, text));
     }
     for (const t of refs.topics) top.append(h("option", { value: topicId(t) }, topicLabel(t)));
-    // Reapply the hash now that the options exist (a linked search keeps its filters).
-    if (currentView() === "search") applyForm($("#search-form"), hashParams());
-    if (currentView() === "precedents") applyForm($("#prec-form"), hashParams());
+    // Reapply the hash now that the options exist (a linked search keeps its filters). A bare
+    // view (#precedents) has nothing to reapply: what the user typed meanwhile is kept.
+    const linked = [...hashParams().keys()].length > 0;
+    if (linked && currentView() === "search") applyForm($("#search-form"), hashParams());
+    if (linked && currentView() === "precedents") applyForm($("#prec-form"), hashParams());
   }
 
   // ------------------------------------------------------------------ routing

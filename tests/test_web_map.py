@@ -187,3 +187,30 @@ def test_on_a_phone_the_map_fits_the_screen(browser, live_url) -> None:
     finally:
         ctx.close()
     assert not errors, errors
+
+
+def test_the_seed_regions_land_on_the_map_or_in_the_list(browser, live_url, seed_service) -> None:
+    """The five seed plans' regions (a district, cities, an anonymised xx市) through update()."""
+    regions = [r for r in seed_service.regions() if r["documents"]]
+    counts = {r["code"]: r["documents"] for r in regions}
+    names = {r["code"]: r["name"] for r in regions}
+    ctx, page, errors = open_demo(browser, live_url)
+    try:
+        page.evaluate("([c, n]) => window.demoMap.update(c, n)", [counts, names])
+        page.wait_for_function("document.querySelectorAll('.cnmap path.cnmap-prefecture').length > 0")
+        placed = page.evaluate(
+            """() => Object.fromEntries([...document.querySelectorAll('.cnmap path.cnmap-prefecture')]
+                .filter(e => Number(e.dataset.count) > 0).map(e => [e.dataset.code, Number(e.dataset.count)]))"""
+        )
+        listed = page.locator(".cnmap-unplaced").inner_text()
+        for r in regions:
+            if r.get("anonymised"):
+                assert r["name"] in listed, f"{r['name']} is not listed apart"
+                continue
+            prefecture = r["code"][:4] + "00"
+            assert placed.get(r["code"]) or placed.get(prefecture), f"{r['code']} {r['name']} is not drawn"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "map-seeds.png"), full_page=True)
+    finally:
+        ctx.close()
+    assert not errors, errors

@@ -139,20 +139,46 @@ function pathOf(polys, project) {
   return d;
 }
 
-/** Area-weighted centroid of the largest exterior ring (projected), for a dot or label. */
+/** A point well inside the unit (for a dot): of a grid over its largest polygon, the point
+ * inside the unit (even-odd over all rings) farthest from every edge. */
 function anchorOf(polys, project) {
-  let best = null;
-  for (const poly of polys) {
-    const pts = poly[0].map(project);
-    let a = 0, cx = 0, cy = 0;
-    for (let i = 0; i < pts.length - 1; i++) {
-      const [x0, y0] = pts[i], [x1, y1] = pts[i + 1];
-      const f = x0 * y1 - x1 * y0;
-      a += f; cx += (x0 + x1) * f; cy += (y0 + y1) * f;
+  const rings = polys.flat().map((r) => r.map(project));
+  if (!rings.length) return [0, 0];
+  const area = (r) => Math.abs(r.reduce((a, [x0, y0], i) => { const [x1, y1] = r[(i + 1) % r.length]; return a + x0 * y1 - x1 * y0; }, 0));
+  const outer = polys.map((p) => p[0].map(project)).reduce((a, b) => (area(b) > area(a) ? b : a));
+  const xs = outer.map((p) => p[0]), ys = outer.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const inside = (x, y) => rings.reduce((inn, r) => {
+    let c = false;
+    for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+      const [xi, yi] = r[i], [xj, yj] = r[j];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
     }
-    if (a && (!best || Math.abs(a) > Math.abs(best.a))) best = { a, x: cx / (3 * a), y: cy / (3 * a) };
+    return c ? !inn : inn;
+  }, false);
+  const edgeDistance = (x, y) => {
+    let best = Infinity;
+    for (const r of rings) {
+      for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+        const [ax, ay] = r[j], [bx, by] = r[i];
+        const dx = bx - ax, dy = by - ay, len = dx * dx + dy * dy;
+        const t = len ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len)) : 0;
+        best = Math.min(best, Math.hypot(x - ax - t * dx, y - ay - t * dy));
+      }
+    }
+    return best;
+  };
+  let best = [(x0 + x1) / 2, (y0 + y1) / 2], bestD = -1;
+  const n = 16;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= n; j++) {
+      const x = x0 + ((x1 - x0) * i) / n, y = y0 + ((y1 - y0) * j) / n;
+      if (!inside(x, y)) continue;
+      const d = edgeDistance(x, y);
+      if (d > bestD) { bestD = d; best = [x, y]; }
+    }
   }
-  return best ? [best.x, best.y] : [0, 0];
+  return best;
 }
 
 function prepare(collection, project) {
@@ -164,7 +190,7 @@ function prepare(collection, project) {
     const polys = polygonsOf(f.geometry);
     const code = String(p.adcode ?? f.id);
     units.set(code, { code, name: p.name, level: p.level, province: p.province,
-      d: pathOf(polys, project), anchor: anchorOf(polys, project) });
+      d: pathOf(polys, project), polys });
   }
   return { units, inset };
 }
@@ -181,6 +207,21 @@ function bounds(collection, project) {
     }
   }
   return { x0, y0, x1, y1 };
+}
+
+/** The easternmost projected x of land south of the projected y ``yMin``. */
+function eastOf(collection, project, yMin) {
+  let east = -Infinity;
+  for (const f of collection.features) {
+    if (f.properties?.level === "inset") continue;
+    for (const poly of polygonsOf(f.geometry)) {
+      for (const pt of poly[0]) {
+        const [x, y] = project(pt);
+        if (y >= yMin) east = Math.max(east, x);
+      }
+    }
+  }
+  return east;
 }
 
 // ------------------------------------------------------------------ DOM helpers
@@ -276,9 +317,12 @@ export async function renderChinaMap(container, options = {}) {
   // the 南海诸岛 inset sits in the empty sea at the lower right, 22% of the map's height
   const insetH = (box.y1 - box.y0) * 0.22;
   const insetW = insetH * (64 / 93.1);
-  const insetX = box.x1 - insetW;
   const insetY = box.y1 - insetH;
-  const viewBox = [box.x0 - pad, box.y0 - pad, box.x1 - box.x0 + 2 * pad, box.y1 - box.y0 + 2 * pad];
+  // right of any land at the inset's height (Taiwan), and inside the map's width if it fits
+  const landEast = eastOf(provGeo, project, insetY);
+  const insetX = Math.max(box.x1 - insetW, landEast + pad);
+  const right = Math.max(box.x1, insetX + insetW);
+  const viewBox = [box.x0 - pad, box.y0 - pad, right - box.x0 + 2 * pad, box.y1 - box.y0 + 2 * pad];
 
   function needsPrefectures(counts) {
     if (level === "province") return false;
@@ -360,6 +404,7 @@ export async function renderChinaMap(container, options = {}) {
       gProv.append(path);
       if (isDetailed) gOutline.append(sv("path", { d: u.d, class: "cnmap-outline", "fill-rule": "evenodd" }));
       if (isDetailed && own) {
+        u.anchor ??= anchorOf(u.polys, project);
         const [x, y] = u.anchor;
         const r = (box.x1 - box.x0) * 0.014;
         const dot = sv("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), class: "cnmap-dot cnmap-unit",

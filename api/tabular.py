@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
 Header = Literal["both", "zh", "en"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -204,10 +205,9 @@ def export(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], fmt: st
            sheet: str = "policykg", header: Header = "both") -> tuple[bytes, str]:
     """``(bytes, media type)`` for ``fmt`` ``csv`` or ``xlsx``; ValueError names the format."""
     if fmt == "csv":
-        return to_csv(rows, columns, header=header), "text/csv; charset=utf-8"
+        return to_csv(rows, columns, header=header), MEDIA_TYPES["csv"]
     if fmt == "xlsx":
-        return (to_xlsx(rows, columns, sheet=sheet, header=header),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return to_xlsx(rows, columns, sheet=sheet, header=header), MEDIA_TYPES["xlsx"]
     raise ValueError(f"format: {fmt!r} is not a table format (csv or xlsx)")
 
 
@@ -258,6 +258,62 @@ def target_columns(topic_labels: Mapping[str, str] | None = None) -> list[Column
         Column("evidence.quote", "依据", "Evidence", width=60, wrap=True),
         Column("doc", "文件编号", "Document id"),
     ]
+
+
+def flatten(groups: Iterable[Mapping[str, Any]], items: str = "evidence",
+            keep: Sequence[str] = ("region",)) -> list[dict[str, Any]]:
+    """One row per item of grouped results (an ask answer's regions → their evidence): each
+    item with the group's ``keep`` fields added where the item lacks them."""
+    rows = []
+    for g in groups:
+        for item in g.get(items) or []:
+            row = dict(item)
+            for k in keep:
+                row.setdefault(k, g.get(k))
+            rows.append(row)
+    return rows
+
+
+def evidence_columns(topic_labels: Mapping[str, str] | None = None) -> list[Column]:
+    """The evidence rows of an ask answer (``flatten(answer["answer"])``): targets and
+    clauses alike, with the region of their group."""
+    labels = dict(topic_labels or {})
+    return [
+        Column("region", "地区", "Region", get=_region_name),
+        Column("region.province", "省份", "Province"),
+        Column("title", "文件", "Document", width=40, wrap=True),
+        Column("path", "条款", "Clause"),
+        Column("comparator", "比较", "Comparator"),
+        Column("value", "数值或区间", "Value/range", get=target_value),
+        Column("unit", "单位", "Unit"),
+        Column("object", "对象", "Object", width=30, wrap=True),
+        Column("deadline", "期限", "Deadline"),
+        Column("frequency", "频次", "Frequency"),
+        Column("topics", "主题", "Topics", width=24, wrap=True,
+               get=lambda r: [labels.get(t, t) for t in r.get("topics") or []]),
+        Column("quote", "依据", "Evidence", width=60, wrap=True),
+        Column("score", "得分", "Score"),
+        Column("doc", "文件编号", "Document id"),
+    ]
+
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def attachment_headers(stem: str, fmt: str) -> dict[str, str]:
+    """HTTP headers for a download named ``{stem}.{fmt}`` (Chinese names survive: an ASCII
+    fallback plus the RFC 5987 ``filename*``)."""
+    if fmt not in MEDIA_TYPES:
+        raise ValueError(f"format: {fmt!r} is not a table format (csv or xlsx)")
+    name = f"{stem}.{fmt}"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or f"export.{fmt}"
+    return {
+        "Content-Type": MEDIA_TYPES[fmt],
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
+    }
 
 
 #: Chinese/English labels of keys that answers and tables share (for :func:`infer_columns`).

@@ -13,7 +13,10 @@ from openpyxl import load_workbook
 
 from api.tabular import (
     Column,
+    attachment_headers,
+    evidence_columns,
     export,
+    flatten,
     infer_columns,
     target_columns,
     to_csv,
@@ -138,6 +141,32 @@ def test_export_names_a_bad_format_and_strips_what_xml_cannot_hold() -> None:
     assert media.startswith("text/csv") and len(read_csv(data)) == 1  # the header alone
     with pytest.raises(ValueError, match="columns"):
         to_csv(ROWS, [])
+
+
+def test_a_grouped_answer_flattens_to_one_row_per_piece_of_evidence() -> None:
+    groups = [
+        {"region": {"code": "130800", "name": "承德市", "province": "河北省"},
+         "evidence": [{"kind": "target", "value": 5, "unit": "个", "object": "名师工作室", "path": "2.3",
+                       "quote": "建设名师工作室5个", "title": "承德计划", "topics": ["teacher-training"]},
+                      {"kind": "clause", "path": "4", "quote": "加强培训", "title": "承德计划", "score": 0.71}]},
+        {"region": None, "evidence": [{"kind": "clause", "path": "1", "quote": "总则", "title": "无地区"}]},
+    ]
+    rows = flatten(groups)
+    assert len(rows) == 3 and rows[0]["region"]["name"] == "承德市" and rows[2]["region"] is None
+    table = by_header(read_xlsx(to_xlsx(rows, evidence_columns(LABELS))))
+    assert table[0]["地区 Region"] == "承德市" and table[0]["数值或区间 Value/range"] == 5
+    assert table[0]["主题 Topics"] == "教师培训" and table[1]["得分 Score"] == 0.71
+    assert table[2]["地区 Region"] is None and table[2]["依据 Evidence"] == "总则"
+
+
+def test_download_headers_keep_a_chinese_file_name() -> None:
+    h = attachment_headers("指标 targets 2027", "xlsx")
+    assert h["Content-Type"].endswith("spreadsheetml.sheet")
+    assert 'filename="targets_2027.xlsx"' in h["Content-Disposition"]
+    assert "filename*=UTF-8''%E6%8C%87%E6%A0%87%20targets%202027.xlsx" in h["Content-Disposition"]
+    h["Content-Disposition"].encode("latin-1")  # an HTTP header must be latin-1
+    with pytest.raises(ValueError, match="format"):
+        attachment_headers("x", "ods")
 
 
 @pytest.mark.slow

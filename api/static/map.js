@@ -125,18 +125,21 @@ function polygonsOf(geometry) {
   return geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
 }
 
+/** SVG path data of the polygons, and their projected extent (the larger side). */
 function pathOf(polys, project) {
   let d = "";
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (const poly of polys) {
     for (const ring of poly) {
       ring.forEach((pt, i) => {
         const [x, y] = project(pt);
+        x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
         d += `${i ? "L" : "M"}${x.toFixed(1)} ${y.toFixed(1)}`;
       });
       d += "Z";
     }
   }
-  return d;
+  return { d, size: Math.max(x1 - x0, y1 - y0) };
 }
 
 /** A point well inside the unit (for a dot): of a grid over its largest polygon, the point
@@ -190,7 +193,7 @@ function prepare(collection, project) {
     const polys = polygonsOf(f.geometry);
     const code = String(p.adcode ?? f.id);
     units.set(code, { code, name: p.name, level: p.level, province: p.province,
-      d: pathOf(polys, project), polys });
+      ...pathOf(polys, project), polys });
   }
   return { units, inset };
 }
@@ -251,6 +254,7 @@ const CSS = `
 .cnmap-unit { cursor: pointer; }
 .cnmap-unit:hover, .cnmap-unit:focus { stroke: #1a202c; stroke-width: 1.5; outline: none; }
 .cnmap-unit.cnmap-selected { stroke: #f0a500; stroke-width: 2.5; }
+.cnmap-spot { stroke: #fff; stroke-width: 1; vector-effect: non-scaling-stroke; cursor: pointer; }
 .cnmap-dot { fill: #fff; stroke: #08519c; stroke-width: 1.5; vector-effect: non-scaling-stroke; cursor: pointer; }
 .cnmap-dot-text { font-size: 10px; fill: #08519c; font-weight: 600; text-anchor: middle; dominant-baseline: central; pointer-events: none; }
 .cnmap-inset path { fill: #98a3b3; stroke: none; }
@@ -397,7 +401,7 @@ export async function renderChinaMap(container, options = {}) {
         ? [...placed.prefecture].filter(([c]) => c.startsWith(u.code.slice(0, 2))).reduce((s, [, n]) => s + n, 0) : 0;
       const path = sv("path", { d: u.d, class: "cnmap-province cnmap-unit", "data-code": u.code,
         "data-count": own, "data-level": "province", fill: isDetailed ? NO_DATA : colourOf(own, breaks),
-        "fill-rule": "evenodd", tabindex: own || isDetailed ? "0" : null, role: "button",
+        "fill-rule": "evenodd", tabindex: own || isDetailed ? "0" : null, role: own || isDetailed ? "button" : null,
         "aria-label": `${u.name} ${own}` });
       bindUnit(path, u.code, () => tipLines(u.name, own + subTotal,
         isDetailed ? `省级 province-level ${own} · 下辖 below ${subTotal}` : null));
@@ -422,9 +426,18 @@ export async function renderChinaMap(container, options = {}) {
         const provName = provinces.get(u.province)?.name || "";
         const path = sv("path", { d: u.d, class: "cnmap-prefecture cnmap-unit", "data-code": u.code,
           "data-count": n, "data-level": "prefecture", fill: colourOf(n, breaks), "fill-rule": "evenodd",
-          tabindex: n ? "0" : null, role: "button", "aria-label": `${u.name} ${n}` });
+          tabindex: n ? "0" : null, role: n ? "button" : null, "aria-label": `${u.name} ${n}` });
         bindUnit(path, u.code, () => tipLines(u.name, n, provName));
         gPref.append(path);
+        if (n && u.size < (box.x1 - box.x0) * 0.012) {
+          // a unit too small to see at this scale (厦门市, 深圳市) gets a spot of its colour
+          u.anchor ??= anchorOf(u.polys, project);
+          const spot = sv("circle", { cx: u.anchor[0].toFixed(1), cy: u.anchor[1].toFixed(1),
+            r: ((box.x1 - box.x0) * 0.007).toFixed(1), fill: colourOf(n, breaks), class: "cnmap-spot cnmap-unit",
+            "data-code": u.code, "data-count": n, "data-level": "prefecture" });
+          bindUnit(spot, u.code, () => tipLines(u.name, n, provName));
+          gDots.append(spot);
+        }
       }
     }
     svg.append(gProv, gPref, gOutline, gDots);

@@ -194,12 +194,16 @@ def test_on_a_phone_the_map_fits_the_screen(browser, live_url) -> None:
 
 def test_the_seed_regions_land_on_the_map_or_in_the_list(browser, live_url, seed_service) -> None:
     """The five seed plans' regions (a district, cities, an anonymised xx市) through update()."""
-    regions = [r for r in seed_service.regions() if r["documents"]]
-    counts = {r["code"]: r["documents"] for r in regions}
-    names = {r["code"]: r["name"] for r in regions}
+    everything = seed_service.regions()
+    regions = [r for r in everything if r["documents"]]
     ctx, page, errors = open_demo(browser, live_url)
     try:
-        page.evaluate("([c, n]) => window.demoMap.update(c, n)", [counts, names])
+        page.evaluate(
+            """async (rows) => { const { countsFromRegions } = await import('/static/map.js');
+            const { counts, names } = countsFromRegions(rows);
+            await window.demoMap.update(counts, names); }""",
+            everything,
+        )
         page.wait_for_function("document.querySelectorAll('.cnmap path.cnmap-prefecture').length > 0")
         placed = page.evaluate(
             """() => Object.fromEntries([...document.querySelectorAll('.cnmap path.cnmap-prefecture')]

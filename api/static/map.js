@@ -9,6 +9,7 @@
  *     onSelect: (code, info) => …,          // a click (or Enter) on a region or a listed code
  *   });
  *   map.update(counts, names); map.select(code); map.destroy();
+ *   const { counts, names } = countsFromRegions(await (await fetch("/regions")).json());
  *
  * Outlines: ./vendor/china-provinces-echarts-4.9.0.geo.json and
  * ./vendor/china-prefectures-echarts-4.9.0.geo.json (built by bench/build_china_map.py from the
@@ -81,6 +82,24 @@ export function placeCounts(counts, provinceCodes, prefectureCodes = new Set(), 
     }
   }
   return { province, prefecture, unplaced };
+}
+
+/**
+ * `{ counts, names }` for the map from rows of regions (`GET /regions`: code, name, full_name,
+ * anonymised, documents …): `field` is the count to draw (default `documents`, the documents
+ * that apply to the region itself; the map sums sub-regions). Rows without a code or a count
+ * are left out; anonymised regions are named as such.
+ */
+export function countsFromRegions(rows, field = "documents") {
+  const counts = {};
+  const names = {};
+  for (const r of rows || []) {
+    const n = Number(r?.[field]);
+    if (!r?.code || !Number.isFinite(n) || n <= 0) continue;
+    counts[r.code] = (counts[r.code] || 0) + n;
+    names[r.code] = r.anonymised ? `${r.name || r.code}（匿名 anonymised）` : (r.full_name || r.name || r.code);
+  }
+  return { counts, names };
 }
 
 /** Class breaks for counts 1…max: one class per value up to 5, else geometric steps. */

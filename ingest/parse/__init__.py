@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ingest.model import Document, Source
+from ingest.model import Attachment, Document, Source
 from ingest.parse.attachments import attachment_starts, parse_attachments
 from ingest.parse.clauses import build_tree
-from ingest.parse.dates import parse_date
+from ingest.parse.dates import find_doc_number, parse_date
+from ingest.parse.frontmatter import read_front_matter
+from ingest.parse.head import parse_title, split_issuers, title_block
 from ingest.parse.ids import document_id
 from ingest.parse.lines import split_lines
 from ingest.parse.metadata import (
@@ -15,8 +17,10 @@ from ingest.parse.metadata import (
     heading_block,
     plan_period,
     public_value,
+    signature_organs,
     unwrap_notice_title,
 )
+from ingest.parse.normalise import clean_title
 from ingest.parse.statute import history_date, history_issuer, looks_like_statute, statute_header
 from ingest.readers import RawText
 
@@ -30,16 +34,34 @@ def parse_document(raw: RawText, file_name: str) -> Document:
 
 def parse_text(text: str, source: Source) -> Document:
     lines = split_lines(text)
-    notices, body_idx = find_notices(lines)
+    fm = read_front_matter(lines, 0)
+    start = fm.end
     doc = Document(id=document_id(text), title=None, text=text, source=source)
-    if looks_like_statute(lines, bool(notices)):
-        return _parse_statute(doc, lines)
+    doc.front_matter = dict(fm.fields)
+    doc.source_id = fm.fields.get("source_id") or fm.fields.get("index_no")
+    doc.source_url = fm.fields.get("source_url")
+    tb = title_block(lines, start)
+    skip = set(fm.idxs) | (set(tb.idxs[1:]) if tb else set())
+    notices, body_idx = find_notices(lines, start, skip)
+    if looks_like_statute(lines[start:], bool(notices)) and not _is_notice_block(tb, notices):
+        doc = _parse_statute(doc, lines, start)
+        _fill_from_front_matter(doc, fm.fields)
+        return doc
 
-    meta = find_meta_lines(lines, 0)
+    meta = find_meta_lines(lines, start)
+    for k in skip:
+        meta.kinds.setdefault(k, "front-matter")
     doc.cc, doc.printed, doc.public = meta.cc, meta.printed, meta.public
+    if tb is not None and not notices:
+        # the title block of a document that is not a wrapper: the plan starts after it
+        body_idx = tb.idxs[0]
+        for k in tb.idxs:
+            meta.kinds.setdefault(k, "title")
     starts = attachment_starts(lines, body_idx)
     body_stop = starts[0] if starts else len(lines)
     head_idxs, head_title, head_issuer = heading_block(lines, body_idx, body_stop)
+    if tb is not None and not notices:
+        head_idxs, head_title, head_issuer = [], tb.title, None
 
     if notices:
         inner = notices[-1]
@@ -65,30 +87,128 @@ def parse_text(text: str, source: Source) -> Document:
                 v = public_value(lines[k].text)
                 if v is not None:
                     doc.public = v
+        doc.notice_title = notices[0].title if notices[0].title != doc.title else None
+        doc.issuers = _issuers(doc.issuer, inner.signers if not forwarded_by else [])
+        issued = [t for t in inner.issued if t]
+        if len(issued) >= 2:
+            _split_issued(doc, lines, body_idx, issued)
     else:
         doc.title = head_title
         doc.issuer = head_issuer
+        tp = parse_title(head_title)
+        if tp.forwarders:  # X转发Y关于…的通知 (the forwarded text not in the file)
+            doc.notice_title = head_title
+            doc.title = tp.own or head_title
+            doc.forwarded_by = clean_title(tp.forwarders[0])
+        if doc.issuer is None and tp.issuer_text:
+            doc.issuer = clean_title(split_issuers(tp.issuer_text)[0])
         sig = [k for k, kind in meta.kinds.items() if kind == "signature"]
         dates = [k for k, kind in meta.kinds.items() if kind == "date"]
+        signers = signature_organs(lines, max(dates), body_idx) if dates else []
         if sig and doc.issuer is None:
-            doc.issuer = lines[max(sig)].text
+            doc.issuer = signers[0] if signers else lines[max(sig)].text
         if dates:
             doc.date = parse_date(lines[max(dates)].text)
+        if tb is not None:
+            doc.date = tb.date or doc.date
+            doc.doc_number = tb.doc_number
+        doc.issuers = _issuers(doc.issuer, signers if not tp.forwarders else [],
+                               tp.issuer_text)
+    if doc.doc_number is None and tb is not None:
+        doc.doc_number = tb.doc_number
+    if doc.date is None and tb is not None:
+        doc.date = tb.date
+    _fill_from_front_matter(doc, fm.fields)
     doc.body_start = lines[body_idx].start if body_idx < len(lines) else len(text)
     doc.period = plan_period(doc.title, head_title)
 
     skip = set(meta.kinds) | set(head_idxs)
     body_lines = [ln for ln in lines[body_idx:body_stop] if ln.idx not in skip]
-    doc.clauses = build_tree(text, body_lines)
-    stop = len(lines)
-    doc.attachments = parse_attachments(text, lines, starts, stop, meta.kinds)
+    if not doc.attachments:
+        doc.clauses = build_tree(text, body_lines)
+        stop = len(lines)
+        doc.attachments = parse_attachments(text, lines, starts, stop, meta.kinds)
     own = {t for t in (doc.title, head_title) if t}
     doc.cited = cited_documents(text, own, start=doc.body_start)
     return doc
 
 
-def _parse_statute(doc: Document, lines) -> Document:
-    title, body_idx, history, _hist_idxs = statute_header(lines)
+def _is_notice_block(tb, notices) -> bool:
+    """A notice or opinion as collected (title printed twice, 文号 under it) is never a
+    statute, even when the document it issues is written in 第X条."""
+    return bool(notices) or (tb is not None and bool(parse_title(tb.title).issuer_text))
+
+
+def _issuers(first: str | None, signers: list[str], head: str | None = None) -> list[str]:
+    """Joint issuers in order: the title head's (中共中央办公厅、国务院办公厅) or the signature's
+    stacked organs, with ``first`` leading."""
+    out: list[str] = []
+    names = split_issuers(head) if head else []
+    if len(signers) > len(names):
+        names = signers
+    for n in ([first] if first else []) + names:
+        n = clean_title(n)
+        if n and n not in out:
+            out.append(n)
+    if first and len(out) > 1 and out[0] == first and any(first in o and first != o
+                                                          for o in out[1:]):
+        out = out[1:]
+    return out
+
+
+def _fill_from_front_matter(doc: Document, fields: dict[str, str]) -> None:
+    """Fields the front matter gives and the text did not (信息公开 tables, PKULaw records)."""
+    if doc.title is None and fields.get("title"):
+        doc.title = clean_title(fields["title"])
+    if doc.doc_number is None and fields.get("doc_number"):
+        doc.doc_number = find_doc_number(fields["doc_number"]) or fields["doc_number"].strip()
+    if doc.date is None:
+        doc.date = parse_date(fields.get("date", "")) or parse_date(fields.get("published", ""))
+    if doc.issuer is None and fields.get("issuer"):
+        names = split_issuers(fields["issuer"])
+        if names:
+            doc.issuer = names[0]
+            doc.issuers = names
+    if doc.issuer and not doc.issuers:
+        doc.issuers = [doc.issuer]
+
+
+def _split_issued(doc: Document, lines, body_idx: int, titles: list[str]) -> None:
+    """A notice that issues several documents (印发《X》和《Y》): each document becomes an
+    attachment with its own clause tree, found where its title heads a line."""
+    from ingest.parse.normalise import squeeze
+
+    found: list[tuple[int, str]] = []
+    k = body_idx
+    for t in titles:
+        want = squeeze(t).text
+        for ln in lines[k:]:
+            if ln.blank:
+                continue
+            s = squeeze(ln.text).text.replace("**", "")
+            if s == want or (len(s) <= len(want) + 4 and want.startswith(s) and len(s) >= 6):
+                found.append((ln.idx, t))
+                k = ln.idx + 1
+                break
+    if len(found) < 2:
+        return
+    meta = find_meta_lines(lines, body_idx)
+    out = []
+    for n, (idx, t) in enumerate(found):
+        stop = found[n + 1][0] if n + 1 < len(found) else len(lines)
+        body = [ln for ln in lines[idx + 1:stop] if ln.idx not in meta.kinds]
+        while body and body[0].text and len(squeeze(body[0].text).text) < 30 and \
+                squeeze(t).text.endswith(squeeze(body[0].text).text):
+            body = body[1:]  # the rest of a title broken across lines
+        clauses = build_tree(doc.text, body, prefix=f"A{n + 1}.")
+        last = next((ln for ln in reversed(lines[idx:stop]) if not ln.blank), lines[idx])
+        out.append(Attachment(number=n + 1, title=t, start=lines[idx].start, end=last.end,
+                              clauses=clauses, issued=True))
+    doc.attachments = out
+
+
+def _parse_statute(doc: Document, lines, start: int = 0) -> Document:
+    title, body_idx, history, _hist_idxs = statute_header(lines[start:])
     doc.kind = "statute"
     doc.title = title
     doc.history = history

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ingest.model import Attachment, Document, Source
 from ingest.parse.attachments import attachment_starts, parse_attachments
 from ingest.parse.clauses import build_tree
@@ -74,7 +76,13 @@ def parse_text(text: str, source: Source) -> Document:
                 title, forwarded_by, issuer = unwrapped, inner.issuer, wrapped_issuer or issuer
         if len(notices) >= 2 and notices[-2].forward:
             forwarded_by = notices[-2].issuer
-        doc.title = title or head_title
+        elif len(notices) == 1 and inner.forward and forwarded_by is None:
+            # 转发《Y关于…》: the file holds the forwarding notice; Y's own notice is not here
+            forwarded_by = inner.signers[0] if inner.signers else inner.issuer
+            issuer = forwarded_by
+        elif inner.signers and not forwarded_by:
+            issuer = inner.signers[0]  # the signature's full name before the title's short one
+        doc.title = _own_form(title, text, lines, body_idx, notices) if title else head_title
         doc.issuer = issuer or head_issuer
         doc.forwarded_by = forwarded_by
         doc.date = inner.date
@@ -88,7 +96,8 @@ def parse_text(text: str, source: Source) -> Document:
                 if v is not None:
                     doc.public = v
         doc.notice_title = notices[0].title if notices[0].title != doc.title else None
-        doc.issuers = _issuers(doc.issuer, inner.signers if not forwarded_by else [])
+        doc.issuers = _issuers(doc.issuer, inner.signers if doc.issuer == (
+            inner.signers[0] if inner.signers else None) else [])
         issued = [t for t in inner.issued if t]
         if len(issued) >= 2:
             _split_issued(doc, lines, body_idx, issued)
@@ -96,24 +105,30 @@ def parse_text(text: str, source: Source) -> Document:
         doc.title = head_title
         doc.issuer = head_issuer
         tp = parse_title(head_title)
-        if tp.forwarders:  # X转发Y关于…的通知 (the forwarded text not in the file)
-            doc.notice_title = head_title
-            doc.title = tp.own or head_title
-            doc.forwarded_by = clean_title(tp.forwarders[0])
-        if doc.issuer is None and tp.issuer_text:
-            doc.issuer = clean_title(split_issuers(tp.issuer_text)[0])
         sig = [k for k, kind in meta.kinds.items() if kind == "signature"]
         dates = [k for k, kind in meta.kinds.items() if kind == "date"]
         signers = signature_organs(lines, max(dates), body_idx) if dates else []
+        head_names = split_issuers(tp.forwarders[0] if tp.forwarders else tp.issuer_text)
+        if tp.forwarders:  # X转发Y关于…的通知: X's notice is the document in hand
+            doc.notice_title = head_title
+            doc.title = tp.own or head_title
+            doc.forwarded_by = clean_title(signers[0] if signers else tp.forwarders[0])
+        elif tp.issued and tp.issuer_text:  # X、Y印发《Z》 (a release headline)
+            doc.notice_title = head_title
+            doc.title = _own_form(tp.issued[0], text, lines, body_idx, [])
+        if signers:
+            doc.issuer = signers[0]  # the signature's full name before the title's short one
+        elif doc.issuer is None and head_names:
+            doc.issuer = clean_title(head_names[0])
         if sig and doc.issuer is None:
-            doc.issuer = signers[0] if signers else lines[max(sig)].text
+            doc.issuer = lines[max(sig)].text
         if dates:
             doc.date = parse_date(lines[max(dates)].text)
         if tb is not None:
             doc.date = tb.date or doc.date
             doc.doc_number = tb.doc_number
-        doc.issuers = _issuers(doc.issuer, signers if not tp.forwarders else [],
-                               tp.issuer_text)
+        doc.issuers = _issuers(doc.issuer, signers,
+                               None if signers else (tp.forwarders or [tp.issuer_text])[0])
     if doc.doc_number is None and tb is not None:
         doc.doc_number = tb.doc_number
     if doc.date is None and tb is not None:
@@ -137,6 +152,38 @@ def _is_notice_block(tb, notices) -> bool:
     """A notice or opinion as collected (title printed twice, 文号 under it) is never a
     statute, even when the document it issues is written in 第X条."""
     return bool(notices) or (tb is not None and bool(parse_title(tb.title).issuer_text))
+
+
+def _loose(s: str) -> str:
+    """A title without what notices drop or add when they name a document (的, 关于, 《》,
+    spaces, bracket forms): for matching two renderings of one title."""
+    from ingest.parse.normalise import squeeze
+
+    t = squeeze(s).text.translate(str.maketrans("（）〈〉", "()《》"))
+    return re.sub(r"[的之《》\s]|^关于", "", t)
+
+
+def _own_form(title: str, text: str, lines, body_idx: int, notices) -> str:
+    """The issued document's own rendering of its title: a notice's title often drops a 的 or
+    the 关于 of the title the document prints (印发全面加强…实施意见的通知 for 《关于全面加强…
+    的实施意见》). The heading of the document or the notice's 《》 quote wins when it is the
+    same title but for those."""
+    want = _loose(title)
+    if not want:
+        return title
+    from ingest.parse.metadata import heading_block, quoted_spans
+
+    _idxs, heading, _issuer = heading_block(lines, body_idx, min(len(lines), body_idx + 8))
+    candidates = [heading] if heading else []
+    if notices:
+        start = lines[notices[0].first].start
+        end = lines[body_idx].start if body_idx < len(lines) else len(text)
+        chunk = text[start:end]
+        candidates += [clean_title(chunk[a + 1:b - 1]) for a, b in quoted_spans(chunk)]
+    for c in candidates:
+        if c and c != title and _loose(c) == want:
+            return c
+    return title
 
 
 def _issuers(first: str | None, signers: list[str], head: str | None = None) -> list[str]:

@@ -180,6 +180,10 @@ def parse_title(title: str | None) -> TitleParse:
             out.issued = [clean_title(q) for q in quoted]
         else:
             out.issued = [clean_title(m.group("r"))]
+    elif head:  # X、Y印发《Z》: the headline of a release that carries the document
+        m = re.fullmatch(rf"{_ISSUE_VERB}\s*《(?P<q>.+)》", rest)
+        if m:
+            out.issued = [clean_title(m.group("q"))]
     return out
 
 

@@ -73,6 +73,14 @@ class TitleBlock:
     end: int = 0  # line idx after the block
 
 
+_BRACKET_FORMS = str.maketrans("〔〕［］【】（）", "[][][]()")
+
+
+def _same_title_key(s: str) -> str:
+    """Two printings of one title (〔2015〕 in one, [2015] in the other) compare equal."""
+    return squeeze(s).text.translate(_BRACKET_FORMS)
+
+
 def title_block(lines: list[Line], start: int) -> TitleBlock | None:
     """The title at ``start`` when the document opens the way collected documents do: the
     title line printed twice, or followed by a 文号/date line. Otherwise None (the notice and
@@ -86,12 +94,13 @@ def title_block(lines: list[Line], start: int) -> TitleBlock | None:
         return None
     idxs = [j]
     k = next_content(lines, j + 1)
-    twice = k is not None and squeeze(lines[k].text).text == t
+    key = _same_title_key(t)
+    twice = k is not None and _same_title_key(lines[k].text) == key
     if twice:
         idxs.append(k)
         k = next_content(lines, k + 1)
         # a third copy (an export of a title-only record)
-        while k is not None and squeeze(lines[k].text).text == t:
+        while k is not None and _same_title_key(lines[k].text) == key:
             idxs.append(k)
             k = next_content(lines, k + 1)
     title, number = strip_trailing_doc_number(t)

@@ -30,6 +30,7 @@ _CHROME_RE = re.compile(
     r"|^(?:浏览次数|访问量|阅读次数|点击数)\s*[:：]"
     r"|^(?:特急|加急|平急|特提)$"
 )
+_MAX_FIELD_LINE = 300  # a longer line is text, whatever it opens with
 _BRAND_RE = re.compile(r"^(?:北大法宝|威科先行|法信|中国法律法规数据库)\s*")
 
 
@@ -115,13 +116,13 @@ def read_front_matter(lines: list[Line], start: int = 0, limit: int = 40) -> Fro
             k += 1
             fm.end = k
             continue
-        pairs = parse_field_line(s)
+        pairs = parse_field_line(s) if len(s) <= _MAX_FIELD_LINE else []
         if pairs:
             for name, value in pairs:
                 if value:
                     fm.fields.setdefault(name, value)
             fm.idxs.add(k)
-        elif _URL_RE.fullmatch(s.strip()):
+        elif len(s) <= _MAX_FIELD_LINE and _URL_RE.fullmatch(s.strip()):
             fm.fields.setdefault("source_url", s.strip())
             fm.idxs.add(k)
         elif _CHROME_RE.search(s):

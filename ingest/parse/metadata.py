@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.limits import check
 from ingest.model import CitedDocument
 from ingest.parse.clauses import match_label
 from ingest.parse.dates import (
@@ -70,6 +71,8 @@ def find_meta_lines(lines: list[Line], start_idx: int) -> MetaLines:
     in_list = False
     for ln in lines[start_idx:]:
         s = ln.text
+        if not ln.idx & 0xFFF:
+            check()
         if not s or ln.indent_tab:
             continue
         if CC_RE.match(s):
@@ -352,7 +355,9 @@ def cited_documents(text: str, own_titles: set[str], start: int = 0) -> list[Cit
     seen: set[str] = set()
     norm = same_length(text)
     excluded_end = -1
-    for s, e in quoted_spans(text[start:]):
+    for n, (s, e) in enumerate(quoted_spans(text[start:])):
+        if not n & 0x3FF:
+            check()
         s += start
         e += start
         title = clean_title(text[s + 1: e - 1])

@@ -31,12 +31,16 @@ __all__ = ["parse_document", "parse_text"]
 
 def parse_document(raw: RawText, file_name: str) -> Document:
     source = Source(file=file_name, sha256=raw.sha256, format=raw.format, encoding=raw.encoding)
-    return parse_text(raw.text, source)
+    return parse_text(raw.text, source, raw.meta)
 
 
-def parse_text(text: str, source: Source) -> Document:
+def parse_text(text: str, source: Source, meta: dict[str, str] | None = None) -> Document:
+    """``meta``: front-matter fields the file format holds outside its text (HTML <meta>);
+    the text's own front matter wins over them."""
     lines = split_lines(text)
     fm = read_front_matter(lines, 0)
+    for name, value in (meta or {}).items():
+        fm.fields.setdefault(name, value)
     start = fm.end
     doc = Document(id=document_id(text), title=None, text=text, source=source)
     doc.front_matter = dict(fm.fields)
@@ -171,7 +175,15 @@ def _own_form(title: str, text: str, lines, body_idx: int, notices) -> str:
     want = _loose(title)
     if not want:
         return title
+    from ingest.parse.head import looks_like_organ
     from ingest.parse.metadata import heading_block, quoted_spans
+
+    quoted = bool(notices) and f"《{title}》" in clean_title(notices[0].title)
+    m = re.match(r"(?P<x>.+?)关于", title)
+    if not quoted and m and looks_like_organ(m.group("x")):
+        # 转发教育厅等部门关于…意见的通知: the document itself prints 关于…的意见 (its issuers
+        # under it); a quoted 《X关于…》 is kept as quoted
+        want = _loose(title[m.end():])
 
     _idxs, heading, _issuer = heading_block(lines, body_idx, min(len(lines), body_idx + 8))
     candidates = [heading] if heading else []

@@ -126,10 +126,11 @@ def parse_text(text: str, source: Source, meta: dict[str, str] | None = None) ->
             doc.issuer = clean_title(head_names[0])
         if sig and doc.issuer is None:
             doc.issuer = lines[max(sig)].text
-        if dates:
-            doc.date = parse_date(lines[max(dates)].text)
+        last_date = parse_date(lines[max(dates)].text) if dates else None
+        # the signature's date (an organ above it) first, then a date under the title, then
+        # a date line at the end without a signature
+        doc.date = (last_date if signers else None) or (tb.date if tb else None) or last_date
         if tb is not None:
-            doc.date = tb.date or doc.date
             doc.doc_number = tb.doc_number
         doc.issuers = _issuers(doc.issuer, signers,
                                None if signers else (tp.forwarders or [tp.issuer_text])[0])

@@ -110,7 +110,7 @@ def test_notice_issuing_two_documents_keeps_both():
             "（某政办发〔2016〕9号）\n\n各县（区）人民政府：\n"
             "现将《某某市学校美育实施意见》和《某某市学校体育实施意见》印发给你们，请认真贯彻执行。\n"
             "某某市人民政府办公室\n2016年7月1日\n"
-            "某某市学校美育实施意见\n" + BODY + "某某市学校体育实施意见\n" + BODY)
+            "某某市学校美育实施意见\n" + BODY + "某某市学校体育\n实施意见\n" + BODY)
     doc = _parse(text)
     assert doc.title == "某某市学校美育实施意见"
     assert doc.notice_title.startswith("某某市人民政府办公室关于印发")

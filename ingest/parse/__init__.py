@@ -235,36 +235,44 @@ def _fill_from_front_matter(doc: Document, fields: dict[str, str]) -> None:
 
 def _split_issued(doc: Document, lines, body_idx: int, titles: list[str]) -> None:
     """A notice that issues several documents (印发《X》和《Y》): each document becomes an
-    attachment with its own clause tree, found where its title heads a line."""
-    from ingest.parse.normalise import squeeze
-
-    found: list[tuple[int, str]] = []
+    attachment with its own clause tree, found where its title heads a line (the heading may
+    add a 的 or 关于 the notice's title drops, or break across two lines)."""
+    found: list[tuple[int, int, str]] = []  # first line idx, lines the heading takes, title
     k = body_idx
     for t in titles:
-        want = squeeze(t).text
+        want = _loose(t)
         for ln in lines[k:]:
-            if ln.blank:
+            if ln.blank or len(ln.text) > 80:
                 continue
-            s = squeeze(ln.text).text.replace("**", "")
-            if s == want or (len(s) <= len(want) + 4 and want.startswith(s) and len(s) >= 6):
-                found.append((ln.idx, t))
-                k = ln.idx + 1
+            s = _loose(ln.text.replace("**", ""))
+            if len(s) < 4 or not want.startswith(s):
+                continue
+            taken, heading, j = 1, ln.text, ln.idx
+            while _loose(heading) != want and j + 1 < len(lines) and taken < 3:
+                j += 1
+                if lines[j].blank:
+                    continue
+                if not want.startswith(_loose(heading + lines[j].text)):
+                    break
+                heading += lines[j].text
+                taken = j - ln.idx + 1
+            if _loose(heading) == want:
+                found.append((ln.idx, taken, clean_title(heading)))
+                k = ln.idx + taken
                 break
     if len(found) < 2:
         return
     meta = find_meta_lines(lines, body_idx)
     out = []
-    for n, (idx, t) in enumerate(found):
+    for n, (idx, taken, t) in enumerate(found):
         stop = found[n + 1][0] if n + 1 < len(found) else len(lines)
-        body = [ln for ln in lines[idx + 1:stop] if ln.idx not in meta.kinds]
-        while body and body[0].text and len(squeeze(body[0].text).text) < 30 and \
-                squeeze(t).text.endswith(squeeze(body[0].text).text):
-            body = body[1:]  # the rest of a title broken across lines
+        body = [ln for ln in lines[idx + taken:stop] if ln.idx not in meta.kinds]
         clauses = build_tree(doc.text, body, prefix=f"A{n + 1}.")
         last = next((ln for ln in reversed(lines[idx:stop]) if not ln.blank), lines[idx])
         out.append(Attachment(number=n + 1, title=t, start=lines[idx].start, end=last.end,
                               clauses=clauses, issued=True))
     doc.attachments = out
+    doc.title = out[0].title
 
 
 def _parse_statute(doc: Document, lines, start: int = 0) -> Document:

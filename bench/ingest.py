@@ -56,6 +56,10 @@ def run(files: list[Path], traced: bool = False) -> dict:
             "peak_traced": peak}
 
 
+def _rate(x: float) -> str:
+    return f"{x:.0f}" if x >= 10 else f"{x:.2f}"
+
+
 def write_big_file(path: Path, files: list[Path], size: int) -> None:
     """The .txt sources concatenated (whole lines, UTF-8) until ``size`` bytes: one document
     of realistic text with many headings, notices and numbered items."""
@@ -115,7 +119,7 @@ def main() -> None:
     body = []
     for name, r in rows:
         body.append([name, f"{r['docs']:,}", f"{r['clauses']:,}", f"{r['bytes'] / 1e6:.1f}",
-                     f"{r['seconds']:.2f}", f"{r['cpu']:.2f}", f"{r['docs'] / r['seconds']:.0f}",
+                     f"{r['seconds']:.2f}", f"{r['cpu']:.2f}", _rate(r["docs"] / r["seconds"]),
                      f"{r['clauses'] / r['seconds']:,.0f}",
                      f"{r['peak_traced'] / 1e6:.1f}" if r["peak_traced"] else "—"])
     ratio = next(r for n, r in rows if "copy" in n)["cpu"] / rows[0][1]["cpu"]

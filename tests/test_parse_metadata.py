@@ -156,3 +156,16 @@ def test_doc_number_prefix_when_no_issuer(finder):
     assert finder.of_document([], "沪府办发〔2016〕24号").name == "上海市"
     assert finder.of_document([], "国办发〔2015〕71号").code == "100000"
     assert finder.of_document([], "某政办〔2016〕1号") is None
+
+
+def test_statute_as_exported_keeps_its_history():
+    text = ("      北大法宝【法宝引证码】 CLI.1.99\n原文链接：https://example.org/chl/x.html\n"
+            "某某省学校美育条例\n\n某某省学校美育条例\n\n"
+            "（2019年5月30日某某省第十三届人民代表大会常务委员会第十二次会议通过）\n\n"
+            "第一章 总则\n第一条 为了加强学校美育，制定本条例。\n第二条 本条例适用于本省。\n"
+            "第三条 学校应当开设美育课程。\n")
+    doc = _parse(text)
+    assert doc.kind == "statute" and doc.source_id == "CLI.1.99"
+    assert doc.title == "某某省学校美育条例" and doc.date == "2019-05-30"
+    assert doc.issuer == "某某省人民代表大会常务委员会"
+    assert [c.label for c in doc.walk()] == ["第一章", "第一条", "第二条", "第三条"]

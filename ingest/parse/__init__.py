@@ -50,7 +50,7 @@ def parse_text(text: str, source: Source, meta: dict[str, str] | None = None) ->
     skip = set(fm.idxs) | (set(tb.idxs[1:]) if tb else set())
     notices, body_idx = find_notices(lines, start, skip)
     if looks_like_statute(lines[start:], bool(notices)) and not _is_notice_block(tb, notices):
-        doc = _parse_statute(doc, lines, start)
+        doc = _parse_statute(doc, lines, start, skip)
         _fill_from_front_matter(doc, fm.fields)
         return doc
 
@@ -275,14 +275,19 @@ def _split_issued(doc: Document, lines, body_idx: int, titles: list[str]) -> Non
     doc.title = out[0].title
 
 
-def _parse_statute(doc: Document, lines, start: int = 0) -> Document:
-    title, body_idx, history, _hist_idxs = statute_header(lines[start:])
+def _parse_statute(doc: Document, lines, start: int = 0,
+                   skip: set[int] | None = None) -> Document:
+    skip = skip or set()
+    content = [ln for ln in lines[start:] if ln.idx not in skip]  # no front matter, no copies
+    title, body_idx, history, _hist_idxs = statute_header(content)
     doc.kind = "statute"
     doc.title = title
     doc.history = history
     doc.issuer = history_issuer(history, title)
     doc.date = history_date(history)
     doc.body_start = lines[body_idx].start if body_idx < len(lines) else len(doc.text)
-    doc.clauses = build_tree(doc.text, lines[body_idx:])
+    doc.clauses = build_tree(doc.text, [ln for ln in lines[body_idx:] if ln.idx not in skip])
     doc.cited = cited_documents(doc.text, {title} if title else set(), start=doc.body_start)
+    if doc.issuer:
+        doc.issuers = [doc.issuer]
     return doc

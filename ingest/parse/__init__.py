@@ -7,7 +7,7 @@ import re
 from ingest.model import Attachment, Document, Source
 from ingest.parse.attachments import attachment_starts, parse_attachments
 from ingest.parse.clauses import build_tree
-from ingest.parse.dates import find_doc_number, parse_date
+from ingest.parse.dates import find_doc_number, parse_any_date, parse_date
 from ingest.parse.frontmatter import read_front_matter
 from ingest.parse.head import parse_title, split_issuers, title_block
 from ingest.parse.ids import document_id
@@ -223,7 +223,8 @@ def _fill_from_front_matter(doc: Document, fields: dict[str, str]) -> None:
     if doc.doc_number is None and fields.get("doc_number"):
         doc.doc_number = find_doc_number(fields["doc_number"]) or fields["doc_number"].strip()
     if doc.date is None:
-        doc.date = parse_date(fields.get("date", "")) or parse_date(fields.get("published", ""))
+        doc.date = parse_any_date(fields.get("date", "")) or \
+            parse_any_date(fields.get("published", ""))
     if doc.issuer is None and fields.get("issuer"):
         names = split_issuers(fields["issuer"])
         if names:

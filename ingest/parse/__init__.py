@@ -111,6 +111,8 @@ def parse_text(text: str, source: Source, meta: dict[str, str] | None = None) ->
         tp = parse_title(head_title)
         sig = [k for k, kind in meta.kinds.items() if kind == "signature"]
         dates = [k for k, kind in meta.kinds.items() if kind == "date"]
+        # the signature closes the document proper, before its attachments
+        dates = [k for k in dates if k < body_stop] or dates
         signers = signature_organs(lines, max(dates), body_idx) if dates else []
         head_names = split_issuers(tp.forwarders[0] if tp.forwarders else tp.issuer_text)
         if tp.forwarders:  # X转发Y关于…的通知: X's notice is the document in hand

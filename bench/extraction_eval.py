@@ -167,7 +167,7 @@ def heldout_items(path: Path = HELDOUT) -> dict[str, list[dict]]:
 AESTHETIC = SHARED / "corpus" / "aesthetic"
 METADATA_GOLD = ROOT / "bench" / "gold" / "aesthetic_metadata.jsonl"
 META_FIELDS = ("title", "notice_title", "doc_number", "issuers", "date", "jurisdiction",
-               "forwarded_by", "source_id", "source_url")
+               "forwarded_by", "source_id", "source_url", "attached_titles")
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "［": "[", "］": "]", "【": "[", "】": "]",
                            "（": "(", "）": ")"})
 
@@ -177,7 +177,7 @@ def _norm_meta(name: str, value):
     issuers as a set; jurisdiction as (full name, level) with the country as 全国/national."""
     if value is None:
         return None
-    if name == "issuers":
+    if name in ("issuers", "attached_titles"):
         return frozenset(_norm_meta("title", v) for v in value)
     if isinstance(value, tuple):
         return tuple(_norm_meta("title", v) for v in value)
@@ -203,7 +203,10 @@ def predicted_metadata(doc, gazetteer) -> dict:
             "doc_number": doc.doc_number, "issuers": issuers, "date": doc.date,
             "jurisdiction": juris, "forwarded_by": doc.forwarded_by,
             "source_id": getattr(doc, "source_id", None),
-            "source_url": getattr(doc, "source_url", None)}
+            "source_url": getattr(doc, "source_url", None),
+            # the documents a notice issues or forwards: its issued attachments, else the title
+            "attached_titles": [a.title for a in doc.attachments if getattr(a, "issued", False)]
+            or ([doc.title] if getattr(doc, "notice_title", None) else [])}
 
 
 def score_metadata(pairs: list[tuple[str, dict, dict]]) -> tuple[dict, list[str]]:

@@ -164,6 +164,117 @@ def heldout_items(path: Path = HELDOUT) -> dict[str, list[dict]]:
     return by_doc
 
 
+AESTHETIC = SHARED / "corpus" / "aesthetic"
+METADATA_GOLD = ROOT / "bench" / "gold" / "aesthetic_metadata.jsonl"
+META_FIELDS = ("title", "notice_title", "doc_number", "issuers", "date", "jurisdiction",
+               "forwarded_by", "source_id", "source_url", "attached_titles")
+_BRACKETS = str.maketrans({"〔": "[", "〕": "]", "［": "[", "］": "]", "【": "[", "】": "]",
+                           "（": "(", "）": ")"})
+
+
+def _norm_meta(name: str, value):
+    """Compare forms: titles and 文号 without spaces, brackets unified (〔〕[]［］ → [], （） → ());
+    issuers as a set; jurisdiction as (full name, level) with the country as 全国/national."""
+    if value is None:
+        return None
+    if name in ("issuers", "attached_titles"):
+        return frozenset(_norm_meta("title", v) for v in value)
+    if isinstance(value, tuple):
+        return tuple(_norm_meta("title", v) for v in value)
+    text = "".join(str(value).split()).translate(_BRACKETS)
+    if name == "doc_number":
+        text = text.replace("(", "[").replace(")", "]")
+    return text or None
+
+
+def predicted_metadata(doc, gazetteer) -> dict:
+    from ingest.extract.regions_in_text import document_region
+
+    region = document_region(doc, gazetteer)
+    if region is None:
+        juris = None
+    elif region.level == "country":
+        juris = ("全国", "national")
+    else:
+        juris = (region.name if region.anonymised else region.full_name or region.name,
+                 region.level)
+    issuers = getattr(doc, "issuers", None) or ([doc.issuer] if doc.issuer else [])
+    return {"title": doc.title, "notice_title": getattr(doc, "notice_title", None),
+            "doc_number": doc.doc_number, "issuers": issuers, "date": doc.date,
+            "jurisdiction": juris, "forwarded_by": doc.forwarded_by,
+            "source_id": getattr(doc, "source_id", None),
+            "source_url": getattr(doc, "source_url", None),
+            # the documents a notice issues or forwards: its issued attachments, else the title
+            "attached_titles": [a.title for a in doc.attachments if getattr(a, "issued", False)]
+            or ([doc.title] if getattr(doc, "notice_title", None) else [])}
+
+
+def score_metadata(pairs: list[tuple[str, dict, dict]]) -> tuple[dict, list[str]]:
+    """Per-field [right, total] over (doc, predicted, gold) with gold fields present; misses."""
+    score = {k: [0, 0] for k in META_FIELDS}
+    misses: list[str] = []
+    for name, pred, gold in pairs:
+        for k in META_FIELDS:
+            if k not in gold:
+                continue
+            ok = _norm_meta(k, pred[k]) == _norm_meta(k, gold[k])
+            score[k][0] += int(ok)
+            score[k][1] += 1
+            if not ok:
+                misses.append(f"{name[:9]} {k}: {pred[k]!r} ≠ {gold[k]!r}")
+    return score, misses
+
+
+def metadata_section(details: bool = False) -> None:
+    """Document metadata per field on the blind aesthetic gold (bench/gold/aesthetic_metadata
+    .jsonl, 24 PKULaw exports) beside the seeds' dev gold (docs_003_004.json)."""
+    from ingest import load_document
+    from ingest.regions import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    aesthetic: list[tuple[str, dict, dict]] = []
+    if METADATA_GOLD.exists():
+        for line in METADATA_GOLD.read_text("utf-8").splitlines():
+            if not line.strip():
+                continue
+            g = json.loads(line)
+            gold = {k: g[k] for k in META_FIELDS if k in g and k != "jurisdiction"}
+            gold["jurisdiction"] = (g["jurisdiction"], g["jurisdiction_level"]) \
+                if g.get("jurisdiction") else None
+            doc = load_document(AESTHETIC / g["doc"])
+            aesthetic.append((g["doc"], predicted_metadata(doc, gazetteer), gold))
+    seeds: list[tuple[str, dict, dict]] = []
+    for g in json.loads((GOLD / "docs_003_004.json").read_text("utf-8")):
+        doc = load_document(SEEDS / g["doc"])
+        gold = {k: g[k] for k in ("title", "doc_number", "date", "forwarded_by")}
+        gold["issuers"] = [g["issuer"]] if g.get("issuer") else []
+        gold["jurisdiction"] = None if g.get("anonymised") else (g["region"], g["region_level"])
+        seeds.append((g["doc"], predicted_metadata(doc, gazetteer), gold))
+    a_score, a_miss = score_metadata(aesthetic)
+    s_score, s_miss = score_metadata(seeds)
+
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.3f}  ({a}/{b})" if b else "—"
+
+    rows = [(k, ratio(*a_score[k]), ratio(*s_score[k])) for k in META_FIELDS]
+    right = sum(v[0] for v in a_score.values())
+    total = sum(v[1] for v in a_score.values())
+    rows.append(("all fields", ratio(right, total),
+                 ratio(sum(v[0] for v in s_score.values()), sum(v[1] for v in s_score.values()))))
+    width = max(len(r[0]) for r in rows)
+    col = max(len(r[1]) for r in rows)
+    print()
+    print(f"document metadata vs gold: aesthetic = bench/gold/aesthetic_metadata.jsonl "
+          f"({len(aesthetic)} docs, blind), seeds = ../shared/dev-gold 003+004")
+    print(f"{'field'.ljust(width)}  {'aesthetic'.ljust(col)}  seeds")
+    for name, a, b in rows:
+        print(f"{name.ljust(width)}  {a.ljust(col)}  {b}")
+    if details:
+        for label, misses in (("aesthetic", a_miss), ("seeds", s_miss)):
+            if misses:
+                print(f"{label} metadata misses:\n  " + "\n  ".join(misses))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", help="use the embedding topic classifier with this encoder spec")
@@ -279,6 +390,7 @@ def main() -> None:
         print("missed bodies: " + " | ".join(body_misses))
     if body_extra:
         print("bodies not in gold: " + " | ".join(body_extra))
+    metadata_section(details=args.details)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,21 @@ def parse_document(raw: RawText, file_name: str):
     return _parse(raw, file_name)
 
 
-def load_document(path: str | Path):
-    """Read and parse one file into a ``Document``; ``IngestError(file, reason)`` on bad input."""
+_UNSET = object()
+
+
+def load_document(path: str | Path, time_limit: float | None | object = _UNSET):
+    """Read and parse one file into a ``Document``; ``IngestError(file, reason)`` on bad input.
+
+    ``time_limit``: seconds the parsing of this file may take (default ``POLICYKG_PARSE_TIMEOUT``
+    or 300; None: no limit); a file that needs longer fails with the reason."""
+    from ingest import limits
+
     raw = read_file(path)
+    seconds = limits.default_timeout() if time_limit is _UNSET else time_limit
     try:
-        return parse_document(raw, Path(path).name)
+        with limits.time_limit(str(path), seconds):  # type: ignore[arg-type]
+            return parse_document(raw, Path(path).name)
     except IngestError:
         raise
     except RecursionError:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
+
+RegionLevel = Literal["country", "province", "prefecture", "county", "township"]
+REGION_LEVELS: tuple[str, ...] = get_args(RegionLevel)
 
 # ---------------------------------------------------------------- documents and clauses
 
@@ -75,6 +78,7 @@ class Attachment:
     end: int
     clauses: list[Clause] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    issued: bool = False  # a document the wrapper notice issues (印发《X》和《Y》: both)
 
 
 @dataclass
@@ -92,6 +96,13 @@ class Document:
     ``id`` is derived from the content (the text), so the same text always gets the same id
     on any machine. ``kind`` is ``plan`` (action plans, 实施方案, notices) or ``statute``
     (第X章/第X条 laws and regulations).
+
+    ``title`` is the document's own title; for a notice that issues or forwards another
+    document (关于印发《X》的通知) it is X, and ``notice_title`` keeps the notice's title.
+    ``issuer`` is the (first) issuing body, ``issuers`` every joint issuer in order.
+    ``source_id``/``source_url``/``front_matter`` come from source front matter (PKULaw
+    法宝引证码 and 原文链接, a government site's 信息公开 table, Word/HTML header fields),
+    which is metadata and never title or clause text.
     """
 
     id: str
@@ -114,6 +125,11 @@ class Document:
     clauses: list[Clause] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     history: list[str] = field(default_factory=list)  # statutes: adoption/amendment lines
+    notice_title: str | None = None  # 关于印发《X》的通知 when the title is the issued X
+    issuers: list[str] = field(default_factory=list)  # joint issuers, ``issuer`` first
+    source_id: str | None = None  # PKULaw 法宝引证码 (CLI.12.1201081), 索引号 …
+    source_url: str | None = None  # 原文链接
+    front_matter: dict[str, str] = field(default_factory=dict)  # field name → value as given
 
     def walk(self) -> Iterator[Clause]:
         """Every clause, the plan's then each attachment's, in document order."""
@@ -151,7 +167,7 @@ class Region:
 
     code: str
     name: str
-    level: str  # country, province, prefecture, county, township
+    level: RegionLevel  # country, province, prefecture, county, township
     parent: str | None = None  # parent code
     province: str | None = None  # province name (None for the country)
     full_name: str | None = None  # 福建省厦门市翔安区

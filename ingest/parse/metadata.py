@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.limits import check
 from ingest.model import CitedDocument
 from ingest.parse.clauses import match_label
 from ingest.parse.dates import (
@@ -16,6 +17,7 @@ from ingest.parse.dates import (
     normalise_doc_number,
     parse_date,
 )
+from ingest.parse.head import looks_like_organ, parse_title, split_issuers
 from ingest.parse.lines import Line, next_content, prev_content
 from ingest.parse.normalise import clean_title, same_length, squeeze
 
@@ -69,6 +71,8 @@ def find_meta_lines(lines: list[Line], start_idx: int) -> MetaLines:
     in_list = False
     for ln in lines[start_idx:]:
         s = ln.text
+        if not ln.idx & 0xFFF:
+            check()
         if not s or ln.indent_tab:
             continue
         if CC_RE.match(s):
@@ -120,25 +124,45 @@ class Notice:
     date: str | None
     doc_number: str | None
     addressees: str | None
+    issued: list[str] = field(default_factory=list)  # every document it issues (《X》和《Y》)
+    signers: list[str] = field(default_factory=list)  # the organ lines above its date
 
 
-def find_notices(lines: list[Line]) -> tuple[list[Notice], int]:
-    """The wrapper notices at the top, outermost first, and the line idx where the plan starts."""
+_WRAPPER_RE = re.compile(r"(?:印发|转发|颁发|发布|下发|批转|转批|颁布)")
+
+
+def is_wrapper_title(title: str) -> bool:
+    """A notice that issues or forwards a document: 关于印发/转发…, X印发关于…的通知."""
+    rel = title[title.index("关于"):] if "关于" in title else title
+    if _WRAPPER_RE.search(rel):
+        return True
+    tp = parse_title(title)
+    return bool(tp.issued or tp.forwarders)
+
+
+def find_notices(lines: list[Line], start: int = 0,
+                 skip: frozenset[int] | set[int] = frozenset()) -> tuple[list[Notice], int]:
+    """The wrapper notices at ``start``, outermost first, and the line idx where the plan
+    starts. A wrapper issues or forwards a document (印发/转发/发布…) and ends with its date;
+    a notice that is itself the document (关于开展…的通知) is not one. ``skip``: lines already
+    read as front matter or title copies."""
     notices: list[Notice] = []
-    i = 0
+    i = start
     while True:
         j = next_content(lines, i)
         if j is None:
             break
-        found = _notice_title(lines, j)
+        found = _notice_title(lines, j, skip)
         if found is None:
             break
         t_first, t_last, title = found
+        if not is_wrapper_title(title):
+            break
         date_idx = None
         k = t_last + 1
         seen = 0
         while k < len(lines) and seen < 30:
-            if not lines[k].blank:
+            if not lines[k].blank and k not in skip:
                 seen += 1
                 if is_date_line(lines[k].text):
                     date_idx = k
@@ -157,15 +181,18 @@ def find_notices(lines: list[Line]) -> tuple[list[Notice], int]:
             break
         notices.append(_make_notice(lines, j, t_first, t_last, title, date_idx, end))
         i = end
-    body = next_content(lines, i) if notices else next_content(lines, 0)
+    body = next_content(lines, i) if notices else next_content(lines, start)
+    while body is not None and body in skip:
+        body = next_content(lines, body + 1)
     return notices, (body if body is not None else len(lines))
 
 
-def _notice_title(lines: list[Line], j: int) -> tuple[int, int, str] | None:
+def _notice_title(lines: list[Line], j: int,
+                  skip: frozenset[int] | set[int] = frozenset()) -> tuple[int, int, str] | None:
     idx = j
     seen = 0
     while idx < len(lines) and seen < 6:
-        if lines[idx].blank:
+        if lines[idx].blank or (idx in skip and idx != j):
             idx += 1
             continue
         seen += 1
@@ -192,16 +219,25 @@ def _notice_title(lines: list[Line], j: int) -> tuple[int, int, str] | None:
 
 def _make_notice(lines: list[Line], first: int, t_first: int, t_last: int, title: str,
                  date_idx: int, end: int) -> Notice:
-    rel = title[title.index("关于"):]
-    forward = bool(re.match(r"关于\s*转发", rel))
+    tp = parse_title(title)
+    rel = title[title.index("关于"):] if "关于" in title else title
+    forward = bool(re.match(r"关于\s*转发", rel)) or bool(tp.forwarders)
     obj = outer_quoted(rel)
     if obj is None:
         m = re.match(r"关于\s*(?:印发|转发|发布|下发|公布)\s*(.+?)的?通知$", rel)
         obj = m.group(1) if m else None
+    if tp.issued and (obj is None or not rel.startswith("关于")):
+        obj = tp.issued[0]  # X印发关于Y的通知
+    elif tp.forwarders and tp.own:
+        obj = tp.own
     issuer = None
-    prefix = title[: title.index("关于")].strip()
-    if prefix and is_org_line(prefix):
+    prefix = title[: title.index("关于")].strip() if "关于" in title else ""
+    if tp.forwarders:
+        issuer = tp.forwarders[0]
+    elif prefix and (is_org_line(prefix) or looks_like_organ(prefix)):
         issuer = prefix
+    elif tp.issuer_text and not squeeze(title).text.startswith(("关于", "转发")):
+        issuer = tp.issuer_text  # X印发关于…的通知
     header = [lines[k].text for k in range(first, t_first) if not lines[k].blank]
     doc_number = None
     for h in header + [title]:
@@ -212,9 +248,9 @@ def _make_notice(lines: list[Line], first: int, t_first: int, t_last: int, title
             if is_org_line(h2):
                 issuer = h2
                 break
-    sig = prev_content(lines, date_idx - 1, t_last + 1)
-    if issuer is None and sig is not None and is_org_line(lines[sig].text):
-        issuer = lines[sig].text
+    signers = signature_organs(lines, date_idx, t_last + 1)
+    if issuer is None and signers:
+        issuer = signers[0]
     addressees = None
     a = next_content(lines, t_last + 1, date_idx)
     if a is not None and lines[a].text.endswith(("：", ":")) and len(lines[a].text) <= 120:
@@ -224,7 +260,24 @@ def _make_notice(lines: list[Line], first: int, t_first: int, t_last: int, title
             doc_number = find_doc_number(lines[k].text)
     return Notice(first, end, title, forward, clean_title(obj) if obj else None,
                   clean_title(issuer) if issuer else None, parse_date(lines[date_idx].text),
-                  doc_number, addressees)
+                  doc_number, addressees, issued=list(tp.issued), signers=signers)
+
+
+def signature_organs(lines: list[Line], date_idx: int, floor: int) -> list[str]:
+    """The organs signing above a date line: one a line (joint issuers stacked) or several on
+    one line separated by spaces; nearest the date last, returned in reading order."""
+    out: list[str] = []
+    k = prev_content(lines, date_idx - 1, floor)
+    while k is not None and len(out) < 12:
+        s = lines[k].text
+        names = split_issuers(s) if looks_like_organ(s) else []
+        if not names and is_org_line(s):
+            names = [s]
+        if not names:
+            break
+        out = [clean_title(n) for n in names] + out
+        k = prev_content(lines, k - 1, floor)
+    return out
 
 
 def outer_quoted(s: str) -> str | None:
@@ -302,7 +355,9 @@ def cited_documents(text: str, own_titles: set[str], start: int = 0) -> list[Cit
     seen: set[str] = set()
     norm = same_length(text)
     excluded_end = -1
-    for s, e in quoted_spans(text[start:]):
+    for n, (s, e) in enumerate(quoted_spans(text[start:])):
+        if not n & 0x3FF:
+            check()
         s += start
         e += start
         title = clean_title(text[s + 1: e - 1])

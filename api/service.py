@@ -184,7 +184,7 @@ class PolicyKG:
         self.read_only = True
         if not ws.store_dir.exists():
             raise WorkspaceError(f"no store in {ws.root}: run `policykg ingest` first")
-        return _open_store_read_only(ws.store_dir)
+        return open_store(ws.store_dir, None, read_only=True)
 
     @property
     def index(self) -> Any:
@@ -351,7 +351,7 @@ class PolicyKG:
         existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
         source_key = path.name if uploads else str(path.resolve())
         previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
-        store.replace_document(doc.id, doc_graph, common_graph)
+        store.replace_document(doc.id, doc_graph, common_graph, validate=False)  # validated above
         try:
             if doc.id in set(index.doc_ids()):
                 index.remove(doc.id)
@@ -999,31 +999,6 @@ def _short_name(iri: str) -> str:
 def _looks_locked(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return any(w in text for w in ("lock", "resource temporarily unavailable", "being used", "busy"))
-
-
-def _open_store_read_only(path: Path) -> Any:
-    """The embedded store opened read-only (another process holds the writer's lock).
-
-    kg.store has no read-only open, so this subclasses its Oxigraph store over
-    ``pyoxigraph.Store.read_only`` (STACK-NOTES); writes raise WorkspaceError."""
-    import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
-
-    from kg.store import OxigraphKGStore
-
-    class ReadOnlyOxigraphKGStore(OxigraphKGStore):
-        kind = "oxigraph-read-only"
-
-        def __init__(self, p: Path) -> None:
-            self.path = None  # nothing to flush
-            self._ox = ox.Store.read_only(str(p))
-            self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
-
-        def _update(self, sparql: str) -> None:
-            raise WorkspaceError(f"the store {path} is open read-only (another process holds it)")
-
-    return ReadOnlyOxigraphKGStore(path)
 
 
 def _clear_dir(path: Path) -> None:

@@ -19,6 +19,9 @@ from rich.console import Console
 from rich.table import Table
 
 from api.errors import InvalidParameter, PolicyKGError
+from api.settings import Limits, Settings
+
+LIMITS = Limits()
 
 app = typer.Typer(
     name="policykg",
@@ -39,12 +42,24 @@ class Context:
         self.data = data
         self.store = store
         self._service: Any = None
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Read once, from the options and the environment (api/settings.py)."""
+        if self._settings is None:
+            try:
+                self._settings = Settings.from_env(self.data, self.store)
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {exc}", highlight=False)
+                raise typer.Exit(2) from None
+        return self._settings
 
     def service(self) -> Any:
         if self._service is None:
             from api.service import PolicyKG
 
-            self._service = PolicyKG(self.data, self.store)
+            self._service = PolicyKG(settings=self.settings)
         return self._service
 
     def close(self) -> None:
@@ -136,10 +151,13 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .htm .docx .pdf)"),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Ingest files or folders (recursively) into the workspace."""
+    """Ingest files or folders (recursively) into the workspace. Files over the size limit
+    (POLICYKG_MAX_FILE_MB, default 20) are refused with the reason. On a terminal a progress
+    bar; otherwise (a log, a pipe) one line per file on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     svc = _svc(ctx)
+    log_lines = not (err.is_terminal and sys.stdout.isatty())
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=err, transient=True,
@@ -149,17 +167,25 @@ def ingest(
 
         def progress(done: int, total: int, file: str, status: str) -> None:
             bar.update(task, total=total, completed=done, description=_clip(Path(file).name if file else "", 40))
+            if log_lines and file:
+                width = len(str(total))
+                err.print(f"policykg ingest {done:>{width}}/{total} {status:<9} {file}",
+                          highlight=False, markup=False, soft_wrap=True)
 
         report = _run(lambda: svc.ingest(paths, progress=progress))
     data = report.to_dict()
     if as_json:
         _print_json(data)
     else:
-        rows = [["added", a.get("id"), _clip(a.get("title"), 50), a.get("file")] for a in data["added"]]
+        rows = [["replaced" if a.get("replaced") else "added", a.get("id"), _clip(a.get("title"), 50), a.get("file")]
+                for a in data["added"]]
         rows += [["unchanged", u.get("id"), _clip(u.get("title"), 50), u.get("file")] for u in data["unchanged"]]
+        rows += [["duplicate", u.get("duplicate_of"), _clip(f"same text as {u.get('stored_from')}", 50),
+                  u.get("file")] for u in data["duplicates"]]
         rows += [["failed", "", _clip(f.get("error"), 90), f.get("file")] for f in data["failed"]]
         _table(
-            f"{len(data['added'])} added, {len(data['unchanged'])} unchanged, {len(data['failed'])} failed",
+            f"{len(data['added'])} added, {len(data['unchanged'])} unchanged, "
+            f"{len(data['duplicates'])} duplicate, {len(data['failed'])} failed",
             ["status", "id", "title / error", "file"], rows,
         )
     if data["failed"]:
@@ -242,7 +268,7 @@ def _print_results(results: list[dict[str, Any]], title: str) -> None:
 def search(
     ctx: typer.Context,
     query: str,
-    k: int = typer.Option(10, "--k", min=1, max=100),
+    k: int = typer.Option(10, "--k", min=1, max=LIMITS.max_k),
     region: str | None = typer.Option(None, help="adcode or name; sub-regions included"),
     province: str | None = typer.Option(None),
     topic: str | None = typer.Option(None, help="topic id (policykg topics)"),
@@ -263,7 +289,7 @@ def search(
 def precedents(
     ctx: typer.Context,
     text: str,
-    k: int = typer.Option(10, "--k", min=1, max=100),
+    k: int = typer.Option(10, "--k", min=1, max=LIMITS.max_k),
     exclude_region: str | None = typer.Option(None, "--exclude-region"),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -391,7 +417,7 @@ def sparql(
     ctx: typer.Context,
     query: str,
     as_json: bool = JsonOpt,
-    limit: int = typer.Option(10000, help="row limit"),
+    limit: int = typer.Option(LIMITS.sparql_rows, help="row limit"),
     timeout: float = typer.Option(60.0, help="time limit in seconds"),
 ) -> None:
     """Run a read-only SPARQL query (SELECT/ASK print a table; CONSTRUCT/DESCRIBE print Turtle)."""
@@ -436,7 +462,7 @@ def serve(
     state: Context = ctx.obj
     svc = state.service()
     err.print(f"policykg: serving {svc.workspace.root} on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(create_app(lambda: svc), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(lambda: svc, settings=state.settings), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":  # pragma: no cover

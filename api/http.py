@@ -12,7 +12,6 @@ query length limits; an unknown topic or region is a 422 naming the valid choice
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import tempfile
 import threading
@@ -36,18 +35,17 @@ from api.errors import (
     QueryError,
     Unauthorized,
 )
+from api.settings import Limits, Settings, human_bytes
 
-MAX_QUERY_CHARS = 1000  # search / ask text
-MAX_DRAFT_CHARS = 5000  # a pasted draft clause
-MAX_SPARQL_CHARS = 20000
-DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
-TOKEN_ENV = "POLICYKG_TOKEN"
+LIMITS = Limits()  # the defaults; a Settings given to create_app may lower the runtime ones
+MAX_QUERY_CHARS = LIMITS.query_chars
+MAX_DRAFT_CHARS = LIMITS.draft_chars
 TRUNCATED_HEADER = "X-PolicyKG-Truncated"
 
 
 class PrecedentsRequest(BaseModel):
     text: str = Field(..., min_length=1, max_length=MAX_DRAFT_CHARS, description="a draft clause")
-    k: int = Field(10, ge=1, le=100)
+    k: int = Field(10, ge=1, le=LIMITS.max_k)
     exclude_region: str | None = Field(None, max_length=100)
 
 
@@ -66,15 +64,22 @@ def _error(status: int, payload: dict[str, Any]) -> JSONResponse:
 def create_app(
     service_factory: Callable[[], Any] | Any,
     *,
+    settings: Settings | None = None,
     token: str | None = None,
-    upload_limit: int = DEFAULT_UPLOAD_LIMIT,
-    sparql_time_limit: float = 10.0,
-    sparql_row_limit: int = 10000,
+    upload_limit: int | None = None,
+    sparql_time_limit: float | None = None,
+    sparql_row_limit: int | None = None,
     close_service: bool = True,
 ) -> FastAPI:
-    """The FastAPI app. ``token`` (default: ``POLICYKG_TOKEN``) enables ``POST /ingest``;
+    """The FastAPI app. ``settings`` (default: ``Settings.from_env()``) give the token that
+    enables ``POST /ingest`` and the limits; the keyword arguments override single ones.
     ``close_service`` closes the service (and its store) when the app shuts down."""
-    token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    settings = settings or Settings.from_env()
+    limits = settings.limits
+    token = token if token is not None else settings.token
+    upload_limit = upload_limit if upload_limit is not None else limits.max_file_bytes
+    sparql_time_limit = sparql_time_limit if sparql_time_limit is not None else limits.sparql_timeout_s
+    sparql_row_limit = sparql_row_limit if sparql_row_limit is not None else limits.sparql_rows
     lock = threading.Lock()
     holder: dict[str, Any] = {}
 
@@ -148,7 +153,7 @@ def create_app(
     @app.get("/search", summary="hybrid clause search with graph filters")
     def search(
         q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS, description="query text"),
-        k: int = Query(10, ge=1, le=100),
+        k: int = Query(10, ge=1, le=LIMITS.max_k),
         region: str | None = Query(None, max_length=100, description="adcode or name (sub-regions included)"),
         province: str | None = Query(None, max_length=100),
         topic: str | None = Query(None, max_length=100, description="topic id"),
@@ -204,7 +209,7 @@ def create_app(
     @app.get("/graph/neighbourhood", summary="nodes and edges around a node, for drawing")
     def neighbourhood(
         node: str = Query(..., min_length=1, max_length=500, description="IRI or a short id"),
-        depth: int = Query(1, ge=0, le=4),
+        depth: int = Query(1, ge=0, le=LIMITS.graph_depth),
     ) -> dict[str, Any]:
         return service().neighbourhood(node, depth=depth)
 
@@ -212,7 +217,7 @@ def create_app(
     def export(
         format: str = Query("ttl", pattern="^(ttl|jsonld|graphml|gexf)$"),
         node: str | None = Query(None, max_length=500),
-        depth: int = Query(1, ge=0, le=4),
+        depth: int = Query(1, ge=0, le=LIMITS.graph_depth),
     ) -> Response:
         data = service().export(format, node=node, depth=depth)
         media, ext = EXPORT_TYPES[format]
@@ -230,8 +235,8 @@ def create_app(
         if not query:
             raise InvalidParameter("query", "missing: send it as ?query=, a form field or an "
                                    "application/sparql-query body")
-        if len(query) > MAX_SPARQL_CHARS:
-            raise InvalidParameter("query", f"longer than {MAX_SPARQL_CHARS} characters")
+        if len(query) > limits.sparql_chars:
+            raise InvalidParameter("query", f"longer than {limits.sparql_chars} characters")
         fmt = params.get("format") or params.get("output") or params.get("results")
         answer = service().sparql(
             query,
@@ -290,7 +295,8 @@ def create_app(
                 total += len(data)
                 if len(data) > upload_limit or total > upload_limit:
                     raise PayloadTooLarge(
-                        f"{name}: upload larger than the limit of {upload_limit} bytes"
+                        f"{name}: upload larger than the limit of {human_bytes(upload_limit)} "
+                        "(POLICYKG_MAX_FILE_MB)"
                     )
                 target = Path(tmp) / name
                 target.write_bytes(data)

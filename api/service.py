@@ -4,14 +4,19 @@ Everything the HTTP app, the command line and the web page do goes through this 
 is the only module that imports all three packages. Reads return plain JSON-ready dicts and
 lists (the same JSON the HTTP API sends and ``policykg … --json`` prints).
 
-Ingestion, per file: sha256 against the manifest (same bytes → ``unchanged``, before parsing)
-→ ``ingest.load_document`` → ``ingest.extract.extract_facts`` (topic classifier: the embedding
+Ingestion, per file: the size limit (``Settings.limits.max_file_bytes``, for files from disk as
+for uploads) → sha256 against the manifest (same bytes from the same source → ``unchanged``;
+from another path or name → ``duplicates`` with ``duplicate_of``, both before parsing)
+→ ``ingest.load_document`` (a document id already stored from another source — the same text
+in another format or folder — is a ``duplicate_of`` too: the stored source is never
+overwritten) → ``ingest.extract.extract_facts`` (topic classifier: the embedding
 one when available, else the lexical one) → ``kg.mapping`` graphs → ``kg.validate`` (a
 violation rejects the file with the list) → ``store.replace_document`` → ``index.add`` →
-manifest. One bad file never stops the batch; if the index step fails after the store step the
-store step is undone. A changed file replaces its earlier version: the manifest keys each
-document by its resolved source path (two files with one name in different folders are two
-documents), or by the file name for HTTP uploads.
+manifest. SHACL runs once per file (the service's check; the store is told not to repeat it).
+One bad file never stops the batch; if the index step fails after the store step the store
+step is undone. A changed file replaces its earlier version and says so (``replaced`` lists
+the ids it replaced): the manifest keys each document by its resolved source path (two files
+with one name in different folders are two documents), or by the file name for HTTP uploads.
 
 The search index follows the store: on open it is rebuilt from the store's clause texts when
 its files are missing, when it was built with another model than the workspace's (the manifest
@@ -37,22 +42,26 @@ from pathlib import Path
 from typing import Any, Self
 
 from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
+from api.settings import Settings, human_bytes
 from api.workspace import DocumentEntry, Manifest, Workspace, now_iso
 
 log = logging.getLogger("policykg")
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
-MAX_K = 100
 
 ProgressFn = Callable[[int, int, str, str], None]  # (done, total, file, status)
 
 
 @dataclass
 class IngestReport:
-    """What one ``ingest`` call did: ``added`` and ``unchanged`` documents, ``failed`` files."""
+    """What one ``ingest`` call did: ``added`` documents (``replaced`` on one that replaced
+    earlier versions from the same source), ``unchanged`` ones (the same bytes from the same
+    source), ``duplicates`` (content already stored from another source: ``duplicate_of``
+    names the stored document, which is left as it is) and ``failed`` files."""
 
     added: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -119,9 +128,16 @@ class PolicyKG:
         encoder: Any = None,
         *,
         read_only: bool = False,
+        settings: Settings | None = None,
     ) -> None:
-        self.workspace = Workspace.resolve(data_dir, store_url)
-        self._encoder_arg = encoder
+        """``settings`` as the entry point read them (api/settings.py); without, they are read
+        here from the arguments and the environment."""
+        if settings is None:
+            settings = Settings.from_env(data_dir, store_url,
+                                         encoder=encoder if isinstance(encoder, str) else None)
+        self.settings = settings
+        self.workspace = Workspace.resolve(settings.data_dir, settings.store_url)
+        self._encoder_arg = encoder if encoder is not None and not isinstance(encoder, str) else settings.encoder
         self._force_read_only = read_only
         self.read_only = read_only
         self._lock = threading.RLock()
@@ -172,7 +188,8 @@ class PolicyKG:
 
         ws = self.workspace
         if ws.store_url:
-            return open_store(None, ws.store_url)  # kg.store opens {data_dir}/store otherwise
+            # kg.store opens {data_dir}/store otherwise
+            return open_store(None, ws.store_url, update_url=self.settings.store_update_url)
         if not self._force_read_only:
             ws.ensure()
             try:
@@ -304,7 +321,10 @@ class PolicyKG:
                 status = "failed"
                 try:
                     status, info = self._ingest_one(path, manifest, uploads=uploads)
-                    (report.added if status == "added" else report.unchanged).append(info)
+                    {"added": report.added, "unchanged": report.unchanged,
+                     "duplicate": report.duplicates}[status].append(info)
+                    if info.get("replaced"):
+                        status = "replaced"
                 except FileFailed as exc:
                     report.failed.append({"file": str(path), "error": exc.reason})
                 except PolicyKGError as exc:
@@ -322,7 +342,13 @@ class PolicyKG:
         from kg.mapping import document_graph, shared_graph
         from kg.validate import validate
 
+        limit = self.settings.limits.max_file_bytes
+        source_key = path.name if uploads else str(path.resolve())
         try:
+            size = path.stat().st_size
+            if size > limit:
+                raise FileFailed(f"refused: {human_bytes(size)} is over the limit of {human_bytes(limit)} "
+                                 "per file (POLICYKG_MAX_FILE_MB)")
             data = path.read_bytes()
         except FileNotFoundError:
             raise FileFailed("the file vanished before it could be read") from None
@@ -331,13 +357,18 @@ class PolicyKG:
         sha = hashlib.sha256(data).hexdigest()
         known = manifest.by_sha256(sha)
         if known is not None:
-            return "unchanged", {"id": known.id, "file": str(path), "title": known.title}
+            if _source_key(known, uploads) in (source_key, None):
+                return "unchanged", {"id": known.id, "file": str(path), "title": known.title}
+            return "duplicate", _duplicate(path, known)
         try:
             doc = load_document(path)
         except FileNotFoundError:
             raise FileFailed("the file vanished before it could be read") from None
         except Exception as exc:  # IngestError names the file and the reason
             raise FileFailed(_short_error(exc)) from exc
+        stored = manifest.documents.get(doc.id)
+        if stored is not None and _source_key(stored, uploads) not in (source_key, None):
+            return "duplicate", _duplicate(path, stored)  # the same text from another source
         facts = extract_facts(doc, self.topic_concepts, classifier=self.classifier, gazetteer=self.gazetteer)
         doc_graph = document_graph(doc, facts)
         common_graph = shared_graph(doc, facts)
@@ -349,7 +380,6 @@ class PolicyKG:
         index = self.index
         store = self.store
         existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
-        source_key = path.name if uploads else str(path.resolve())
         previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
         store.replace_document(doc.id, doc_graph, common_graph, validate=False)  # validated above
         try:
@@ -729,8 +759,9 @@ class PolicyKG:
                has_target: bool | None = None, mode: str = "hybrid") -> dict[str, Any]:
         if not q or not q.strip():
             raise InvalidParameter("q", "empty query")
-        if not 1 <= k <= MAX_K:
-            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        max_k = self.settings.limits.max_k
+        if not 1 <= k <= max_k:
+            raise InvalidParameter("k", f"{k} is outside 1..{max_k}")
         allowed = self._allowed(region, province, topic, year, doc, has_target)
         hits = self.index.search(q, k=k, allowed=allowed, mode=mode)
         result: dict[str, Any] = {"query": q, "results": self._results(hits)}
@@ -748,8 +779,9 @@ class PolicyKG:
         best clause of each document first."""
         if not text or not text.strip():
             raise InvalidParameter("text", "empty draft text")
-        if not 1 <= k <= MAX_K:
-            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        max_k = self.settings.limits.max_k
+        if not 1 <= k <= max_k:
+            raise InvalidParameter("k", f"{k} is outside 1..{max_k}")
         cat = self.catalog()
         exclude: list[str] = []
         if exclude_region:
@@ -994,6 +1026,18 @@ class PolicyKG:
 def _short_name(iri: str) -> str:
     """The local name of an IRI (after the last # or /)."""
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _source_key(entry: DocumentEntry, uploads: bool) -> str | None:
+    """The key an entry was stored under (entries from before keys: path or file name)."""
+    if entry.source_key is not None:
+        return entry.source_key
+    return entry.source_file if uploads else entry.source_path
+
+
+def _duplicate(path: Path, stored: DocumentEntry) -> dict[str, Any]:
+    return {"file": str(path), "duplicate_of": stored.id, "title": stored.title,
+            "stored_from": stored.source_path or stored.source_file}
 
 
 def _looks_locked(exc: BaseException) -> bool:

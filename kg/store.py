@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -37,7 +36,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -245,7 +244,7 @@ class KGStore:
         """Every triple of every graph (the union), as one rdflib Graph."""
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
-    def __enter__(self) -> KGStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -524,7 +523,7 @@ def _update_url_for(query_url: str) -> str:
     if query_url.rstrip("/").endswith("/sparql"):
         return query_url  # Virtuoso and Fuseki datasets accept updates on the same path
     raise StoreError(
-        f"{query_url}: cannot derive the update endpoint; pass update_url= (or POLICYKG_STORE_UPDATE)"
+        f"{query_url}: cannot derive the update endpoint; pass update_url= (POLICYKG_STORE_UPDATE)"
     )
 
 
@@ -539,18 +538,17 @@ def open_store(
 ) -> KGStore:
     """Open the knowledge-graph store.
 
-    - ``url`` (or env ``POLICYKG_STORE``): a SPARQL 1.1 query endpoint; the update endpoint is
-      ``update_url`` (or env ``POLICYKG_STORE_UPDATE``) or derived (``…/query`` → ``…/update``).
+    - ``url``: a SPARQL 1.1 query endpoint; the update endpoint is ``update_url`` or derived
+      (``…/query`` → ``…/update``). (The environment is read by the caller, api/settings.py.)
     - otherwise ``data_dir``: an embedded Oxigraph store in ``{data_dir}/store`` (created if
       missing, persistent across runs, one writer process at a time). A ``data_dir`` that is
       itself named ``store`` (the workspace's store folder) is used as is.
       ``read_only=True`` opens an existing store beside a writer in another process.
     - ``memory=True`` (or neither given): an in-memory store (rdflib Dataset) for tests."""
-    url = url or os.environ.get("POLICYKG_STORE") or None
     if url:
         if not url.startswith(("http://", "https://")):
             raise StoreError(f"store URL must be http(s): {url!r}")
-        update = update_url or os.environ.get("POLICYKG_STORE_UPDATE") or _update_url_for(url)
+        update = update_url or _update_url_for(url)
         return RemoteKGStore(query_url=url, update_url=update, timeout_s=timeout_s)
     if memory or data_dir is None:
         return MemoryKGStore()

@@ -96,7 +96,7 @@ def _run(fn: Callable[[], Any]) -> Any:
     except PolicyKGError as exc:
         err.print(f"[red]error:[/red] {exc.message}", highlight=False)
         raise typer.Exit(1) from None
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError, TimeoutError) as exc:  # kg's errors too
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
 
@@ -432,7 +432,7 @@ def sparql(
         return
     res = answer.result
     if answer.form == "ASK":
-        out.print("true" if res.ask else "false")
+        out.print("true" if res.boolean else "false")
         return
     _table(f"{len(res.rows)} rows", res.vars,
            [[_clip(row.get(v), 100) if row.get(v) is not None else "" for v in res.vars] for row in res.rows])

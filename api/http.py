@@ -34,6 +34,8 @@ from api.errors import (
     PolicyKGError,
     QueryError,
     Unauthorized,
+    kg_error_classes,
+    kg_error_status,
 )
 from api.settings import Limits, Settings, human_bytes
 
@@ -121,6 +123,12 @@ def create_app(
     @app.exception_handler(PolicyKGError)
     def _policykg_error(_: Request, exc: PolicyKGError) -> JSONResponse:
         return _error(exc.status, exc.to_dict())
+
+    def _kg_error(_: Request, exc: Exception) -> JSONResponse:
+        return _error(kg_error_status(exc) or 500, {"type": type(exc).__name__, "message": str(exc)})
+
+    for kg_error in kg_error_classes():  # kg's own errors, mapped by api/errors.py
+        app.add_exception_handler(kg_error, _kg_error)
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

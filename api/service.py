@@ -86,7 +86,7 @@ class SparqlAnswer:
     media_type: str
     form: str
     truncated: str | None
-    result: Any  # api.sparql_protocol.LimitedResult
+    result: Any  # kg.store.ReadOnlyResult
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -981,15 +981,25 @@ class PolicyKG:
     # ------------------------------------------------------------------ SPARQL and health
 
     def sparql(self, query: str, accept: str | None = None, format: str | None = None,
-               time_limit: float = 10.0, row_limit: int = 10000) -> SparqlAnswer:
-        """Run a read-only query under a time and a row limit; serialise by ``accept``."""
-        from api.sparql_protocol import negotiate, query_form, run_limited, serialize
+               time_limit: float | None = None, row_limit: int | None = None) -> SparqlAnswer:
+        """Run a read-only query under a time and a row limit (default: the settings' limits)
+        with ``kg.store.run_readonly``; serialise by ``accept``. kg's errors (update,
+        syntax, timeout) pass through; a failure inside the store is a ``QueryError``."""
+        from api.errors import QueryError, kg_error_status
+        from api.sparql_protocol import negotiate, serialize
+        from kg.store import run_readonly
 
-        form = query_form(query)
-        media = negotiate(form, accept, format)
+        limits = self.settings.limits
         store = self.store
-        result = run_limited(lambda: store.query(query), form, time_limit, row_limit)
-        return SparqlAnswer(serialize(result, media), media, form, result.truncated, result)
+        try:
+            result = run_readonly(store, query, timeout_s=time_limit or limits.sparql_timeout_s,
+                                  limit=row_limit or limits.sparql_rows, partial=True)
+        except Exception as exc:
+            if isinstance(exc, PolicyKGError) or kg_error_status(exc) is not None:
+                raise
+            raise QueryError(f"query failed: {_short_error(exc)}") from exc
+        media = negotiate(result.form, accept, format)
+        return SparqlAnswer(serialize(result, media), media, result.form, result.reason, result)
 
     def health(self) -> dict[str, Any]:
         ws = self.workspace

@@ -145,6 +145,7 @@ class PolicyKG:
         self._index: Any = None
         self._encoder: Any = None
         self._catalog: Any = None
+        self._projection: Any = None
 
     # ------------------------------------------------------------------ lazy components
 
@@ -260,6 +261,7 @@ class PolicyKG:
                             pass
             self._index = None
             self._catalog = None
+            self._projection = None
             self.__dict__.pop("classifier", None)
 
     def __enter__(self) -> Self:
@@ -484,6 +486,7 @@ class PolicyKG:
 
     def _invalidate(self) -> None:
         self._catalog = None
+        self._projection = None
 
     def _topic_ids(self) -> list[str]:
         return [c.id for c in self.topic_concepts]
@@ -873,110 +876,48 @@ class PolicyKG:
                 return b["iri"]
         raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
 
+    def projection(self) -> Any:
+        """kg.projection.build over the store (cached until the next write)."""
+        from kg.projection import build
+
+        with self._lock:
+            if self._projection is None:
+                self._projection = build(self.store)
+            return self._projection
+
     def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` (IRIs only; literals become
-        labels); edges point from subject to object as stored."""
-        from kg.read import node_exists, node_links
+        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph (what
+        kg/README.md documents: target value/deadline/evidence nodes folded into the target,
+        literals as node attributes, no ontology); edges point from subject to object as
+        stored; at most ``limit`` nodes, nearest first."""
+        from kg.projection import neighbourhood
 
         iri = self._node_iri(node)
-        if not node_exists(self.store, iri):
+        G = self.projection()
+        if iri not in G:
             raise NotFound(f"node {node!r} is not in the graph")
-        nodes: dict[str, dict[str, Any]] = {iri: {"id": iri}}
-        edges: list[dict[str, Any]] = []
-        seen_edges: set[tuple[str, str, str]] = set()
-        frontier = [iri]
-        truncated = False
-        for _ in range(max(depth, 0)):
-            if not frontier:
-                break
-            nxt = []
-            for r in node_links(self.store, frontier):
-                here, p_, there = r["s"], r["p"], r["o"]
-                if p_.endswith("#has_part"):
-                    continue
-                key = (here, p_, there) if r.get("out") else (there, p_, here)
-                if key in seen_edges:
-                    continue
-                if there not in nodes:
-                    if len(nodes) >= limit:
-                        truncated = True
-                        continue
-                    nodes[there] = {"id": there}
-                    nxt.append(there)
-                seen_edges.add(key)
-                edges.append({"source": key[0], "target": key[2], "predicate": p_, "label": _short_name(p_)})
-            frontier = nxt
-        self._label_nodes(nodes)
-        return {"center": iri, "depth": depth, "nodes": list(nodes.values()), "edges": edges, "truncated": truncated}
-
-    def _label_nodes(self, nodes: dict[str, dict[str, Any]]) -> None:
-        from kg.read import node_labels
-
-        if not nodes:
-            return
-        for r in node_labels(self.store, list(nodes)):
-            node = nodes.get(r["node"])
-            if node is None:
-                continue
-            kind = _short_name(r.get("type") or "")
-            if kind and kind not in ("Concept",) or "kind" not in node:
-                node.setdefault("kind", kind or None)
-            label = r.get("label") or r.get("title") or r.get("heading") or r.get("path")
-            if label and not node.get("label"):
-                node["label"] = str(label)
-        for iri, node in nodes.items():
-            node.setdefault("label", iri.rsplit("/", 1)[-1])
-            node.setdefault("kind", None)
-            if node["kind"] in (None, "") and "/topic/" in iri:
-                node["kind"] = "Concept"
+        sub = neighbourhood(G, iri, depth, limit=limit)
+        nodes = [{"id": n, "label": a.get("label"), "kind": a.get("kind"),
+                  **{k: v for k, v in a.items() if k not in ("iri", "label", "kind")}}
+                 for n, a in sub.nodes(data=True)]
+        edges = [{"source": u, "target": v, "predicate": a.get("iri"), "label": _short_name(a.get("iri") or "")}
+                 for u, v, a in sub.edges(data=True)]
+        return {"center": iri, "depth": depth, "nodes": nodes, "edges": edges,
+                "truncated": bool(sub.graph.get("truncated"))}
 
     def export(self, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
-        """The whole graph or a neighbourhood as ttl, jsonld, graphml or gexf."""
-        if fmt not in ("ttl", "jsonld", "graphml", "gexf"):
-            raise InvalidParameter("format", f"{fmt!r}", ["ttl", "jsonld", "graphml", "gexf"])
-        if fmt in ("ttl", "jsonld"):
-            from rdflib import URIRef
+        """The whole graph (without the ontology) or a neighbourhood as ttl, jsonld, graphml
+        or gexf: kg.export.export_store."""
+        from kg.export import FORMATS, export_store
 
-            if node:
-                hood = self.neighbourhood(node, depth)
-                graph = self.store.construct(
-                    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", s=[URIRef(n["id"]) for n in hood["nodes"]])
-            else:
-                graph = self.store.dump()
-            from kg.namespaces import PREFIXES
-
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns)
-            data = graph.serialize(format="turtle" if fmt == "ttl" else "json-ld")
-            return data.encode("utf-8") if isinstance(data, str) else data
-        import io
-
-        import networkx as nx
-
-        G = nx.MultiDiGraph()
+        if fmt not in FORMATS:
+            raise InvalidParameter("format", f"{fmt!r}", list(FORMATS))
+        iri = None
         if node:
-            hood = self.neighbourhood(node, depth)
-            nodes, edges = hood["nodes"], hood["edges"]
-        else:
-            from kg.read import iri_links
-
-            rows = iri_links(self.store)
-            nodes_d = {}
-            edges = []
-            for r in rows:
-                s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
-                nodes_d.setdefault(s_, {"id": s_})
-                nodes_d.setdefault(o_, {"id": o_})
-                edges.append({"source": s_, "target": o_, "predicate": p_, "label": _short_name(p_)})
-            self._label_nodes(nodes_d)
-            nodes = list(nodes_d.values())
-        for n in nodes:
-            G.add_node(n["id"], label=n.get("label") or "", kind=n.get("kind") or "")
-        for e in edges:
-            G.add_edge(e["source"], e["target"], predicate=e["predicate"], label=e["label"])
-        buf = io.BytesIO()
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(G, buf)
-        return buf.getvalue()
+            iri = self._node_iri(node)
+            if iri not in self.projection():
+                raise NotFound(f"node {node!r} is not in the graph")
+        return export_store(self.store, fmt, node=iri, depth=depth)
 
     # ------------------------------------------------------------------ SPARQL and health
 

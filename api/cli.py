@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api import schemas
 from api.errors import InvalidParameter, PolicyKGError
 from api.settings import Limits, Settings
 
@@ -101,7 +102,12 @@ def _run(fn: Callable[[], Any]) -> Any:
         raise typer.Exit(1) from None
 
 
-def _print_json(value: Any) -> None:
+def _print_json(value: Any, model: Any = None) -> None:
+    """The JSON the HTTP API sends: ``value`` through its response model (api/schemas.py)."""
+    if model is not None:
+        from api.schemas import dump
+
+        value = dump(model, value)
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
 
@@ -175,7 +181,7 @@ def ingest(
         report = _run(lambda: svc.ingest(paths, progress=progress))
     data = report.to_dict()
     if as_json:
-        _print_json(data)
+        _print_json(data, schemas.IngestReport)
     else:
         rows = [["replaced" if a.get("replaced") else "added", a.get("id"), _clip(a.get("title"), 50), a.get("file")]
                 for a in data["added"]]
@@ -210,7 +216,7 @@ def documents(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """One row per document: id, title, issuer, date, 文号, region …"""
     rows = _run(lambda: _svc(ctx).documents())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.DocumentRow])
     _table(
         f"{len(rows)} documents",
         ["id", "title", "issuer", "forwarded by", "date", "文号", "region", "clauses", "file"],
@@ -228,7 +234,7 @@ def show(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
     """A document's metadata and its clause tree, indented, with path and heading."""
     doc = _run(lambda: _svc(ctx).document(doc_id))
     if as_json:
-        return _print_json(doc)
+        return _print_json(doc, schemas.DocumentDetail)
     out.print(f"[bold]{doc.get('title') or doc_id}[/bold]", highlight=False)
     for key in ("id", "issuer", "forwarded_by", "date", "doc_number", "period"):
         if doc.get(key):
@@ -281,7 +287,7 @@ def search(
     result = _run(lambda: _svc(ctx).search(query, k=k, region=region, province=province, topic=topic,
                                            year=year, doc=doc, has_target=has_target))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.SearchResponse)
     _print_results(result["results"], f"search: {query}")
 
 
@@ -296,7 +302,7 @@ def precedents(
     """Clauses of other regions' plans most similar to a draft clause, grouped by region."""
     result = _run(lambda: _svc(ctx).precedents(text, k=k, exclude_region=exclude_region))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.PrecedentsResponse)
     rows = []
     for group in result.get("groups", []):
         for d in group.get("documents", []):
@@ -311,7 +317,7 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
     """A question in Chinese or English, answered from the graph with evidence."""
     result = _run(lambda: _svc(ctx).ask(question))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.AskAnswer)
     interp = result.get("interpretation") or {}
     out.print(f"[bold]{result.get('summary', '')}[/bold]", highlight=False)
     out.print("interpreted as: " + ", ".join(f"{k}={v}" for k, v in interp.items() if v not in (None, [], "")),
@@ -343,7 +349,7 @@ def targets(
     """Quantitative targets (指标) with their evidence."""
     rows = _run(lambda: _svc(ctx).targets(topic=topic, region=region, year=year))
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Target])
     _table(
         f"{len(rows)} targets",
         ["region", "target", "topics", "file", "clause", "quote"],
@@ -358,7 +364,7 @@ def regions(ctx: typer.Context, parent: str | None = typer.Option(None), as_json
     """Regions with document and target counts."""
     rows = _run(lambda: _svc(ctx).regions(parent=parent))
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Region])
     _table(
         f"{len(rows)} regions",
         ["code", "name", "level", "province", "documents", "targets", "anonymised"],
@@ -372,7 +378,7 @@ def bodies(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """Responsible bodies."""
     rows = _run(lambda: _svc(ctx).bodies())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.BodyRow])
     _table(f"{len(rows)} bodies", ["name", "kind", "region", "measures", "documents"],
            [[b.get("name"), b.get("kind"), _region_name(b.get("region")), b.get("measures"), b.get("documents")]
             for b in rows])
@@ -383,7 +389,7 @@ def topics(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """The topic scheme with counts."""
     rows = _run(lambda: _svc(ctx).topics())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Topic])
     _table(f"{len(rows)} topics", ["id", "中文", "English", "clauses", "targets"],
            [[t.get("id"), t.get("label_zh"), t.get("label_en"), t.get("clauses"), t.get("targets")] for t in rows])
 
@@ -443,7 +449,7 @@ def health(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """The store, the index, the model and the counts."""
     result = _run(lambda: _svc(ctx).health())
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.Health)
     _table("health", ["key", "value"], [[k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v]
                                         for k, v in result.items()])
 

@@ -100,7 +100,7 @@ def test_changed_file_replaces_its_earlier_version_and_remove(ws, seed_files, tm
     other.parent.mkdir()
     shutil.copy(seed_files["chengde"], other)
     report = as_json(run(root, "ingest", str(other), "--json"))
-    assert len(report["added"]) == 1 and "replaced" not in report["added"][0]
+    assert len(report["added"]) == 1 and not report["added"][0]["replaced"]
     other_id = report["added"][0]["id"]
     assert {d["id"] for d in as_json(run(root, "documents", "--json"))} == {old_id, other_id}
     # the same bytes again from the same path: unchanged; from another path: a duplicate of

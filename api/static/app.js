@@ -967,7 +967,7 @@
   function ensureNetwork() {
     if (graph.network) return true;
     if (!window.vis || !window.vis.Network) {
-      setStatus("graph-status", "绘图库未加载 · vis-network did not load (is pyvis installed?)", "error");
+      setStatus("graph-status", "绘图库未加载 · vis-network did not load (api/static/vendor)", "error");
       return false;
     }
     graph.nodes = new vis.DataSet();

@@ -1,7 +1,12 @@
 """``PolicyKG``: the one facade that wires ingest → kg / embeddings (DESIGN.md, Interfaces).
 
 Everything the HTTP app, the command line and the web page do goes through this class, and it
-is the only module that imports all three packages. Reads return plain JSON-ready dicts and
+is the one place that holds all three packages (ingest, kg, embeddings). Its stages live in
+modules of their own, mixed into the facade: ``api/ingestion.py`` (collect, check, one SHACL
+pass, one store update, index, manifest), ``api/filters.py`` (parameter checks and the clause
+IRIs a search may return) and ``api/graphview.py`` (neighbourhoods and exports through kg);
+this module keeps the lazily opened components, the read models, search, questions, SPARQL
+and health. Reads return plain JSON-ready dicts and
 lists (the same JSON the HTTP API sends and ``policykg … --json`` prints).
 
 Ingestion, per file: the size limit (``Settings.limits.max_file_bytes``, for files from disk as
@@ -31,53 +36,31 @@ The store is opened lazily. One writer per Oxigraph folder: when another process
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Self
 
 from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
-from api.settings import Settings, human_bytes
-from api.workspace import DocumentEntry, Manifest, Workspace, now_iso
+from api.filters import Filters
+from api.graphview import GraphView
+from api.ingestion import (  # noqa: F401 - re-exported: the facade's public names
+    SUPPORTED_SUFFIXES,
+    FileFailed,
+    Ingestion,
+    IngestReport,
+    ProgressFn,
+    collect_files,
+    short_error,
+)
+from api.settings import Settings
+from api.workspace import Manifest, Workspace
 
 log = logging.getLogger("policykg")
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
-
-ProgressFn = Callable[[int, int, str, str], None]  # (done, total, file, status)
-
-
-@dataclass
-class IngestReport:
-    """What one ``ingest`` call did: ``added`` documents (``replaced`` on one that replaced
-    earlier versions from the same source), ``unchanged`` ones (the same bytes from the same
-    source), ``duplicates`` (content already stored from another source: ``duplicate_of``
-    names the stored document, which is left as it is) and ``failed`` files."""
-
-    added: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class FileFailed(Exception):
-    """One file could not be ingested; ``reason`` is shown to the user."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -89,36 +72,7 @@ class SparqlAnswer:
     result: Any  # kg.store.ReadOnlyResult
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Files to ingest from files and folders (recursively, supported suffixes, sorted);
-    paths that do not exist are returned as failures."""
-    files: list[Path] = []
-    missing: list[dict[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)  # an unsupported suffix is reported by the reader, by name
-        else:
-            missing.append({"file": str(path), "error": "no such file or directory"})
-    seen: set[Path] = set()
-    unique = [p for p in files if not (p.resolve() in seen or seen.add(p.resolve()))]
-    return unique, missing
-
-
-def _short_error(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None)
-    text = str(reason if reason else exc).strip() or type(exc).__name__
-    return text if len(text) < 2000 else text[:2000] + " …"
-
-
-class PolicyKG:
+class PolicyKG(Ingestion, Filters, GraphView):
     """The service facade over one workspace (see the module docstring)."""
 
     def __init__(
@@ -283,181 +237,6 @@ class PolicyKG:
                 "(a running `policykg serve`?); stop it or use its HTTP API"
             )
 
-    # ------------------------------------------------------------------ ingestion
-
-    @cached_property
-    def classifier(self) -> Any:
-        """The embedding topic classifier when available, else the lexical one, else None."""
-        try:
-            from embeddings.topics import EmbeddingTopicClassifier
-
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=self.index.cache)
-        except ImportError:
-            pass
-        try:
-            from ingest.extract.topics import LexicalTopicClassifier
-
-            return LexicalTopicClassifier(self.topic_concepts)
-        except ImportError:
-            return None
-
-    def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None,
-               *, uploads: bool = False) -> IngestReport:
-        """Ingest files or folders; see the module docstring for the steps and guarantees.
-        A file replaces the earlier version from the same resolved path; with ``uploads``
-        (files received over HTTP into a temporary folder), from the same file name."""
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        report = IngestReport()
-        files, missing = collect_files(paths)
-        report.failed.extend(missing)
-        total = len(files)
-        if progress:
-            progress(0, total, "", "start")
-        if not files:
-            return report
-        with self._lock:
-            self._require_writable("ingest")
-            manifest = self.workspace.load_manifest()
-            for n, path in enumerate(files, 1):
-                status = "failed"
-                try:
-                    status, info = self._ingest_one(path, manifest, uploads=uploads)
-                    {"added": report.added, "unchanged": report.unchanged,
-                     "duplicate": report.duplicates}[status].append(info)
-                    if info.get("replaced"):
-                        status = "replaced"
-                except FileFailed as exc:
-                    report.failed.append({"file": str(path), "error": exc.reason})
-                except PolicyKGError as exc:
-                    report.failed.append({"file": str(path), "error": exc.message})
-                except Exception as exc:
-                    log.exception("ingest of %s failed", path)
-                    report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {_short_error(exc)}"})
-                if progress:
-                    progress(n, total, str(path), status)
-        return report
-
-    def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
-        from ingest import load_document
-        from ingest.extract import extract_facts
-        from kg.mapping import document_graph, shared_graph
-        from kg.validate import validate
-
-        limit = self.settings.limits.max_file_bytes
-        source_key = path.name if uploads else str(path.resolve())
-        try:
-            size = path.stat().st_size
-            if size > limit:
-                raise FileFailed(f"refused: {human_bytes(size)} is over the limit of {human_bytes(limit)} "
-                                 "per file (POLICYKG_MAX_FILE_MB)")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise FileFailed("the file vanished before it could be read") from None
-        except OSError as exc:
-            raise FileFailed(f"cannot read the file: {exc.strerror or exc}") from None
-        sha = hashlib.sha256(data).hexdigest()
-        known = manifest.by_sha256(sha)
-        if known is not None:
-            if _source_key(known, uploads) in (source_key, None):
-                return "unchanged", {"id": known.id, "file": str(path), "title": known.title}
-            return "duplicate", _duplicate(path, known)
-        try:
-            doc = load_document(path)
-        except FileNotFoundError:
-            raise FileFailed("the file vanished before it could be read") from None
-        except Exception as exc:  # IngestError names the file and the reason
-            raise FileFailed(_short_error(exc)) from exc
-        stored = manifest.documents.get(doc.id)
-        if stored is not None and _source_key(stored, uploads) not in (source_key, None):
-            return "duplicate", _duplicate(path, stored)  # the same text from another source
-        facts = extract_facts(doc, self.topic_concepts, classifier=self.classifier, gazetteer=self.gazetteer)
-        doc_graph = document_graph(doc, facts)
-        common_graph = shared_graph(doc, facts)
-        violations = validate(doc_graph, common_graph)
-        if violations:
-            shown = "; ".join(violations[:10]) + (f" (and {len(violations) - 10} more)" if len(violations) > 10 else "")
-            raise FileFailed(f"rejected: the graph violates {len(violations)} SHACL constraint(s): {shown}")
-        passages = self._passages(doc)
-        index = self.index
-        store = self.store
-        existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
-        previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
-        store.replace_document(doc.id, doc_graph, common_graph, validate=False)  # validated above
-        try:
-            if doc.id in set(index.doc_ids()):
-                index.remove(doc.id)
-            index.add(doc.id, passages)
-            index.save()
-        except Exception as exc:
-            if not existed:  # undo the store step: the store never holds what the index lacks
-                try:
-                    store.remove_document(doc.id)
-                    index.remove(doc.id)
-                except Exception:
-                    log.exception("undo of %s failed", doc.id)
-            raise FileFailed(f"indexing failed, nothing stored: {_short_error(exc)}") from exc
-        for old in previous:  # a changed file from the same source replaces its earlier version
-            store.remove_document(old.id)
-            if old.id in set(index.doc_ids()):
-                index.remove(old.id)
-            manifest.documents.pop(old.id, None)
-        if previous:
-            index.save()
-        manifest.documents[doc.id] = DocumentEntry(
-            id=doc.id,
-            source_file=doc.source.file,
-            sha256=sha,
-            title=doc.title,
-            source_path=str(path.resolve()),
-            source_key=source_key,
-            clauses=len(passages),
-            ingested_at=now_iso(),
-        )
-        manifest.model = self.encoder.name
-        manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
-        self._save_manifest(manifest)
-        self._invalidate()
-        info = {
-            "id": doc.id,
-            "file": str(path),
-            "title": doc.title,
-            "clauses": len(passages),
-            "targets": len(facts.targets),
-            "region": facts.region.name if facts.region else None,
-        }
-        if previous:
-            info["replaced"] = [old.id for old in previous]
-        return "added", info
-
-    def _passages(self, doc: Any) -> list[Any]:
-        from embeddings.index import Passage
-        from kg.namespaces import clause_iri
-
-        return [
-            Passage(id=str(clause_iri(doc.id, c.path)), doc_id=doc.id, text=c.text)
-            for c in doc.walk()
-            if c.text and c.text.strip()
-        ]
-
-    def remove(self, doc_id: str) -> dict[str, Any]:
-        """Remove a document from the store, the index and the manifest."""
-        with self._lock:
-            self._require_writable("remove a document")
-            manifest = self.workspace.load_manifest()
-            stored = set(self._store_doc_ids())
-            if doc_id not in stored and doc_id not in manifest.documents:
-                raise NotFound(f"no document {doc_id!r}", choices=sorted(stored)[:50])
-            self.store.remove_document(doc_id)
-            index = self.index
-            if doc_id in set(index.doc_ids()):
-                index.remove(doc_id)
-                index.save()
-            entry = manifest.documents.pop(doc_id, None)
-            self._save_manifest(manifest)
-            self._invalidate()
-            return {"removed": doc_id, "source_file": entry.source_file if entry else None}
-
     # ------------------------------------------------------------------ store adapters
 
     def _store_doc_ids(self) -> list[str]:
@@ -487,49 +266,6 @@ class PolicyKG:
     def _invalidate(self) -> None:
         self._catalog = None
         self._projection = None
-
-    def _topic_ids(self) -> list[str]:
-        return [c.id for c in self.topic_concepts]
-
-    def _check_topic(self, topic: str | None) -> str | None:
-        if topic is None or topic == "":
-            return None
-        ids = self._topic_ids()
-        if topic in ids:
-            return topic
-        by_label = {c.label_zh: c.id for c in self.topic_concepts} | {c.label_en.lower(): c.id for c in self.topic_concepts}
-        if topic.lower() in by_label:
-            return by_label[topic.lower()]
-        raise InvalidParameter("topic", f"unknown topic {topic!r}", ids)
-
-    def _check_region(self, region: str | None, param: str = "region") -> str | None:
-        """An adcode or a region name → the adcode of a region in the graph."""
-        if region is None or region == "":
-            return None
-        cat = self.catalog()
-        if region in cat.regions:
-            return region
-        for r in cat.regions.values():
-            if region in (r["name"], r.get("full_name")):
-                return r["code"]
-        import re as _re
-
-        for r in cat.regions.values():
-            short = _re.sub(r"(?:省|市|区|县)$", "", r["name"] or "")
-            if short and len(short) >= 2 and region == short:
-                return r["code"]
-        if _re.fullmatch(r"\d{6}", region):
-            found = self.gazetteer.get(region)
-            if found is not None:
-                return region  # a real region with no document yet: an empty answer, not an error
-        choices = sorted(f"{r['code']} {r['name']}" for r in cat.regions.values() if not r["anonymised"])
-        raise InvalidParameter(param, f"unknown region {region!r}", choices)
-
-    def _check_doc(self, doc_id: str) -> dict[str, Any]:
-        doc = self.catalog().doc_by_id(doc_id)
-        if doc is None:
-            raise NotFound(f"no document {doc_id!r}", choices=sorted(d["id"] for d in self.catalog().documents.values())[:100])
-        return doc
 
     def documents(self) -> list[dict[str, Any]]:
         docs = [{k: v for k, v in d.items() if k != "iri"} for d in self.catalog().documents.values()]
@@ -722,33 +458,6 @@ class PolicyKG:
 
     # ------------------------------------------------------------------ search
 
-    def _allowed(self, region: str | None, province: str | None, topic: str | None, year: int | None,
-                 doc: str | None, has_target: bool | None) -> set[str] | None:
-        """Clause IRIs the search filters allow (kg.read.allowed_clauses), None for no filter.
-        Parameters are checked here first so that a bad one is a 422 naming the choices:
-        region (adcode or name, sub-regions included), province (its name, or a prefix such
-        as 山东), topic (narrower topics included), year (a target of the clause is due that
-        year), doc, has_target."""
-        from kg.read import allowed_clauses
-
-        if all(v is None or v == "" for v in (region, province, topic, year, doc, has_target)):
-            return None
-        cat = self.catalog()
-        if doc:
-            self._check_doc(doc)
-        code = self._check_region(region) if region else None
-        province_name = None
-        if province:
-            names = {r["province"] for r in cat.regions.values() if r["province"]} | {
-                r["name"] for r in cat.regions.values() if r["level"] == "province"}
-            province_name = next(
-                (n for n in names if n == province or (n and n.startswith(province) and len(province) >= 2)), None)
-            if province_name is None:
-                raise InvalidParameter("province", f"unknown province {province!r}", sorted(n for n in names if n))
-        return allowed_clauses(self.store, region=code, province=province_name,
-                               topic=self._check_topic(topic) if topic else None, deadline=year,
-                               doc=doc or None, has_target=has_target)
-
     def _results(self, hits: list[Any]) -> list[dict[str, Any]]:
         rows = self._clause_rows([h.id for h in hits])
         out = []
@@ -855,70 +564,6 @@ class PolicyKG:
             raise InvalidParameter("q", "empty question")
         return answer(q, self)
 
-    # ------------------------------------------------------------------ graph
-
-    def _node_iri(self, node: str) -> str:
-        from kg.namespaces import BASE
-
-        if node.startswith(("http://", "https://")):
-            return node
-        if node.startswith(("doc/", "region/", "body/", "topic/")):
-            return BASE + node
-        cat = self.catalog()
-        if cat.doc_by_id(node):
-            return cat.doc_by_id(node)["iri"]
-        if node in cat.regions:
-            return cat.regions[node]["iri"]
-        if node in self._topic_ids():
-            return BASE + "topic/" + node
-        for b in cat.bodies.values():
-            if b["name"] == node:
-                return b["iri"]
-        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
-
-    def projection(self) -> Any:
-        """kg.projection.build over the store (cached until the next write)."""
-        from kg.projection import build
-
-        with self._lock:
-            if self._projection is None:
-                self._projection = build(self.store)
-            return self._projection
-
-    def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph (what
-        kg/README.md documents: target value/deadline/evidence nodes folded into the target,
-        literals as node attributes, no ontology); edges point from subject to object as
-        stored; at most ``limit`` nodes, nearest first."""
-        from kg.projection import neighbourhood
-
-        iri = self._node_iri(node)
-        G = self.projection()
-        if iri not in G:
-            raise NotFound(f"node {node!r} is not in the graph")
-        sub = neighbourhood(G, iri, depth, limit=limit)
-        nodes = [{"id": n, "label": a.get("label"), "kind": a.get("kind"),
-                  **{k: v for k, v in a.items() if k not in ("iri", "label", "kind")}}
-                 for n, a in sub.nodes(data=True)]
-        edges = [{"source": u, "target": v, "predicate": a.get("iri"), "label": _short_name(a.get("iri") or "")}
-                 for u, v, a in sub.edges(data=True)]
-        return {"center": iri, "depth": depth, "nodes": nodes, "edges": edges,
-                "truncated": bool(sub.graph.get("truncated"))}
-
-    def export(self, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
-        """The whole graph (without the ontology) or a neighbourhood as ttl, jsonld, graphml
-        or gexf: kg.export.export_store."""
-        from kg.export import FORMATS, export_store
-
-        if fmt not in FORMATS:
-            raise InvalidParameter("format", f"{fmt!r}", list(FORMATS))
-        iri = None
-        if node:
-            iri = self._node_iri(node)
-            if iri not in self.projection():
-                raise NotFound(f"node {node!r} is not in the graph")
-        return export_store(self.store, fmt, node=iri, depth=depth)
-
     # ------------------------------------------------------------------ SPARQL and health
 
     def sparql(self, query: str, accept: str | None = None, format: str | None = None,
@@ -938,7 +583,7 @@ class PolicyKG:
         except Exception as exc:
             if isinstance(exc, PolicyKGError) or kg_error_status(exc) is not None:
                 raise
-            raise QueryError(f"query failed: {_short_error(exc)}") from exc
+            raise QueryError(f"query failed: {short_error(exc)}") from exc
         media = negotiate(result.form, accept, format)
         return SparqlAnswer(serialize(result, media), media, result.form, result.reason, result)
 
@@ -952,7 +597,7 @@ class PolicyKG:
                             "documents": len(self._store_doc_ids()), "triples": store.triple_count()}
         except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
             out["status"] = "error"
-            out["store"] = {"error": _short_error(exc)}
+            out["store"] = {"error": short_error(exc)}
         manifest = ws.load_manifest()
         out["manifest"] = {"documents": len(manifest.documents), "schema_version": manifest.schema_version,
                            "model": manifest.model}
@@ -972,23 +617,6 @@ class PolicyKG:
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _short_name(iri: str) -> str:
-    """The local name of an IRI (after the last # or /)."""
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _source_key(entry: DocumentEntry, uploads: bool) -> str | None:
-    """The key an entry was stored under (entries from before keys: path or file name)."""
-    if entry.source_key is not None:
-        return entry.source_key
-    return entry.source_file if uploads else entry.source_path
-
-
-def _duplicate(path: Path, stored: DocumentEntry) -> dict[str, Any]:
-    return {"file": str(path), "duplicate_of": stored.id, "title": stored.title,
-            "stored_from": stored.source_path or stored.source_file}
 
 
 def _looks_locked(exc: BaseException) -> bool:

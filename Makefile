@@ -6,7 +6,7 @@ SEEDS ?= ../shared/seeds
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# no server, workspace-building or browser tests
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 lint: install
 	$(BIN)/ruff check ingest kg embeddings api tests bench

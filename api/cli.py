@@ -18,7 +18,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api import schemas
 from api.errors import InvalidParameter, PolicyKGError
+from api.settings import Limits, Settings
+
+LIMITS = Limits()
 
 app = typer.Typer(
     name="policykg",
@@ -39,12 +43,24 @@ class Context:
         self.data = data
         self.store = store
         self._service: Any = None
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Read once, from the options and the environment (api/settings.py)."""
+        if self._settings is None:
+            try:
+                self._settings = Settings.from_env(self.data, self.store)
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {exc}", highlight=False)
+                raise typer.Exit(2) from None
+        return self._settings
 
     def service(self) -> Any:
         if self._service is None:
             from api.service import PolicyKG
 
-            self._service = PolicyKG(self.data, self.store)
+            self._service = PolicyKG(settings=self.settings)
         return self._service
 
     def close(self) -> None:
@@ -81,12 +97,17 @@ def _run(fn: Callable[[], Any]) -> Any:
     except PolicyKGError as exc:
         err.print(f"[red]error:[/red] {exc.message}", highlight=False)
         raise typer.Exit(1) from None
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
+    except (FileNotFoundError, ValueError, RuntimeError, TimeoutError) as exc:  # kg's errors too
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
 
 
-def _print_json(value: Any) -> None:
+def _print_json(value: Any, model: Any = None) -> None:
+    """The JSON the HTTP API sends: ``value`` through its response model (api/schemas.py)."""
+    if model is not None:
+        from api.schemas import dump
+
+        value = dump(model, value)
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
     sys.stdout.flush()
 
@@ -136,10 +157,13 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .htm .docx .pdf)"),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Ingest files or folders (recursively) into the workspace."""
+    """Ingest files or folders (recursively) into the workspace. Files over the size limit
+    (POLICYKG_MAX_FILE_MB, default 20) are refused with the reason. On a terminal a progress
+    bar; otherwise (a log, a pipe) one line per file on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     svc = _svc(ctx)
+    log_lines = not (err.is_terminal and sys.stdout.isatty())
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=err, transient=True,
@@ -149,17 +173,25 @@ def ingest(
 
         def progress(done: int, total: int, file: str, status: str) -> None:
             bar.update(task, total=total, completed=done, description=_clip(Path(file).name if file else "", 40))
+            if log_lines and file:
+                width = len(str(total))
+                err.print(f"policykg ingest {done:>{width}}/{total} {status:<9} {file}",
+                          highlight=False, markup=False, soft_wrap=True)
 
         report = _run(lambda: svc.ingest(paths, progress=progress))
     data = report.to_dict()
     if as_json:
-        _print_json(data)
+        _print_json(data, schemas.IngestReport)
     else:
-        rows = [["added", a.get("id"), _clip(a.get("title"), 50), a.get("file")] for a in data["added"]]
+        rows = [["replaced" if a.get("replaced") else "added", a.get("id"), _clip(a.get("title"), 50), a.get("file")]
+                for a in data["added"]]
         rows += [["unchanged", u.get("id"), _clip(u.get("title"), 50), u.get("file")] for u in data["unchanged"]]
+        rows += [["duplicate", u.get("duplicate_of"), _clip(f"same text as {u.get('stored_from')}", 50),
+                  u.get("file")] for u in data["duplicates"]]
         rows += [["failed", "", _clip(f.get("error"), 90), f.get("file")] for f in data["failed"]]
         _table(
-            f"{len(data['added'])} added, {len(data['unchanged'])} unchanged, {len(data['failed'])} failed",
+            f"{len(data['added'])} added, {len(data['unchanged'])} unchanged, "
+            f"{len(data['duplicates'])} duplicate, {len(data['failed'])} failed",
             ["status", "id", "title / error", "file"], rows,
         )
     if data["failed"]:
@@ -184,7 +216,7 @@ def documents(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """One row per document: id, title, issuer, date, 文号, region …"""
     rows = _run(lambda: _svc(ctx).documents())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.DocumentRow])
     _table(
         f"{len(rows)} documents",
         ["id", "title", "issuer", "forwarded by", "date", "文号", "region", "clauses", "file"],
@@ -202,7 +234,7 @@ def show(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
     """A document's metadata and its clause tree, indented, with path and heading."""
     doc = _run(lambda: _svc(ctx).document(doc_id))
     if as_json:
-        return _print_json(doc)
+        return _print_json(doc, schemas.DocumentDetail)
     out.print(f"[bold]{doc.get('title') or doc_id}[/bold]", highlight=False)
     for key in ("id", "issuer", "forwarded_by", "date", "doc_number", "period"):
         if doc.get(key):
@@ -242,7 +274,7 @@ def _print_results(results: list[dict[str, Any]], title: str) -> None:
 def search(
     ctx: typer.Context,
     query: str,
-    k: int = typer.Option(10, "--k", min=1, max=100),
+    k: int = typer.Option(10, "--k", min=1, max=LIMITS.max_k),
     region: str | None = typer.Option(None, help="adcode or name; sub-regions included"),
     province: str | None = typer.Option(None),
     topic: str | None = typer.Option(None, help="topic id (policykg topics)"),
@@ -255,7 +287,7 @@ def search(
     result = _run(lambda: _svc(ctx).search(query, k=k, region=region, province=province, topic=topic,
                                            year=year, doc=doc, has_target=has_target))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.SearchResponse)
     _print_results(result["results"], f"search: {query}")
 
 
@@ -263,14 +295,14 @@ def search(
 def precedents(
     ctx: typer.Context,
     text: str,
-    k: int = typer.Option(10, "--k", min=1, max=100),
+    k: int = typer.Option(10, "--k", min=1, max=LIMITS.max_k),
     exclude_region: str | None = typer.Option(None, "--exclude-region"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Clauses of other regions' plans most similar to a draft clause, grouped by region."""
     result = _run(lambda: _svc(ctx).precedents(text, k=k, exclude_region=exclude_region))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.PrecedentsResponse)
     rows = []
     for group in result.get("groups", []):
         for d in group.get("documents", []):
@@ -285,7 +317,7 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
     """A question in Chinese or English, answered from the graph with evidence."""
     result = _run(lambda: _svc(ctx).ask(question))
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.AskAnswer)
     interp = result.get("interpretation") or {}
     out.print(f"[bold]{result.get('summary', '')}[/bold]", highlight=False)
     out.print("interpreted as: " + ", ".join(f"{k}={v}" for k, v in interp.items() if v not in (None, [], "")),
@@ -317,7 +349,7 @@ def targets(
     """Quantitative targets (指标) with their evidence."""
     rows = _run(lambda: _svc(ctx).targets(topic=topic, region=region, year=year))
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Target])
     _table(
         f"{len(rows)} targets",
         ["region", "target", "topics", "file", "clause", "quote"],
@@ -332,7 +364,7 @@ def regions(ctx: typer.Context, parent: str | None = typer.Option(None), as_json
     """Regions with document and target counts."""
     rows = _run(lambda: _svc(ctx).regions(parent=parent))
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Region])
     _table(
         f"{len(rows)} regions",
         ["code", "name", "level", "province", "documents", "targets", "anonymised"],
@@ -346,7 +378,7 @@ def bodies(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """Responsible bodies."""
     rows = _run(lambda: _svc(ctx).bodies())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.BodyRow])
     _table(f"{len(rows)} bodies", ["name", "kind", "region", "measures", "documents"],
            [[b.get("name"), b.get("kind"), _region_name(b.get("region")), b.get("measures"), b.get("documents")]
             for b in rows])
@@ -357,7 +389,7 @@ def topics(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """The topic scheme with counts."""
     rows = _run(lambda: _svc(ctx).topics())
     if as_json:
-        return _print_json(rows)
+        return _print_json(rows, list[schemas.Topic])
     _table(f"{len(rows)} topics", ["id", "中文", "English", "clauses", "targets"],
            [[t.get("id"), t.get("label_zh"), t.get("label_en"), t.get("clauses"), t.get("targets")] for t in rows])
 
@@ -391,7 +423,7 @@ def sparql(
     ctx: typer.Context,
     query: str,
     as_json: bool = JsonOpt,
-    limit: int = typer.Option(10000, help="row limit"),
+    limit: int = typer.Option(LIMITS.sparql_rows, help="row limit"),
     timeout: float = typer.Option(60.0, help="time limit in seconds"),
 ) -> None:
     """Run a read-only SPARQL query (SELECT/ASK print a table; CONSTRUCT/DESCRIBE print Turtle)."""
@@ -406,7 +438,7 @@ def sparql(
         return
     res = answer.result
     if answer.form == "ASK":
-        out.print("true" if res.ask else "false")
+        out.print("true" if res.boolean else "false")
         return
     _table(f"{len(res.rows)} rows", res.vars,
            [[_clip(row.get(v), 100) if row.get(v) is not None else "" for v in res.vars] for row in res.rows])
@@ -417,7 +449,7 @@ def health(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """The store, the index, the model and the counts."""
     result = _run(lambda: _svc(ctx).health())
     if as_json:
-        return _print_json(result)
+        return _print_json(result, schemas.Health)
     _table("health", ["key", "value"], [[k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v]
                                         for k, v in result.items()])
 
@@ -436,7 +468,7 @@ def serve(
     state: Context = ctx.obj
     svc = state.service()
     err.print(f"policykg: serving {svc.workspace.root} on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(create_app(lambda: svc), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(lambda: svc, settings=state.settings), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":  # pragma: no cover

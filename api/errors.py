@@ -2,6 +2,11 @@
 
 The HTTP app turns them into ``{"error": {"type", "message", ...}}`` JSON; the CLI prints the
 message and exits non-zero. Messages name the parameter (or file) and the reason.
+
+The knowledge graph's own errors (``kg.store.QueryTimeout``, ``kg.sparql.ReadOnlyQueryError``,
+``kg.sparql.SparqlSyntaxError``, ``kg.sparql.BindingError``, ``kg.store.StoreError``) are not
+wrapped: ``KG_ERROR_STATUS`` maps them to their HTTP status, and ``kg_error_status(exc)`` finds
+the status of one (the HTTP app registers a handler for each).
 """
 
 from __future__ import annotations
@@ -41,20 +46,11 @@ class InvalidParameter(PolicyKGError):
         super().__init__(message, param=param, **({"choices": list(choices)} if choices else {}))
 
 
-class ReadOnlyQuery(PolicyKGError):
-    """A SPARQL update sent to the read-only endpoint."""
-
-    status = 400
-
-
 class QueryError(PolicyKGError):
-    """A SPARQL query that does not parse or fails in the store."""
+    """A SPARQL request the endpoint refuses (an update sent as ``update=``, a query that
+    fails in the store)."""
 
     status = 400
-
-
-class QueryTimeout(PolicyKGError):
-    status = 503
 
 
 class Forbidden(PolicyKGError):
@@ -73,3 +69,28 @@ class WorkspaceError(PolicyKGError):
     """The workspace cannot be used (locked, corrupt manifest, index built by another model)."""
 
     status = 503
+
+
+# kg's exceptions by class name (kg is imported lazily: this module stays import-light)
+KG_ERROR_STATUS: dict[str, int] = {
+    "QueryTimeout": 503,  # kg.store: ran longer than the time limit
+    "ReadOnlyQueryError": 400,  # kg.sparql: an update sent to a read-only entry point
+    "SparqlSyntaxError": 400,  # kg.sparql: neither a query nor an update
+    "BindingError": 400,  # kg.sparql: a named query's parameter
+    "StoreError": 503,  # kg.store: the store cannot be opened or written
+}
+
+
+def kg_error_classes() -> list[type[Exception]]:
+    from kg.sparql import BindingError, ReadOnlyQueryError, SparqlSyntaxError
+    from kg.store import QueryTimeout, StoreError
+
+    return [QueryTimeout, ReadOnlyQueryError, SparqlSyntaxError, BindingError, StoreError]
+
+
+def kg_error_status(exc: BaseException) -> int | None:
+    """The HTTP status of one of kg's exceptions, None for anything else."""
+    for cls in type(exc).__mro__:
+        if cls.__module__.startswith("kg.") and cls.__name__ in KG_ERROR_STATUS:
+            return KG_ERROR_STATUS[cls.__name__]
+    return None

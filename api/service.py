@@ -1,17 +1,27 @@
 """``PolicyKG``: the one facade that wires ingest → kg / embeddings (DESIGN.md, Interfaces).
 
 Everything the HTTP app, the command line and the web page do goes through this class, and it
-is the only module that imports all three packages. Reads return plain JSON-ready dicts and
+is the one place that holds all three packages (ingest, kg, embeddings). Its stages live in
+modules of their own, mixed into the facade: ``api/ingestion.py`` (collect, check, one SHACL
+pass, one store update, index, manifest), ``api/filters.py`` (parameter checks and the clause
+IRIs a search may return) and ``api/graphview.py`` (neighbourhoods and exports through kg);
+this module keeps the lazily opened components, the read models, search, questions, SPARQL
+and health. Reads return plain JSON-ready dicts and
 lists (the same JSON the HTTP API sends and ``policykg … --json`` prints).
 
-Ingestion, per file: sha256 against the manifest (same bytes → ``unchanged``, before parsing)
-→ ``ingest.load_document`` → ``ingest.extract.extract_facts`` (topic classifier: the embedding
+Ingestion, per file: the size limit (``Settings.limits.max_file_bytes``, for files from disk as
+for uploads) → sha256 against the manifest (same bytes from the same source → ``unchanged``;
+from another path or name → ``duplicates`` with ``duplicate_of``, both before parsing)
+→ ``ingest.load_document`` (a document id already stored from another source — the same text
+in another format or folder — is a ``duplicate_of`` too: the stored source is never
+overwritten) → ``ingest.extract.extract_facts`` (topic classifier: the embedding
 one when available, else the lexical one) → ``kg.mapping`` graphs → ``kg.validate`` (a
 violation rejects the file with the list) → ``store.replace_document`` → ``index.add`` →
-manifest. One bad file never stops the batch; if the index step fails after the store step the
-store step is undone. A changed file replaces its earlier version: the manifest keys each
-document by its resolved source path (two files with one name in different folders are two
-documents), or by the file name for HTTP uploads.
+manifest. SHACL runs once per file (the service's check; the store is told not to repeat it).
+One bad file never stops the batch; if the index step fails after the store step the store
+step is undone. A changed file replaces its earlier version and says so (``replaced`` lists
+the ids it replaced): the manifest keys each document by its resolved source path (two files
+with one name in different folders are two documents), or by the file name for HTTP uploads.
 
 The search index follows the store: on open it is rebuilt from the store's clause texts when
 its files are missing, when it was built with another model than the workspace's (the manifest
@@ -26,49 +36,31 @@ The store is opened lazily. One writer per Oxigraph folder: when another process
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Self
 
 from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
-from api.workspace import DocumentEntry, Manifest, Workspace, now_iso
+from api.filters import Filters
+from api.graphview import GraphView
+from api.ingestion import (  # noqa: F401 - re-exported: the facade's public names
+    SUPPORTED_SUFFIXES,
+    FileFailed,
+    Ingestion,
+    IngestReport,
+    ProgressFn,
+    collect_files,
+    short_error,
+)
+from api.settings import Settings
+from api.workspace import Manifest, Workspace
 
 log = logging.getLogger("policykg")
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
-MAX_K = 100
-
-ProgressFn = Callable[[int, int, str, str], None]  # (done, total, file, status)
-
-
-@dataclass
-class IngestReport:
-    """What one ``ingest`` call did: ``added`` and ``unchanged`` documents, ``failed`` files."""
-
-    added: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class FileFailed(Exception):
-    """One file could not be ingested; ``reason`` is shown to the user."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -77,39 +69,10 @@ class SparqlAnswer:
     media_type: str
     form: str
     truncated: str | None
-    result: Any  # api.sparql_protocol.LimitedResult
+    result: Any  # kg.store.ReadOnlyResult
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Files to ingest from files and folders (recursively, supported suffixes, sorted);
-    paths that do not exist are returned as failures."""
-    files: list[Path] = []
-    missing: list[dict[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)  # an unsupported suffix is reported by the reader, by name
-        else:
-            missing.append({"file": str(path), "error": "no such file or directory"})
-    seen: set[Path] = set()
-    unique = [p for p in files if not (p.resolve() in seen or seen.add(p.resolve()))]
-    return unique, missing
-
-
-def _short_error(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None)
-    text = str(reason if reason else exc).strip() or type(exc).__name__
-    return text if len(text) < 2000 else text[:2000] + " …"
-
-
-class PolicyKG:
+class PolicyKG(Ingestion, Filters, GraphView):
     """The service facade over one workspace (see the module docstring)."""
 
     def __init__(
@@ -119,9 +82,16 @@ class PolicyKG:
         encoder: Any = None,
         *,
         read_only: bool = False,
+        settings: Settings | None = None,
     ) -> None:
-        self.workspace = Workspace.resolve(data_dir, store_url)
-        self._encoder_arg = encoder
+        """``settings`` as the entry point read them (api/settings.py); without, they are read
+        here from the arguments and the environment."""
+        if settings is None:
+            settings = Settings.from_env(data_dir, store_url,
+                                         encoder=encoder if isinstance(encoder, str) else None)
+        self.settings = settings
+        self.workspace = Workspace.resolve(settings.data_dir, settings.store_url)
+        self._encoder_arg = encoder if encoder is not None and not isinstance(encoder, str) else settings.encoder
         self._force_read_only = read_only
         self.read_only = read_only
         self._lock = threading.RLock()
@@ -129,6 +99,7 @@ class PolicyKG:
         self._index: Any = None
         self._encoder: Any = None
         self._catalog: Any = None
+        self._projection: Any = None
 
     # ------------------------------------------------------------------ lazy components
 
@@ -172,7 +143,8 @@ class PolicyKG:
 
         ws = self.workspace
         if ws.store_url:
-            return open_store(None, ws.store_url)  # kg.store opens {data_dir}/store otherwise
+            # kg.store opens {data_dir}/store otherwise
+            return open_store(None, ws.store_url, update_url=self.settings.store_update_url)
         if not self._force_read_only:
             ws.ensure()
             try:
@@ -184,7 +156,7 @@ class PolicyKG:
         self.read_only = True
         if not ws.store_dir.exists():
             raise WorkspaceError(f"no store in {ws.root}: run `policykg ingest` first")
-        return _open_store_read_only(ws.store_dir)
+        return open_store(ws.store_dir, None, read_only=True)
 
     @property
     def index(self) -> Any:
@@ -243,6 +215,7 @@ class PolicyKG:
                             pass
             self._index = None
             self._catalog = None
+            self._projection = None
             self.__dict__.pop("classifier", None)
 
     def __enter__(self) -> Self:
@@ -263,168 +236,6 @@ class PolicyKG:
                 f"cannot {what}: the store {self.workspace.store_dir} is held by another process "
                 "(a running `policykg serve`?); stop it or use its HTTP API"
             )
-
-    # ------------------------------------------------------------------ ingestion
-
-    @cached_property
-    def classifier(self) -> Any:
-        """The embedding topic classifier when available, else the lexical one, else None."""
-        try:
-            from embeddings.topics import EmbeddingTopicClassifier
-
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=self.index.cache)
-        except ImportError:
-            pass
-        try:
-            from ingest.extract.topics import LexicalTopicClassifier
-
-            return LexicalTopicClassifier(self.topic_concepts)
-        except ImportError:
-            return None
-
-    def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None,
-               *, uploads: bool = False) -> IngestReport:
-        """Ingest files or folders; see the module docstring for the steps and guarantees.
-        A file replaces the earlier version from the same resolved path; with ``uploads``
-        (files received over HTTP into a temporary folder), from the same file name."""
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        report = IngestReport()
-        files, missing = collect_files(paths)
-        report.failed.extend(missing)
-        total = len(files)
-        if progress:
-            progress(0, total, "", "start")
-        if not files:
-            return report
-        with self._lock:
-            self._require_writable("ingest")
-            manifest = self.workspace.load_manifest()
-            for n, path in enumerate(files, 1):
-                status = "failed"
-                try:
-                    status, info = self._ingest_one(path, manifest, uploads=uploads)
-                    (report.added if status == "added" else report.unchanged).append(info)
-                except FileFailed as exc:
-                    report.failed.append({"file": str(path), "error": exc.reason})
-                except PolicyKGError as exc:
-                    report.failed.append({"file": str(path), "error": exc.message})
-                except Exception as exc:
-                    log.exception("ingest of %s failed", path)
-                    report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {_short_error(exc)}"})
-                if progress:
-                    progress(n, total, str(path), status)
-        return report
-
-    def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
-        from ingest import load_document
-        from ingest.extract import extract_facts
-        from kg.mapping import document_graph, shared_graph
-        from kg.validate import validate
-
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise FileFailed("the file vanished before it could be read") from None
-        except OSError as exc:
-            raise FileFailed(f"cannot read the file: {exc.strerror or exc}") from None
-        sha = hashlib.sha256(data).hexdigest()
-        known = manifest.by_sha256(sha)
-        if known is not None:
-            return "unchanged", {"id": known.id, "file": str(path), "title": known.title}
-        try:
-            doc = load_document(path)
-        except FileNotFoundError:
-            raise FileFailed("the file vanished before it could be read") from None
-        except Exception as exc:  # IngestError names the file and the reason
-            raise FileFailed(_short_error(exc)) from exc
-        facts = extract_facts(doc, self.topic_concepts, classifier=self.classifier, gazetteer=self.gazetteer)
-        doc_graph = document_graph(doc, facts)
-        common_graph = shared_graph(doc, facts)
-        violations = validate(doc_graph, common_graph)
-        if violations:
-            shown = "; ".join(violations[:10]) + (f" (and {len(violations) - 10} more)" if len(violations) > 10 else "")
-            raise FileFailed(f"rejected: the graph violates {len(violations)} SHACL constraint(s): {shown}")
-        passages = self._passages(doc)
-        index = self.index
-        store = self.store
-        existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
-        source_key = path.name if uploads else str(path.resolve())
-        previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
-        store.replace_document(doc.id, doc_graph, common_graph)
-        try:
-            if doc.id in set(index.doc_ids()):
-                index.remove(doc.id)
-            index.add(doc.id, passages)
-            index.save()
-        except Exception as exc:
-            if not existed:  # undo the store step: the store never holds what the index lacks
-                try:
-                    store.remove_document(doc.id)
-                    index.remove(doc.id)
-                except Exception:
-                    log.exception("undo of %s failed", doc.id)
-            raise FileFailed(f"indexing failed, nothing stored: {_short_error(exc)}") from exc
-        for old in previous:  # a changed file from the same source replaces its earlier version
-            store.remove_document(old.id)
-            if old.id in set(index.doc_ids()):
-                index.remove(old.id)
-            manifest.documents.pop(old.id, None)
-        if previous:
-            index.save()
-        manifest.documents[doc.id] = DocumentEntry(
-            id=doc.id,
-            source_file=doc.source.file,
-            sha256=sha,
-            title=doc.title,
-            source_path=str(path.resolve()),
-            source_key=source_key,
-            clauses=len(passages),
-            ingested_at=now_iso(),
-        )
-        manifest.model = self.encoder.name
-        manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
-        self._save_manifest(manifest)
-        self._invalidate()
-        info = {
-            "id": doc.id,
-            "file": str(path),
-            "title": doc.title,
-            "clauses": len(passages),
-            "targets": len(facts.targets),
-            "region": facts.region.name if facts.region else None,
-        }
-        if previous:
-            info["replaced"] = [old.id for old in previous]
-        return "added", info
-
-    def _passages(self, doc: Any) -> list[Any]:
-        from embeddings.index import Passage
-        from kg.namespaces import clause_iri
-
-        return [
-            Passage(id=str(clause_iri(doc.id, c.path)), doc_id=doc.id, text=c.text)
-            for c in doc.walk()
-            if c.text and c.text.strip()
-        ]
-
-    def remove(self, doc_id: str) -> dict[str, Any]:
-        """Remove a document from the store, the index and the manifest."""
-        with self._lock:
-            self._require_writable("remove a document")
-            manifest = self.workspace.load_manifest()
-            stored = set(self._store_doc_ids())
-            if doc_id not in stored and doc_id not in manifest.documents:
-                raise NotFound(f"no document {doc_id!r}", choices=sorted(stored)[:50])
-            self.store.remove_document(doc_id)
-            index = self.index
-            if doc_id in set(index.doc_ids()):
-                index.remove(doc_id)
-                index.save()
-            entry = manifest.documents.pop(doc_id, None)
-            self._save_manifest(manifest)
-            self._invalidate()
-            return {"removed": doc_id, "source_file": entry.source_file if entry else None}
 
     # ------------------------------------------------------------------ store adapters
 
@@ -454,49 +265,7 @@ class PolicyKG:
 
     def _invalidate(self) -> None:
         self._catalog = None
-
-    def _topic_ids(self) -> list[str]:
-        return [c.id for c in self.topic_concepts]
-
-    def _check_topic(self, topic: str | None) -> str | None:
-        if topic is None or topic == "":
-            return None
-        ids = self._topic_ids()
-        if topic in ids:
-            return topic
-        by_label = {c.label_zh: c.id for c in self.topic_concepts} | {c.label_en.lower(): c.id for c in self.topic_concepts}
-        if topic.lower() in by_label:
-            return by_label[topic.lower()]
-        raise InvalidParameter("topic", f"unknown topic {topic!r}", ids)
-
-    def _check_region(self, region: str | None, param: str = "region") -> str | None:
-        """An adcode or a region name → the adcode of a region in the graph."""
-        if region is None or region == "":
-            return None
-        cat = self.catalog()
-        if region in cat.regions:
-            return region
-        for r in cat.regions.values():
-            if region in (r["name"], r.get("full_name")):
-                return r["code"]
-        import re as _re
-
-        for r in cat.regions.values():
-            short = _re.sub(r"(?:省|市|区|县)$", "", r["name"] or "")
-            if short and len(short) >= 2 and region == short:
-                return r["code"]
-        if _re.fullmatch(r"\d{6}", region):
-            found = self.gazetteer.get(region)
-            if found is not None:
-                return region  # a real region with no document yet: an empty answer, not an error
-        choices = sorted(f"{r['code']} {r['name']}" for r in cat.regions.values() if not r["anonymised"])
-        raise InvalidParameter(param, f"unknown region {region!r}", choices)
-
-    def _check_doc(self, doc_id: str) -> dict[str, Any]:
-        doc = self.catalog().doc_by_id(doc_id)
-        if doc is None:
-            raise NotFound(f"no document {doc_id!r}", choices=sorted(d["id"] for d in self.catalog().documents.values())[:100])
-        return doc
+        self._projection = None
 
     def documents(self) -> list[dict[str, Any]]:
         docs = [{k: v for k, v in d.items() if k != "iri"} for d in self.catalog().documents.values()]
@@ -689,33 +458,6 @@ class PolicyKG:
 
     # ------------------------------------------------------------------ search
 
-    def _allowed(self, region: str | None, province: str | None, topic: str | None, year: int | None,
-                 doc: str | None, has_target: bool | None) -> set[str] | None:
-        """Clause IRIs the search filters allow (kg.read.allowed_clauses), None for no filter.
-        Parameters are checked here first so that a bad one is a 422 naming the choices:
-        region (adcode or name, sub-regions included), province (its name, or a prefix such
-        as 山东), topic (narrower topics included), year (a target of the clause is due that
-        year), doc, has_target."""
-        from kg.read import allowed_clauses
-
-        if all(v is None or v == "" for v in (region, province, topic, year, doc, has_target)):
-            return None
-        cat = self.catalog()
-        if doc:
-            self._check_doc(doc)
-        code = self._check_region(region) if region else None
-        province_name = None
-        if province:
-            names = {r["province"] for r in cat.regions.values() if r["province"]} | {
-                r["name"] for r in cat.regions.values() if r["level"] == "province"}
-            province_name = next(
-                (n for n in names if n == province or (n and n.startswith(province) and len(province) >= 2)), None)
-            if province_name is None:
-                raise InvalidParameter("province", f"unknown province {province!r}", sorted(n for n in names if n))
-        return allowed_clauses(self.store, region=code, province=province_name,
-                               topic=self._check_topic(topic) if topic else None, deadline=year,
-                               doc=doc or None, has_target=has_target)
-
     def _results(self, hits: list[Any]) -> list[dict[str, Any]]:
         rows = self._clause_rows([h.id for h in hits])
         out = []
@@ -729,8 +471,9 @@ class PolicyKG:
                has_target: bool | None = None, mode: str = "hybrid") -> dict[str, Any]:
         if not q or not q.strip():
             raise InvalidParameter("q", "empty query")
-        if not 1 <= k <= MAX_K:
-            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        max_k = self.settings.limits.max_k
+        if not 1 <= k <= max_k:
+            raise InvalidParameter("k", f"{k} is outside 1..{max_k}")
         allowed = self._allowed(region, province, topic, year, doc, has_target)
         hits = self.index.search(q, k=k, allowed=allowed, mode=mode)
         result: dict[str, Any] = {"query": q, "results": self._results(hits)}
@@ -748,8 +491,9 @@ class PolicyKG:
         best clause of each document first."""
         if not text or not text.strip():
             raise InvalidParameter("text", "empty draft text")
-        if not 1 <= k <= MAX_K:
-            raise InvalidParameter("k", f"{k} is outside 1..{MAX_K}")
+        max_k = self.settings.limits.max_k
+        if not 1 <= k <= max_k:
+            raise InvalidParameter("k", f"{k} is outside 1..{max_k}")
         cat = self.catalog()
         exclude: list[str] = []
         if exclude_region:
@@ -820,144 +564,28 @@ class PolicyKG:
             raise InvalidParameter("q", "empty question")
         return answer(q, self)
 
-    # ------------------------------------------------------------------ graph
-
-    def _node_iri(self, node: str) -> str:
-        from kg.namespaces import BASE
-
-        if node.startswith(("http://", "https://")):
-            return node
-        if node.startswith(("doc/", "region/", "body/", "topic/")):
-            return BASE + node
-        cat = self.catalog()
-        if cat.doc_by_id(node):
-            return cat.doc_by_id(node)["iri"]
-        if node in cat.regions:
-            return cat.regions[node]["iri"]
-        if node in self._topic_ids():
-            return BASE + "topic/" + node
-        for b in cat.bodies.values():
-            if b["name"] == node:
-                return b["iri"]
-        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
-
-    def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` (IRIs only; literals become
-        labels); edges point from subject to object as stored."""
-        from kg.read import node_exists, node_links
-
-        iri = self._node_iri(node)
-        if not node_exists(self.store, iri):
-            raise NotFound(f"node {node!r} is not in the graph")
-        nodes: dict[str, dict[str, Any]] = {iri: {"id": iri}}
-        edges: list[dict[str, Any]] = []
-        seen_edges: set[tuple[str, str, str]] = set()
-        frontier = [iri]
-        truncated = False
-        for _ in range(max(depth, 0)):
-            if not frontier:
-                break
-            nxt = []
-            for r in node_links(self.store, frontier):
-                here, p_, there = r["s"], r["p"], r["o"]
-                if p_.endswith("#has_part"):
-                    continue
-                key = (here, p_, there) if r.get("out") else (there, p_, here)
-                if key in seen_edges:
-                    continue
-                if there not in nodes:
-                    if len(nodes) >= limit:
-                        truncated = True
-                        continue
-                    nodes[there] = {"id": there}
-                    nxt.append(there)
-                seen_edges.add(key)
-                edges.append({"source": key[0], "target": key[2], "predicate": p_, "label": _short_name(p_)})
-            frontier = nxt
-        self._label_nodes(nodes)
-        return {"center": iri, "depth": depth, "nodes": list(nodes.values()), "edges": edges, "truncated": truncated}
-
-    def _label_nodes(self, nodes: dict[str, dict[str, Any]]) -> None:
-        from kg.read import node_labels
-
-        if not nodes:
-            return
-        for r in node_labels(self.store, list(nodes)):
-            node = nodes.get(r["node"])
-            if node is None:
-                continue
-            kind = _short_name(r.get("type") or "")
-            if kind and kind not in ("Concept",) or "kind" not in node:
-                node.setdefault("kind", kind or None)
-            label = r.get("label") or r.get("title") or r.get("heading") or r.get("path")
-            if label and not node.get("label"):
-                node["label"] = str(label)
-        for iri, node in nodes.items():
-            node.setdefault("label", iri.rsplit("/", 1)[-1])
-            node.setdefault("kind", None)
-            if node["kind"] in (None, "") and "/topic/" in iri:
-                node["kind"] = "Concept"
-
-    def export(self, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
-        """The whole graph or a neighbourhood as ttl, jsonld, graphml or gexf."""
-        if fmt not in ("ttl", "jsonld", "graphml", "gexf"):
-            raise InvalidParameter("format", f"{fmt!r}", ["ttl", "jsonld", "graphml", "gexf"])
-        if fmt in ("ttl", "jsonld"):
-            from rdflib import URIRef
-
-            if node:
-                hood = self.neighbourhood(node, depth)
-                graph = self.store.construct(
-                    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", s=[URIRef(n["id"]) for n in hood["nodes"]])
-            else:
-                graph = self.store.dump()
-            from kg.namespaces import PREFIXES
-
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns)
-            data = graph.serialize(format="turtle" if fmt == "ttl" else "json-ld")
-            return data.encode("utf-8") if isinstance(data, str) else data
-        import io
-
-        import networkx as nx
-
-        G = nx.MultiDiGraph()
-        if node:
-            hood = self.neighbourhood(node, depth)
-            nodes, edges = hood["nodes"], hood["edges"]
-        else:
-            from kg.read import iri_links
-
-            rows = iri_links(self.store)
-            nodes_d = {}
-            edges = []
-            for r in rows:
-                s_, p_, o_ = str(r["s"]), str(r["p"]), str(r["o"])
-                nodes_d.setdefault(s_, {"id": s_})
-                nodes_d.setdefault(o_, {"id": o_})
-                edges.append({"source": s_, "target": o_, "predicate": p_, "label": _short_name(p_)})
-            self._label_nodes(nodes_d)
-            nodes = list(nodes_d.values())
-        for n in nodes:
-            G.add_node(n["id"], label=n.get("label") or "", kind=n.get("kind") or "")
-        for e in edges:
-            G.add_edge(e["source"], e["target"], predicate=e["predicate"], label=e["label"])
-        buf = io.BytesIO()
-        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(G, buf)
-        return buf.getvalue()
-
     # ------------------------------------------------------------------ SPARQL and health
 
     def sparql(self, query: str, accept: str | None = None, format: str | None = None,
-               time_limit: float = 10.0, row_limit: int = 10000) -> SparqlAnswer:
-        """Run a read-only query under a time and a row limit; serialise by ``accept``."""
-        from api.sparql_protocol import negotiate, query_form, run_limited, serialize
+               time_limit: float | None = None, row_limit: int | None = None) -> SparqlAnswer:
+        """Run a read-only query under a time and a row limit (default: the settings' limits)
+        with ``kg.store.run_readonly``; serialise by ``accept``. kg's errors (update,
+        syntax, timeout) pass through; a failure inside the store is a ``QueryError``."""
+        from api.errors import QueryError, kg_error_status
+        from api.sparql_protocol import negotiate, serialize
+        from kg.store import run_readonly
 
-        form = query_form(query)
-        media = negotiate(form, accept, format)
+        limits = self.settings.limits
         store = self.store
-        result = run_limited(lambda: store.query(query), form, time_limit, row_limit)
-        return SparqlAnswer(serialize(result, media), media, form, result.truncated, result)
+        try:
+            result = run_readonly(store, query, timeout_s=time_limit or limits.sparql_timeout_s,
+                                  limit=row_limit or limits.sparql_rows, partial=True)
+        except Exception as exc:
+            if isinstance(exc, PolicyKGError) or kg_error_status(exc) is not None:
+                raise
+            raise QueryError(f"query failed: {short_error(exc)}") from exc
+        media = negotiate(result.form, accept, format)
+        return SparqlAnswer(serialize(result, media), media, result.form, result.reason, result)
 
     def health(self) -> dict[str, Any]:
         ws = self.workspace
@@ -969,7 +597,7 @@ class PolicyKG:
                             "documents": len(self._store_doc_ids()), "triples": store.triple_count()}
         except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
             out["status"] = "error"
-            out["store"] = {"error": _short_error(exc)}
+            out["store"] = {"error": short_error(exc)}
         manifest = ws.load_manifest()
         out["manifest"] = {"documents": len(manifest.documents), "schema_version": manifest.schema_version,
                            "model": manifest.model}
@@ -991,39 +619,9 @@ class PolicyKG:
 # ---------------------------------------------------------------------- helpers
 
 
-def _short_name(iri: str) -> str:
-    """The local name of an IRI (after the last # or /)."""
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _looks_locked(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return any(w in text for w in ("lock", "resource temporarily unavailable", "being used", "busy"))
-
-
-def _open_store_read_only(path: Path) -> Any:
-    """The embedded store opened read-only (another process holds the writer's lock).
-
-    kg.store has no read-only open, so this subclasses its Oxigraph store over
-    ``pyoxigraph.Store.read_only`` (STACK-NOTES); writes raise WorkspaceError."""
-    import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
-
-    from kg.store import OxigraphKGStore
-
-    class ReadOnlyOxigraphKGStore(OxigraphKGStore):
-        kind = "oxigraph-read-only"
-
-        def __init__(self, p: Path) -> None:
-            self.path = None  # nothing to flush
-            self._ox = ox.Store.read_only(str(p))
-            self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
-
-        def _update(self, sparql: str) -> None:
-            raise WorkspaceError(f"the store {path} is open read-only (another process holds it)")
-
-    return ReadOnlyOxigraphKGStore(path)
 
 
 def _clear_dir(path: Path) -> None:

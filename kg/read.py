@@ -279,22 +279,3 @@ def document_bodies_on_topic(store: Any, topic: str) -> list[dict[str, Any]]:
     clauses on ``topic`` (incl. narrower): one row per (body, document, role) with the count
     of on-topic clauses and an example clause. Not measure-level responsibility."""
     return run_named(store, "document_bodies_on_topic", topic=topic)
-
-
-def node_links(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
-    """IRI-valued links (not rdf:type) of the given nodes: s (the given node), p, o, out."""
-    return run_named(store, "node_links", node=list(nodes))
-
-
-def node_labels(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
-    """Type, prefLabel, title, heading and path of the given nodes (rows per combination)."""
-    return run_named(store, "node_labels", node=list(nodes))
-
-
-def node_exists(store: Any, node: str) -> bool:
-    return bool(run_named(store, "node_exists", node=node))
-
-
-def iri_links(store: Any) -> list[dict[str, Any]]:
-    """Every IRI-valued link of the graph except rdf:type: s, p, o."""
-    return run_named(store, "iri_links")

@@ -19,7 +19,11 @@ PREFIX_BLOCK = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 class ReadOnlyQueryError(ValueError):
-    """A query sent through a read-only entry point would modify the store (or is not a query)."""
+    """A SPARQL update sent through a read-only entry point."""
+
+
+class SparqlSyntaxError(ValueError):
+    """Text that is neither a SPARQL query nor an update (the parser's message attached)."""
 
 
 class BindingError(ValueError):
@@ -85,30 +89,43 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
 
 # ---------------------------------------------------------------- read-only check
 
-_STRINGS_IRIS_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
-_UPDATE_WORDS = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
-)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+          "DescribeQuery": "DESCRIBE"}
 
 
 def query_form(sparql: str) -> str:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; raises ReadOnlyQueryError for an
-    update or anything that is not a query. (The stores' query entry points reject update
-    syntax anyway; this check gives the clear error.)"""
-    code = _STRINGS_IRIS_COMMENTS.sub(" ", sparql)
-    word = _UPDATE_WORDS.search(code)
-    if word:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, as rdflib's SPARQL 1.1 parser reads
+    the text (with the project's prefixes declared). An update raises
+    :class:`ReadOnlyQueryError`; text that is neither a query nor an update raises
+    :class:`SparqlSyntaxError` with the parser's message. Words inside strings, IRIs or
+    variable names (``?add``, ``schema:copy``) are never mistaken for update keywords."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    text = with_prefixes(sparql)
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseBaseException:
+            line = exc.lineno - PREFIX_BLOCK.count("\n")  # the position in the text as given
+            raise SparqlSyntaxError(
+                f"not a valid SPARQL query: {exc.msg} (line {line}, column {exc.col})") from None
+        ops = [str(getattr(op, "name", "")) for op in update.get("request", [])]
+        shown = ", ".join(sorted({_update_word(o) for o in ops})) or "UPDATE"
         raise ReadOnlyQueryError(
-            f"updates are not allowed here (found {word.group(1).upper()}); only SELECT, ASK, "
-            "CONSTRUCT and DESCRIBE queries are accepted"
-        )
-    form = _FORM.search(code)
-    if form is None:
-        raise ReadOnlyQueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return form.group(1).upper()
+            f"SPARQL {shown} is an update: this endpoint is read-only and accepts only SELECT, "
+            "ASK, CONSTRUCT and DESCRIBE queries"
+        ) from None
+    return _FORMS[parsed[1].name]
+
+
+def _update_word(op_name: str) -> str:
+    """``DeleteWhere`` → ``DELETE WHERE``, ``InsertData`` → ``INSERT DATA``."""
+    import re as _re
+
+    return " ".join(_re.findall(r"[A-Z][a-z]*", op_name)).upper() or "UPDATE"
 
 
 def with_prefixes(sparql: str) -> str:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -37,7 +36,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -52,6 +51,7 @@ from kg.namespaces import (
 )
 from kg.sparql import (
     ReadOnlyQueryError,
+    SparqlSyntaxError,
     inject_values,
     query_form,
     rows_of,
@@ -66,6 +66,7 @@ __all__ = [
     "ReadOnlyQueryError",
     "ReadOnlyResult",
     "RemoteKGStore",
+    "SparqlSyntaxError",
     "StoreError",
     "open_store",
     "open_store_read_only",
@@ -245,7 +246,7 @@ class KGStore:
         """Every triple of every graph (the union), as one rdflib Graph."""
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
-    def __enter__(self) -> KGStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -524,7 +525,7 @@ def _update_url_for(query_url: str) -> str:
     if query_url.rstrip("/").endswith("/sparql"):
         return query_url  # Virtuoso and Fuseki datasets accept updates on the same path
     raise StoreError(
-        f"{query_url}: cannot derive the update endpoint; pass update_url= (or POLICYKG_STORE_UPDATE)"
+        f"{query_url}: cannot derive the update endpoint; pass update_url= (POLICYKG_STORE_UPDATE)"
     )
 
 
@@ -539,18 +540,17 @@ def open_store(
 ) -> KGStore:
     """Open the knowledge-graph store.
 
-    - ``url`` (or env ``POLICYKG_STORE``): a SPARQL 1.1 query endpoint; the update endpoint is
-      ``update_url`` (or env ``POLICYKG_STORE_UPDATE``) or derived (``…/query`` → ``…/update``).
+    - ``url``: a SPARQL 1.1 query endpoint; the update endpoint is ``update_url`` or derived
+      (``…/query`` → ``…/update``). (The environment is read by the caller, api/settings.py.)
     - otherwise ``data_dir``: an embedded Oxigraph store in ``{data_dir}/store`` (created if
       missing, persistent across runs, one writer process at a time). A ``data_dir`` that is
       itself named ``store`` (the workspace's store folder) is used as is.
       ``read_only=True`` opens an existing store beside a writer in another process.
     - ``memory=True`` (or neither given): an in-memory store (rdflib Dataset) for tests."""
-    url = url or os.environ.get("POLICYKG_STORE") or None
     if url:
         if not url.startswith(("http://", "https://")):
             raise StoreError(f"store URL must be http(s): {url!r}")
-        update = update_url or os.environ.get("POLICYKG_STORE_UPDATE") or _update_url_for(url)
+        update = update_url or _update_url_for(url)
         return RemoteKGStore(query_url=url, update_url=update, timeout_s=timeout_s)
     if memory or data_dir is None:
         return MemoryKGStore()
@@ -575,70 +575,82 @@ def open_store_read_only(data_dir: Path | str) -> KGStore:
 @dataclass
 class ReadOnlyResult:
     """What ``run_readonly`` returns: ``form`` is SELECT/ASK/CONSTRUCT/DESCRIBE; ``vars`` and
-    ``rows`` (plain values) for SELECT, ``boolean`` for ASK, ``graph`` for CONSTRUCT/DESCRIBE;
-    ``truncated`` when more than ``limit`` rows (or triples) were available."""
+    ``bindings`` (rdflib terms, for serialisers) for SELECT, ``rows`` the same as plain values;
+    ``boolean`` for ASK; ``graph`` for CONSTRUCT/DESCRIBE. ``truncated`` when the answer was
+    cut, ``reason`` says why (``row limit: …`` or ``time limit: …``)."""
 
     form: str
     vars: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    bindings: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
     truncated: bool = False
+    reason: str | None = None
     elapsed_s: float = 0.0
 
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        from kg.sparql import to_python
+
+        return [{n: to_python(b.get(n)) for n in self.vars} for b in self.bindings]
+
     def to_sparql_json(self) -> dict[str, Any]:
-        """SPARQL 1.1 Query Results JSON (SELECT/ASK) built from the plain rows."""
+        """SPARQL 1.1 Query Results JSON (SELECT/ASK), by rdflib's serialiser."""
+        from rdflib import Variable
+
+        res = Result(self.form)
         if self.form == "ASK":
-            return {"head": {}, "boolean": bool(self.boolean)}
-        bindings = []
-        for row in self.rows:
-            b = {}
-            for k, v in row.items():
-                if v is None:
-                    continue
-                if isinstance(v, str) and v.startswith(("http://", "https://")):
-                    b[k] = {"type": "uri", "value": v}
-                else:
-                    b[k] = {"type": "literal", "value": json.dumps(v) if isinstance(v, bool) else str(v)}
-            bindings.append(b)
-        return {"head": {"vars": self.vars}, "results": {"bindings": bindings}}
+            res.askAnswer = bool(self.boolean)
+        else:
+            res.vars = [Variable(v) for v in self.vars]
+            res.bindings = [{Variable(k): v for k, v in b.items() if v is not None} for b in self.bindings]
+        data = res.serialize(format="json")
+        return json.loads(data if isinstance(data, (bytes, str)) else bytes(data))
 
 
-def _collect(store: KGStore, text: str, form: str, limit: int, cancel: threading.Event) -> ReadOnlyResult:
-    from kg.sparql import to_python
+def _cut(result: ReadOnlyResult, limit: int, what: str) -> None:
+    result.truncated = True
+    result.reason = f"row limit: only the first {limit} {what} are returned"
 
-    result = ReadOnlyResult(form=form)
+
+def _collect(store: KGStore, text: str, form: str, limit: int, cancel: threading.Event,
+             result: ReadOnlyResult) -> None:
+    """Fill ``result`` row by row (the caller may read it after a timeout), stopping at
+    ``limit`` (+1 to know there were more) or when ``cancel`` is set."""
     if isinstance(store, OxigraphKGStore):
         # pyoxigraph evaluates lazily: stop pulling rows at limit+1 or when cancelled.
         import pyoxigraph as ox
         from oxrdflib._converter import from_ox  # the converter oxrdflib itself uses
 
         raw = store.iter_rows(text)
-        if isinstance(raw, ox.QueryBoolean):
-            result.boolean = bool(raw)
-            return result
-        if isinstance(raw, ox.QuerySolutions):
-            result.vars = [v.value for v in raw.variables]
-            for solution in raw:
-                if cancel.is_set():
-                    break
-                if len(result.rows) >= limit:
-                    result.truncated = True
-                    break
-                result.rows.append(
-                    {n: to_python(from_ox(v) if v is not None else None) for n, v in zip(result.vars, solution)}
-                )
-            return result
-        graph = Graph()
-        for triple in raw:
-            if cancel.is_set():
-                break
-            if len(graph) >= limit:
-                result.truncated = True
-                break
-            graph.add(from_ox(triple))
-        result.graph = graph
-        return result
+        try:
+            if isinstance(raw, ox.QueryBoolean):
+                result.boolean = bool(raw)
+            elif isinstance(raw, ox.QuerySolutions):
+                result.vars = [v.value for v in raw.variables]
+                for solution in raw:
+                    if cancel.is_set():
+                        break
+                    if len(result.bindings) >= limit:
+                        _cut(result, limit, "rows")
+                        break
+                    result.bindings.append(
+                        {n: from_ox(v) if v is not None else None for n, v in zip(result.vars, solution)})
+            else:
+                graph = Graph()
+                for triple in raw:
+                    if cancel.is_set():
+                        break
+                    if len(graph) >= limit:
+                        _cut(result, limit, "triples")
+                        break
+                    graph.add(from_ox(triple))
+                result.graph = graph
+        finally:
+            # a pyoxigraph cursor may only be dropped on the thread that made it: drop it
+            # here, not later from a traceback that keeps this frame alive
+            raw = None
+        return
     if isinstance(store, MemoryKGStore):
         raw_result = store.dataset.query(with_prefixes(text))  # lazy: the loop below can stop it
     else:
@@ -650,25 +662,27 @@ def _collect(store: KGStore, text: str, form: str, limit: int, cancel: threading
         for row in raw_result:
             if cancel.is_set():
                 break
-            if len(result.rows) >= limit:
-                result.truncated = True
+            if len(result.bindings) >= limit:
+                _cut(result, limit, "rows")
                 break
-            result.rows.append({n: to_python(row[i]) for i, n in enumerate(result.vars)})
+            result.bindings.append({n: row[i] for i, n in enumerate(result.vars)})
     else:
         graph = Graph()
         for triple in raw_result.graph or Graph():
             if len(graph) >= limit:
-                result.truncated = True
+                _cut(result, limit, "triples")
                 break
             graph.add(triple)
         result.graph = graph
-    return result
 
 
-def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit: int = 1000) -> ReadOnlyResult:
-    """Run a user's SPARQL query safely: updates raise :class:`ReadOnlyQueryError`; at most
-    ``limit`` rows/triples are returned (``truncated`` says if there were more); a query that
-    has not finished within ``timeout_s`` raises :class:`QueryTimeout`.
+def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit: int = 1000,
+                 *, partial: bool = False) -> ReadOnlyResult:
+    """Run a user's SPARQL query safely: updates raise :class:`ReadOnlyQueryError`, text that
+    does not parse :class:`SparqlSyntaxError`; at most ``limit`` rows/triples are returned
+    (``truncated``/``reason`` say if there were more); a query that has not finished within
+    ``timeout_s`` raises :class:`QueryTimeout` — or, with ``partial`` (the /sparql endpoint),
+    a SELECT that has produced rows by then returns those rows, truncated with the reason.
 
     The query runs in a worker thread (pyoxigraph releases the GIL). On timeout the caller
     gets its answer at once; an embedded query still evaluating in Oxigraph runs on in the
@@ -681,14 +695,15 @@ def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit
     form = query_form(query_text)
     cancel = threading.Event()
     box: dict[str, Any] = {}
+    result = ReadOnlyResult(form=form)
 
     def work() -> None:
         try:
             if isinstance(store, RemoteKGStore):
                 raw = store.raw_query(with_prefixes(query_text), timeout=timeout_s)
-                box["result"] = _collect(_Prefetched(raw), query_text, form, limit, cancel)
+                _collect(_Prefetched(raw), query_text, form, limit, cancel, result)
             else:
-                box["result"] = _collect(store, query_text, form, limit, cancel)
+                _collect(store, query_text, form, limit, cancel, result)
         except BaseException as exc:  # noqa: BLE001 - handed over to the caller's thread
             box["error"] = exc
 
@@ -696,16 +711,22 @@ def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit
     worker = threading.Thread(target=work, name="policykg-sparql", daemon=True)
     worker.start()
     worker.join(timeout_s)
+    elapsed = time.perf_counter() - started
     if worker.is_alive():
         cancel.set()
-        raise QueryTimeout(f"query did not finish within {timeout_s} s")
+        if partial and form == "SELECT" and result.vars and "error" not in box:
+            cut = ReadOnlyResult(form=form, vars=list(result.vars), bindings=list(result.bindings),
+                                 truncated=True, elapsed_s=elapsed)
+            cut.reason = (f"time limit: the query ran longer than {timeout_s:g} s; "
+                          f"only the {len(cut.bindings)} rows found by then are returned")
+            return cut
+        raise QueryTimeout(f"query cut: it ran longer than the time limit of {timeout_s:g} s")
     if "error" in box:
-        error = box["error"]
+        error = box.pop("error")
         if isinstance(error, SyntaxError):
-            raise ValueError(f"SPARQL syntax error: {error}") from error
+            raise SparqlSyntaxError(f"SPARQL syntax error: {error}") from None
         raise error
-    result: ReadOnlyResult = box["result"]
-    result.elapsed_s = time.perf_counter() - started
+    result.elapsed_s = elapsed
     return result
 
 

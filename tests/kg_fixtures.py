@@ -152,19 +152,14 @@ def all_fixtures() -> list[tuple[Document, DocumentFacts]]:
 
 import contextlib
 import os
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+from conftest import free_port
+
 OXIGRAPH_CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

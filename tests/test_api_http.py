@@ -120,6 +120,16 @@ def test_graph_neighbourhood_and_exports(client, docs):
     ids = {n["id"] for n in hood["nodes"]}
     assert "https://policykg.org/region/330304" in ids
     assert all(e["source"] in ids and e["target"] in ids for e in hood["edges"])
+    # kg.projection's graph: target values, deadlines and evidence are folded into the target
+    kinds = {n["kind"] for n in hood["nodes"]}
+    assert {"document", "region", "clause"} <= kinds
+    two = client.get("/graph/neighbourhood", params={"node": doc_id, "depth": 2}).json()
+    targets = [n for n in two["nodes"] if n["kind"] == "target"]
+    assert targets and any("deadline" in t or "value" in t for t in targets)
+    assert not [n for n in two["nodes"] if n["id"].endswith(("/value", "/deadline", "/evidence"))]
+    assert two["truncated"] is False
+    whole = client.get("/export", params={"format": "ttl"}).text
+    assert "owl:Class" not in whole and "pkg:Target" in whole  # the ontology graph is left out
     ttl = client.get("/export", params={"format": "ttl", "node": doc_id, "depth": 1})
     assert ttl.status_code == 200 and ttl.headers["content-type"].startswith("text/turtle")
     import rdflib

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from conftest import serve_app
 
 from api.http import create_app
 
@@ -20,28 +18,11 @@ REGION_Q = """PREFIX pkg: <https://policykg.org/ontology#>
 SELECT ?r ?code WHERE { ?r a pkg:Region ; pkg:adcode ?code } ORDER BY ?code"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seed_service):
-    import uvicorn
-
-    port = _free_port()
     app = create_app(lambda: seed_service, close_service=False, sparql_time_limit=0.3, sparql_row_limit=100_000)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serve_app(app) as url:
+        yield url
 
 
 def test_sparqlwrapper_select_json_and_xml(server):

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 runner = CliRunner()
 
 
-def run(ws, *args):
-    result = runner.invoke(app, ["--data", str(ws), *args])
+def run(ws, *args, env=None):
+    result = runner.invoke(app, ["--data", str(ws), *args], env=env)
     return result
 
 
@@ -100,15 +100,26 @@ def test_changed_file_replaces_its_earlier_version_and_remove(ws, seed_files, tm
     other.parent.mkdir()
     shutil.copy(seed_files["chengde"], other)
     report = as_json(run(root, "ingest", str(other), "--json"))
-    assert len(report["added"]) == 1 and "replaced" not in report["added"][0]
+    assert len(report["added"]) == 1 and not report["added"][0]["replaced"]
     other_id = report["added"][0]["id"]
     assert {d["id"] for d in as_json(run(root, "documents", "--json"))} == {old_id, other_id}
-    # the same bytes again, from anywhere: unchanged
+    # the same bytes again from the same path: unchanged; from another path: a duplicate of
+    # the stored document, which keeps its source
+    assert as_json(run(root, "ingest", str(other), "--json"))["unchanged"][0]["id"] == other_id
     copy = tmp_path / "copy" / "plan.txt"
     copy.parent.mkdir()
     shutil.copy(other, copy)
     report = as_json(run(root, "ingest", str(copy), "--json"))
-    assert report["added"] == [] and report["unchanged"][0]["id"] == other_id
+    assert report["added"] == [] and report["unchanged"] == []
+    assert report["duplicates"][0]["duplicate_of"] == other_id
+    assert report["duplicates"][0]["stored_from"] == str(other.resolve())
+    # the same text in another encoding (other bytes, the same document id): a duplicate too
+    gb = tmp_path / "copy" / "plan-gb18030.txt"
+    gb.write_bytes(other.read_text(encoding="utf-8").encode("gb18030"))
+    report = as_json(run(root, "ingest", str(gb), "--json"))
+    assert report["added"] == [] and report["duplicates"][0]["duplicate_of"] == other_id
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert manifest[other_id]["source_key"] == str(other.resolve())
     # a file changed in place replaces its own earlier version, and only that one
     plan = src / "plan.txt"
     plan.write_text(plan.read_text(encoding="utf-8") + "\n附：本要点自印发之日起施行。\n", encoding="utf-8")
@@ -124,3 +135,24 @@ def test_changed_file_replaces_its_earlier_version_and_remove(ws, seed_files, tm
         assert run(root, "remove", doc_id).exit_code == 0
     assert as_json(run(root, "documents", "--json")) == []
     assert run(root, "remove", "nope").exit_code == 1
+
+
+def test_files_over_the_size_limit_are_refused_by_name(tmp_path, seed_files):
+    root = tmp_path / "ws"
+    big = tmp_path / "big.txt"
+    shutil.copy(seed_files["chengde"], big)
+    size = big.stat().st_size
+    result = run(root, "ingest", str(big), "--json", env={"POLICYKG_MAX_FILE_MB": str(size / 2 / 2**20)})
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["added"] == [] and report["failed"][0]["file"] == str(big)
+    assert "over the limit" in report["failed"][0]["error"]
+    assert run(root, "ingest", str(big), env={"POLICYKG_MAX_FILE_MB": "lots"}).exit_code == 2
+
+
+def test_ingest_logs_one_line_per_file_when_not_on_a_terminal(tmp_path, seed_files):
+    root = tmp_path / "ws"
+    (tmp_path / "bad.txt").write_bytes(b"")
+    result = run(root, "ingest", str(tmp_path / "bad.txt"), str(tmp_path / "nope.txt"))
+    lines = [line for line in result.stderr.splitlines() if line.startswith("policykg ingest")]
+    assert len(lines) == 1 and "1/1" in lines[0] and "failed" in lines[0] and "bad.txt" in lines[0]

@@ -21,7 +21,15 @@ from rdflib import Graph, Literal, URIRef
 import kg.store as kg_store
 from kg.mapping import document_graph, shared_graph
 from kg.namespaces import PKG, clause_iri, doc_graph_iri
-from kg.store import QueryTimeout, ReadOnlyQueryError, StoreError, open_store, run_readonly
+from kg.store import (
+    QueryTimeout,
+    ReadOnlyQueryError,
+    RemoteKGStore,
+    SparqlSyntaxError,
+    StoreError,
+    open_store,
+    run_readonly,
+)
 from kg.validate import ShapeViolation
 
 KINDS = ["memory", "oxigraph", "remote"]
@@ -178,6 +186,11 @@ def test_run_readonly_refuses_updates(store):
     # words inside strings and IRIs are not mistaken for updates
     result = run_readonly(store, 'SELECT ?x WHERE { BIND("DROP ALL" AS ?x) }', timeout_s=5, limit=10)
     assert result.rows == [{"x": "DROP ALL"}]
+    # nor are variable names and local names that spell an update keyword
+    result = run_readonly(store, "SELECT ?add WHERE { ?add schema:copy ?o }", timeout_s=5, limit=10)
+    assert result.form == "SELECT" and result.vars == ["add"] and result.rows == []
+    with pytest.raises(SparqlSyntaxError, match="line 1"):
+        run_readonly(store, "SELECT WHERE {", timeout_s=5, limit=10)
 
 
 def test_run_readonly_limits_rows_and_answers_ask_and_construct(store):
@@ -198,6 +211,12 @@ def test_run_readonly_times_out(store):
     # about two million rows: far more than can be read in a quarter of a second
     with pytest.raises(QueryTimeout):
         run_readonly(store, "SELECT * WHERE { ?a ?p ?x . ?b ?q ?y }", timeout_s=0.25, limit=10_000_000)
+    if isinstance(store, RemoteKGStore):
+        return  # a remote answer arrives whole or not at all: no rows to return by the limit
+    # the /sparql endpoint's way: the rows found by the time limit, marked as cut
+    cut = run_readonly(store, "SELECT * WHERE { ?a ?p ?x . ?b ?q ?y }", timeout_s=0.25,
+                       limit=10_000_000, partial=True)
+    assert cut.truncated and cut.reason.startswith("time limit") and 0 < len(cut.bindings) < 10_000_000
 
 
 def test_embedded_store_persists_and_opens_read_only_beside_the_writer(tmp_path):

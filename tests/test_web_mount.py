@@ -15,7 +15,7 @@ from fastapi import Body, FastAPI, HTTPException
 from fastapi.testclient import TestClient
 from test_web_support import SCREENSHOTS, click_graph_node, in_view, launch, serve
 
-from api.web import mount_web, vis_network_dir
+from api.web import VIS_JS, mount_web
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://policykg.org/"
@@ -152,25 +152,24 @@ def test_page_and_assets_are_served() -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     # every script and stylesheet the page names is served (no internet, nothing from a CDN)
     refs = re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css))"', page.text)
-    assert {"/static/app.js", "/static/app.css", "/assets/vis/vis-network.min.js"} <= set(refs)
+    assert {"/static/app.js", "/static/app.css", "/static/vendor/vis-network-9.1.2.min.js"} <= set(refs)
     for ref in refs:
         r = client.get(ref)
         assert r.status_code == 200, ref
         assert len(r.content) > 1000, ref
-    assert "vis" in client.get("/assets/vis/vis-network.min.js").text[:2000].lower()
+    assert "@version 9.1.2" in client.get("/static/vendor/vis-network-9.1.2.min.js").text[:2000]
     assert not re.search(r'(?:src|href)="https?://', page.text), "the page must not load anything remote"
 
 
-def test_vis_network_comes_from_the_installed_pyvis() -> None:
-    folder = vis_network_dir()
-    assert "pyvis" in folder.parts and (folder / "vis-network.min.js").is_file()
-    assert not (ROOT / "api" / "static" / "vis-network.min.js").exists()
+def test_vis_network_is_one_vendored_file_named_by_its_version() -> None:
+    assert VIS_JS.is_file() and VIS_JS.name == "vis-network-9.1.2.min.js"
+    assert "@version 9.1.2" in VIS_JS.read_text(encoding="utf-8")[:2000]
 
 
 def test_unknown_static_file_is_404() -> None:
     client = TestClient(fake_app())
     assert client.get("/static/nope.js").status_code == 404
-    assert client.get("/assets/vis/nope.js").status_code == 404
+    assert client.get("/static/vendor/nope.js").status_code == 404
 
 
 # ------------------------------------------------------------------ in Chromium

@@ -99,7 +99,7 @@
   }
 
   // ------------------------------------------------------------------ the shapes the API returns
-  // The page accepts the field variants below so a small change in the API does not blank it.
+  // The fields read here are the API's contract: the models of api/schemas.py (OpenAPI at /docs).
 
   /** {code, name, province, anonymised, lon, lat, label} from a region object or string. */
   function regionOf(r) {
@@ -108,18 +108,18 @@
       const code = r.startsWith(BASE_IRI) ? r.slice((BASE_IRI + "region/").length) : null;
       return { code, name: code ? null : r, label: r };
     }
-    const code = first(r.code, r.adcode, r.id && String(r.id).split("/region/").pop());
-    const name = first(r.name, r.label, r.full_name, code);
-    const anonymised = Boolean(r.anonymised || r.anonymized || String(code || "").startsWith("anon"));
+    const code = r.code;
+    const name = first(r.name, r.full_name, code);
+    const anonymised = Boolean(r.anonymised);
     return {
       code, name, anonymised,
       province: r.province || null,
       full_name: r.full_name || null,
       level: r.level || null,
-      iri: first(r.iri, r.uri, code && !anonymised ? `${BASE_IRI}region/${code}` : null),
-      lon: num(first(r.lon, r.lng, r.longitude)),
-      lat: num(first(r.lat, r.latitude)),
-      count: num(first(r.documents, r.count, r.n_documents, r.docs)),
+      iri: first(r.id, code && !anonymised ? `${BASE_IRI}region/${code}` : null),
+      lon: num(r.lon),
+      lat: num(r.lat),
+      count: num(r.documents),
     };
   }
 
@@ -168,11 +168,11 @@
   function docTitleOf(x) {
     const d = x.doc ?? x.document;
     return first(d && typeof d === "object" ? first(d.title, d.source_file, d.source?.file) : null,
-      x.doc_title, x.title, docTitles.get(docIdOf(x)), x.source_file, docIdOf(x));
+      x.title, docTitles.get(docIdOf(x)), x.source_file, docIdOf(x));
   }
 
   function clausePathOf(x) {
-    return first(x.path, x.clause_path, typeof x.clause === "string" && !x.clause.includes("/") ? x.clause : null,
+    return first(x.path, typeof x.clause === "string" && !x.clause.includes("/") ? x.clause : null,
       parseClauseIri(x.clause_id || x.clause || x.id)?.path);
   }
 
@@ -197,12 +197,12 @@
   function targetText(t) {
     if (!t) return "";
     if (typeof t === "string") return t;
-    const value = t.placeholder ? "xx" : t.value ?? t.amount;
+    const value = t.placeholder ? "xx" : t.value;
     const v = value === null || value === undefined ? "" :
       (t.value_max != null ? `${fmtNum(value)}–${fmtNum(t.value_max)}` : fmtNum(value));
     const parts = [
       [COMPARATORS[t.comparator] ?? t.comparator ?? "", v, t.unit || ""].join(" ").replace(/\s+/g, " ").trim(),
-      t.object || t.what || "",
+      t.object || "",
     ].filter(Boolean);
     let line = parts.join(" ");
     if (!line) line = first(t.text, t.quote, t.evidence?.quote, "") || "";
@@ -217,13 +217,13 @@
 
   function deadlineOf(t) {
     if (!t || typeof t !== "object") return null;
-    return first(t.deadline, t.deadline_year, t.year, t.by);
+    return first(t.deadline);
   }
 
   function bodyText(b) {
     if (!b) return "";
     if (typeof b === "string") return b;
-    const name = first(b.name, b.label, b.body, b.slug, "");
+    const name = first(b.name, "");
     return b.role ? `${name}（${b.role}）` : name;
   }
 
@@ -967,7 +967,7 @@
   function ensureNetwork() {
     if (graph.network) return true;
     if (!window.vis || !window.vis.Network) {
-      setStatus("graph-status", "绘图库未加载 · vis-network did not load (is pyvis installed?)", "error");
+      setStatus("graph-status", "绘图库未加载 · vis-network did not load (api/static/vendor)", "error");
       return false;
     }
     graph.nodes = new vis.DataSet();

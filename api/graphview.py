@@ -1,0 +1,82 @@
+"""The graph view, the third stage: nodes named by IRI or short id, their neighbourhood in
+kg.projection's graph and exports (kg.export), as kg/README.md documents them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.errors import InvalidParameter, NotFound
+
+
+class GraphView:
+    """The graph methods of ``PolicyKG`` (a mixin over the facade's store and catalogue)."""
+
+    def _node_iri(self, node: str) -> str:
+        from kg.namespaces import BASE
+
+        if node.startswith(("http://", "https://")):
+            return node
+        if node.startswith(("doc/", "region/", "body/", "topic/")):
+            return BASE + node
+        cat = self.catalog()
+        if cat.doc_by_id(node):
+            return cat.doc_by_id(node)["iri"]
+        if node in cat.regions:
+            return cat.regions[node]["iri"]
+        if node in self._topic_ids():
+            return BASE + "topic/" + node
+        for b in cat.bodies.values():
+            if b["name"] == node:
+                return b["iri"]
+        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
+
+    def projection(self) -> Any:
+        """kg.projection.build over the store (cached until the next write)."""
+        from kg.projection import build
+
+        with self._lock:
+            if self._projection is None:
+                self._projection = build(self.store)
+            return self._projection
+
+    def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
+        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph (what
+        kg/README.md documents: target value/deadline/evidence nodes folded into the target,
+        literals as node attributes, no ontology); edges point from subject to object as
+        stored; at most ``limit`` nodes, nearest first."""
+        from kg.projection import neighbourhood
+
+        iri = self._node_iri(node)
+        G = self.projection()
+        if iri not in G:
+            raise NotFound(f"node {node!r} is not in the graph")
+        sub = neighbourhood(G, iri, depth, limit=limit)
+        nodes = [{"id": n, "label": a.get("label"), "kind": a.get("kind"),
+                  **{k: v for k, v in a.items() if k not in ("iri", "label", "kind")}}
+                 for n, a in sub.nodes(data=True)]
+        edges = [{"source": u, "target": v, "predicate": a.get("iri"), "label": _short_name(a.get("iri") or "")}
+                 for u, v, a in sub.edges(data=True)]
+        return {"center": iri, "depth": depth, "nodes": nodes, "edges": edges,
+                "truncated": bool(sub.graph.get("truncated"))}
+
+    def export(self, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
+        """The whole graph (without the ontology) or a neighbourhood as ttl, jsonld, graphml
+        or gexf: kg.export.export_store."""
+        from kg.export import FORMATS, export_store
+
+        if fmt not in FORMATS:
+            raise InvalidParameter("format", f"{fmt!r}", list(FORMATS))
+        iri = None
+        if node:
+            iri = self._node_iri(node)
+            if iri not in self.projection():
+                raise NotFound(f"node {node!r} is not in the graph")
+        return export_store(self.store, fmt, node=iri, depth=depth)
+
+
+
+def _short_name(iri: str) -> str:
+    """The local name of an IRI (after the last # or /)."""
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+

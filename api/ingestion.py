@@ -1,0 +1,275 @@
+"""Ingestion, the first of the facade's three stages (api/service.py holds them together):
+collect the files, then per file the size limit, the manifest checks (unchanged, duplicate),
+``ingest.load_document`` → ``ingest.extract.extract_facts`` → ``kg.mapping`` graphs →
+``kg.validate`` (one SHACL pass; the store is told not to repeat it) → one store update →
+the index → the manifest. See api/service.py's module docstring for the guarantees."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from api.errors import NotFound, PolicyKGError
+from api.settings import human_bytes
+from api.workspace import DocumentEntry, Manifest, now_iso
+
+log = logging.getLogger("policykg")
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+ProgressFn = Callable[[int, int, str, str], None]  # (done, total, file, status)
+
+
+@dataclass
+class IngestReport:
+    """What one ``ingest`` call did: ``added`` documents (``replaced`` on one that replaced
+    earlier versions from the same source), ``unchanged`` ones (the same bytes from the same
+    source), ``duplicates`` (content already stored from another source: ``duplicate_of``
+    names the stored document, which is left as it is) and ``failed`` files."""
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FileFailed(Exception):
+    """One file could not be ingested; ``reason`` is shown to the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Files to ingest from files and folders (recursively, supported suffixes, sorted);
+    paths that do not exist are returned as failures."""
+    files: list[Path] = []
+    missing: list[dict[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)  # an unsupported suffix is reported by the reader, by name
+        else:
+            missing.append({"file": str(path), "error": "no such file or directory"})
+    seen: set[Path] = set()
+    unique = [p for p in files if not (p.resolve() in seen or seen.add(p.resolve()))]
+    return unique, missing
+
+
+def short_error(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)
+    text = str(reason if reason else exc).strip() or type(exc).__name__
+    return text if len(text) < 2000 else text[:2000] + " …"
+
+
+def _source_key(entry: DocumentEntry, uploads: bool) -> str | None:
+    """The key an entry was stored under (entries from before keys: path or file name)."""
+    if entry.source_key is not None:
+        return entry.source_key
+    return entry.source_file if uploads else entry.source_path
+
+
+def _duplicate(path: Path, stored: DocumentEntry) -> dict[str, Any]:
+    return {"file": str(path), "duplicate_of": stored.id, "title": stored.title,
+            "stored_from": stored.source_path or stored.source_file}
+
+
+
+
+class Ingestion:
+    """The ingestion methods of ``PolicyKG`` (a mixin: it uses the facade's store, index,
+    encoder, settings, lock and manifest helpers)."""
+
+    @cached_property
+    def classifier(self) -> Any:
+        """The embedding topic classifier when available, else the lexical one, else None."""
+        try:
+            from embeddings.topics import EmbeddingTopicClassifier
+
+            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=self.index.cache)
+        except ImportError:
+            pass
+        try:
+            from ingest.extract.topics import LexicalTopicClassifier
+
+            return LexicalTopicClassifier(self.topic_concepts)
+        except ImportError:
+            return None
+
+    def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None,
+               *, uploads: bool = False) -> IngestReport:
+        """Ingest files or folders; see the module docstring for the steps and guarantees.
+        A file replaces the earlier version from the same resolved path; with ``uploads``
+        (files received over HTTP into a temporary folder), from the same file name."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        report = IngestReport()
+        files, missing = collect_files(paths)
+        report.failed.extend(missing)
+        total = len(files)
+        if progress:
+            progress(0, total, "", "start")
+        if not files:
+            return report
+        with self._lock:
+            self._require_writable("ingest")
+            manifest = self.workspace.load_manifest()
+            for n, path in enumerate(files, 1):
+                status = "failed"
+                try:
+                    status, info = self._ingest_one(path, manifest, uploads=uploads)
+                    {"added": report.added, "unchanged": report.unchanged,
+                     "duplicate": report.duplicates}[status].append(info)
+                    if info.get("replaced"):
+                        status = "replaced"
+                except FileFailed as exc:
+                    report.failed.append({"file": str(path), "error": exc.reason})
+                except PolicyKGError as exc:
+                    report.failed.append({"file": str(path), "error": exc.message})
+                except Exception as exc:
+                    log.exception("ingest of %s failed", path)
+                    report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {short_error(exc)}"})
+                if progress:
+                    progress(n, total, str(path), status)
+        return report
+
+    def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
+        from ingest import load_document
+        from ingest.extract import extract_facts
+        from kg.mapping import document_graph, shared_graph
+        from kg.validate import validate
+
+        limit = self.settings.limits.max_file_bytes
+        source_key = path.name if uploads else str(path.resolve())
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise FileFailed(f"refused: {human_bytes(size)} is over the limit of {human_bytes(limit)} "
+                                 "per file (POLICYKG_MAX_FILE_MB)")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise FileFailed("the file vanished before it could be read") from None
+        except OSError as exc:
+            raise FileFailed(f"cannot read the file: {exc.strerror or exc}") from None
+        sha = hashlib.sha256(data).hexdigest()
+        known = manifest.by_sha256(sha)
+        if known is not None:
+            if _source_key(known, uploads) in (source_key, None):
+                return "unchanged", {"id": known.id, "file": str(path), "title": known.title}
+            return "duplicate", _duplicate(path, known)
+        try:
+            doc = load_document(path)
+        except FileNotFoundError:
+            raise FileFailed("the file vanished before it could be read") from None
+        except Exception as exc:  # IngestError names the file and the reason
+            raise FileFailed(short_error(exc)) from exc
+        stored = manifest.documents.get(doc.id)
+        if stored is not None and _source_key(stored, uploads) not in (source_key, None):
+            return "duplicate", _duplicate(path, stored)  # the same text from another source
+        facts = extract_facts(doc, self.topic_concepts, classifier=self.classifier, gazetteer=self.gazetteer)
+        doc_graph = document_graph(doc, facts)
+        common_graph = shared_graph(doc, facts)
+        violations = validate(doc_graph, common_graph)
+        if violations:
+            shown = "; ".join(violations[:10]) + (f" (and {len(violations) - 10} more)" if len(violations) > 10 else "")
+            raise FileFailed(f"rejected: the graph violates {len(violations)} SHACL constraint(s): {shown}")
+        passages = self._passages(doc)
+        index = self.index
+        store = self.store
+        existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
+        previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
+        store.replace_document(doc.id, doc_graph, common_graph, validate=False)  # validated above
+        try:
+            if doc.id in set(index.doc_ids()):
+                index.remove(doc.id)
+            index.add(doc.id, passages)
+            index.save()
+        except Exception as exc:
+            if not existed:  # undo the store step: the store never holds what the index lacks
+                try:
+                    store.remove_document(doc.id)
+                    index.remove(doc.id)
+                except Exception:
+                    log.exception("undo of %s failed", doc.id)
+            raise FileFailed(f"indexing failed, nothing stored: {short_error(exc)}") from exc
+        for old in previous:  # a changed file from the same source replaces its earlier version
+            store.remove_document(old.id)
+            if old.id in set(index.doc_ids()):
+                index.remove(old.id)
+            manifest.documents.pop(old.id, None)
+        if previous:
+            index.save()
+        manifest.documents[doc.id] = DocumentEntry(
+            id=doc.id,
+            source_file=doc.source.file,
+            sha256=sha,
+            title=doc.title,
+            source_path=str(path.resolve()),
+            source_key=source_key,
+            clauses=len(passages),
+            ingested_at=now_iso(),
+        )
+        manifest.model = self.encoder.name
+        manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
+        self._save_manifest(manifest)
+        self._invalidate()
+        info = {
+            "id": doc.id,
+            "file": str(path),
+            "title": doc.title,
+            "clauses": len(passages),
+            "targets": len(facts.targets),
+            "region": facts.region.name if facts.region else None,
+        }
+        if previous:
+            info["replaced"] = [old.id for old in previous]
+        return "added", info
+
+    def _passages(self, doc: Any) -> list[Any]:
+        from embeddings.index import Passage
+        from kg.namespaces import clause_iri
+
+        return [
+            Passage(id=str(clause_iri(doc.id, c.path)), doc_id=doc.id, text=c.text)
+            for c in doc.walk()
+            if c.text and c.text.strip()
+        ]
+
+    def remove(self, doc_id: str) -> dict[str, Any]:
+        """Remove a document from the store, the index and the manifest."""
+        with self._lock:
+            self._require_writable("remove a document")
+            manifest = self.workspace.load_manifest()
+            stored = set(self._store_doc_ids())
+            if doc_id not in stored and doc_id not in manifest.documents:
+                raise NotFound(f"no document {doc_id!r}", choices=sorted(stored)[:50])
+            self.store.remove_document(doc_id)
+            index = self.index
+            if doc_id in set(index.doc_ids()):
+                index.remove(doc_id)
+                index.save()
+            entry = manifest.documents.pop(doc_id, None)
+            self._save_manifest(manifest)
+            self._invalidate()
+            return {"removed": doc_id, "source_file": entry.source_file if entry else None}
+

@@ -1,0 +1,95 @@
+"""Reading endpoints: documents, clauses, search, precedents, questions, targets, regions,
+bodies, topics, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from pydantic import BaseModel, Field
+
+from api import schemas
+from api.routers import LIMITS, get_service
+
+router = APIRouter()
+
+
+class PrecedentsRequest(BaseModel):
+    text: str = Field(..., min_length=1, max_length=LIMITS.draft_chars, description="a draft clause")
+    k: int = Field(10, ge=1, le=LIMITS.max_k)
+    exclude_region: str | None = Field(None, max_length=100)
+
+
+@router.get("/health", summary="store, index, model and counts", response_model=schemas.Health)
+def health(svc: Any = Depends(get_service)) -> Any:
+    return svc.health()
+
+
+@router.get("/search", summary="hybrid clause search with graph filters", response_model=schemas.SearchResponse)
+def search(
+    q: str = Query(..., min_length=1, max_length=LIMITS.query_chars, description="query text"),
+    k: int = Query(10, ge=1, le=LIMITS.max_k),
+    region: str | None = Query(None, max_length=100, description="adcode or name (sub-regions included)"),
+    province: str | None = Query(None, max_length=100),
+    topic: str | None = Query(None, max_length=100, description="topic id"),
+    year: int | None = Query(None, ge=1949, le=2100, description="a deadline year of a target in the clause"),
+    doc: str | None = Query(None, max_length=200, description="document id"),
+    has_target: bool | None = Query(None),
+    svc: Any = Depends(get_service),
+) -> Any:
+    return svc.search(q, k=k, region=region, province=province, topic=topic, year=year, doc=doc,
+                      has_target=has_target)
+
+
+@router.post("/precedents", summary="similar clauses from other regions, grouped by region and document",
+             response_model=schemas.PrecedentsResponse)
+def precedents(req: PrecedentsRequest = Body(...), svc: Any = Depends(get_service)) -> Any:
+    return svc.precedents(req.text, k=req.k, exclude_region=req.exclude_region)
+
+
+@router.get("/ask", summary="a question in Chinese or English, answered from the graph with evidence",
+            response_model=schemas.AskAnswer)
+def ask(q: str = Query(..., min_length=1, max_length=LIMITS.query_chars), svc: Any = Depends(get_service)) -> Any:
+    return svc.ask(q)
+
+
+@router.get("/targets", summary="quantitative targets with their evidence", response_model=list[schemas.Target])
+def targets(
+    topic: str | None = Query(None, max_length=100),
+    region: str | None = Query(None, max_length=100),
+    year: int | None = Query(None, ge=1949, le=2100),
+    svc: Any = Depends(get_service),
+) -> Any:
+    return svc.targets(topic=topic, region=region, year=year)
+
+
+@router.get("/documents", summary="one row per document", response_model=list[schemas.DocumentRow])
+def documents(svc: Any = Depends(get_service)) -> Any:
+    return svc.documents()
+
+
+@router.get("/documents/{doc_id}", summary="a document's metadata and clause tree",
+            response_model=schemas.DocumentDetail)
+def document(doc_id: str, svc: Any = Depends(get_service)) -> Any:
+    return svc.document(doc_id)
+
+
+@router.get("/clauses/{clause_id:path}", summary="a clause by IRI or {doc}/{path}", response_model=schemas.ClauseHit)
+def clause(clause_id: str, svc: Any = Depends(get_service)) -> Any:
+    return svc.clause(clause_id)
+
+
+@router.get("/regions", summary="regions with document and target counts (and lon/lat)",
+            response_model=list[schemas.Region])
+def regions(parent: str | None = Query(None, max_length=100), svc: Any = Depends(get_service)) -> Any:
+    return svc.regions(parent=parent)
+
+
+@router.get("/bodies", summary="responsible bodies", response_model=list[schemas.BodyRow])
+def bodies(svc: Any = Depends(get_service)) -> Any:
+    return svc.bodies()
+
+
+@router.get("/topics", summary="the topic scheme (zh/en labels) with counts", response_model=list[schemas.Topic])
+def topics(svc: Any = Depends(get_service)) -> Any:
+    return svc.topics()

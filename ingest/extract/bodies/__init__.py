@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.extract.bodies.duties import duty_subjects
 from ingest.extract.bodies.jurisdiction import (
     Jurisdiction,
 )
@@ -74,10 +75,24 @@ __all__ = ["Jurisdiction", "Mention", "attach_bodies", "body_slug", "document_me
            "find_mentions_in", "kind_of", "normalise_name"]
 
 
-def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[Mention]:
-    """Organisation mentions in ``text[lo:hi]``: names in running text, then department lists
-    and 牵头单位/责任单位 lines."""
-    out = text_mentions(text, lo, hi, juris)
+def is_collective(name: str, plan_prefix: str) -> bool:
+    """A generic plural at the plan's jurisdiction: 各… after the region prefix
+    (承德市各县（自治县、市、区）教体局, 九江市各级教育行政部门, 各级各类学校)."""
+    rest = name.removeprefix(plan_prefix) if plan_prefix else name
+    return rest.startswith("各")
+
+
+def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction,
+                     doc_date: str | None = None) -> list[Mention]:
+    """Organisation mentions in ``text[lo:hi]``: subjects of duty sentences (教育部门要…),
+    names in running text that do not overlap them, then department lists and
+    牵头单位/责任单位 lines."""
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", text[lo:hi])]
+    quoted = [(a + lo, b + lo) for a, b in quoted]
+    subjects = duty_subjects(text, lo, hi, juris, doc_date, quoted)
+    out = [m for m in text_mentions(text, lo, hi, juris)
+           if not any(s.start < m.end and m.start < s.end for s in subjects)]
+    out.extend(subjects)
     taken = [(m.start, m.end) for m in out]
     out.extend(_department_lists(text, lo, hi, juris, taken))
     out.extend(_duty_lines(text, lo, hi, juris))
@@ -96,7 +111,7 @@ def document_mentions(doc: Document, juris: Jurisdiction) -> list[Mention]:
     """Every body mention of the document: addressees, running text, duty tables."""
     out = addressee_mentions(doc, juris)
     for lo, hi in _zones(doc):
-        out.extend(find_mentions_in(doc.text, lo, hi, juris))
+        out.extend(find_mentions_in(doc.text, lo, hi, juris, doc.date))
     out.extend(table_mentions(doc, juris))
     return out
 
@@ -112,11 +127,16 @@ def attach_bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gaze
 
     by_name: dict[str, Body] = {}
 
-    def add(name: str, region: Region | None, raw: str) -> Body:
+    plan_prefix = juris.plan_prefix()
+
+    def add(name: str, region: Region | None, raw: str, kind: str | None = None,
+            collective: bool = False) -> Body:
         body = by_name.get(name)
         if body is None:
-            body = Body(name=name, slug=body_slug(name, region, gazetteer), kind=kind_of(name),
-                        region=region.code if region else None, aliases=[])
+            collective = collective or is_collective(name, plan_prefix)
+            body = Body(name=name, slug=body_slug(name, region, gazetteer),
+                        kind="collective" if collective else (kind or kind_of(name)),
+                        region=region.code if region else None, aliases=[], collective=collective)
             by_name[name] = body
         if raw != name and raw not in body.aliases:
             body.aliases.append(raw)
@@ -139,7 +159,7 @@ def attach_bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gaze
             pos = doc.text.find(part)
             facts.document_bodies.append(BodyRole(body.slug, role, evidence(pos, pos + len(part)) if pos >= 0 else None))
     for mention in document_mentions(doc, juris):
-        body = add(mention.name, mention.region, mention.raw)
+        body = add(mention.name, mention.region, mention.raw, mention.kind, mention.collective)
         if mention.source == "addressee":
             if not any(r.body == body.slug and r.role == "addressee" for r in facts.document_bodies):
                 facts.document_bodies.append(BodyRole(body.slug, "addressee", evidence(mention.start, mention.end)))

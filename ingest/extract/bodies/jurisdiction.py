@@ -43,6 +43,9 @@ class Jurisdiction:
     def expand_level(self, char: str) -> Region | None:
         if char == "市" and "county-city" in self.by_level:
             return self.by_level["county-city"]
+        province = self.by_level.get("province")
+        if char == "市" and province is not None and province.name.endswith("市"):
+            return province  # 北京市, 上海市: 市 is the municipality itself
         level = _LEVEL_OF.get(char)
         return self.by_level.get(level) if level else None
 

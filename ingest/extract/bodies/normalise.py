@@ -125,7 +125,7 @@ def _expand_tail(name: str) -> str:
 def _regularise(name: str) -> str:
     """Standard forms of the written name, before any prefix is decided."""
     name = _expand_tail(name)
-    name = re.sub(r"(^|[省市区县镇乡州])政府", r"\1人民政府", name)
+    name = re.sub(r"(^|[省市区县镇乡州）)])政府", r"\1人民政府", name)
     name = re.sub(r"人民人民政府", "人民政府", name)
     name = re.sub(r"(人民政府)?(教育)?督导(部门|机构)$", "人民政府教育督导室", name) \
         if re.search(r"政府(教育)?督导(部门|机构)$", name) else name
@@ -220,6 +220,8 @@ def _normalise(raw: str, juris: Jurisdiction) -> tuple[str, Region | None]:
         if word in ("镇", "乡", "街道"):
             return juris.prefix(plan) + name, plan
         word_level = _LEVEL_OF.get(word, "county")
+        if word == "市" and juris.expand_level(word) is plan:
+            word_level = plan.level  # 市教委 in a 北京市 plan: the municipality itself
         if _ORDER[word_level] > _ORDER.get(plan.level, 9):
             return juris.prefix(plan) + (name if each else "各" + name), plan
         target = juris.expand_level(word) if word in _LEVEL_OF else None

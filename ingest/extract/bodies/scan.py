@@ -51,8 +51,9 @@ class Mention:
     start: int
     end: int
     role: str
-    source: str = "text"  # text, addressee, list, duty, table
-
+    source: str = "text"  # text, addressee, list, duty, table, subject
+    kind: str | None = None  # when the lexicon knows it (departments.tsv); else from the name
+    collective: bool = False
 
 
 # --------------------------------------------------------------------------- scanning

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.extract.bodies.departments import variant_key
 from ingest.extract.bodies.duties import duty_subjects
 from ingest.extract.bodies.jurisdiction import (
     Jurisdiction,
@@ -108,11 +109,22 @@ def find_bodies(text: str, offset: int, juris: Jurisdiction) -> list[tuple[str, 
 
 
 def document_mentions(doc: Document, juris: Jurisdiction) -> list[Mention]:
-    """Every body mention of the document: addressees, running text, duty tables."""
+    """Every body mention of the document: addressees, running text, duty tables. A department
+    named from the lexicon (教育部门 → X市教育局) takes the name the plan itself uses for it at
+    that level where it writes one (市教育体育局 → X市教育体育局)."""
     out = addressee_mentions(doc, juris)
     for lo, hi in _zones(doc):
         out.extend(find_mentions_in(doc.text, lo, hi, juris, doc.date))
     out.extend(table_mentions(doc, juris))
+    own: dict[tuple[str, str], str] = {}
+    for m in out:
+        if m.key is None and m.region is not None and not m.collective:
+            key = variant_key(m.name.removeprefix(juris.prefix(m.region)))
+            if key is not None:
+                own.setdefault((m.region.code, key), m.name)
+    for m in out:
+        if m.key is not None and m.region is not None and (m.region.code, m.key) in own:
+            m.name = own[(m.region.code, m.key)]
     return out
 
 

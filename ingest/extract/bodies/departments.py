@@ -47,16 +47,35 @@ def department_names() -> dict[str, list[DepartmentName]]:
 
 
 @lru_cache(maxsize=1)
-def department_aliases() -> dict[str, str]:
+def _alias_rows() -> tuple[dict[str, str], dict[str, str]]:
     path = DATA / "department_aliases.tsv"
     names = department_names()
-    out: dict[str, str] = {}
-    for parts in _read_tsv(path, (2,)):
+    aliases: dict[str, str] = {}
+    variants: dict[str, str] = {}
+    for parts in _read_tsv(path, (2, 3)):
         alias, key = parts[0].strip(), parts[1].strip()
         if key not in names:
             raise ValueError(f"{path}: {alias}: key {key!r} is not in departments.tsv")
-        out[alias] = key
-    return out
+        if len(parts) == 3 and parts[2].strip() != "name":
+            raise ValueError(f"{path}: {alias}: the third column can only be 'name'")
+        (variants if len(parts) == 3 else aliases)[alias] = key
+    # the lexicon's own official names are variants too (教育局, 财政厅, 文化广电新闻出版局 …)
+    for key, rows in names.items():
+        for row in rows:
+            rest = row.template.replace("{R}", "")
+            if rest and not rest.startswith(("中共", "共青团")):
+                variants.setdefault(rest, key)
+    return aliases, variants
+
+
+def department_aliases() -> dict[str, str]:
+    """alias as plans write it → key of departments.tsv."""
+    return _alias_rows()[0]
+
+
+def variant_key(dept: str) -> str | None:
+    """The key of an official department name without its region (教育体育局 → education)."""
+    return _alias_rows()[1].get(dept)
 
 
 _LEAGUE_RE = re.compile(r"^团([省市区县])委$")  # 团市委 → the league committee of that level

@@ -31,8 +31,14 @@ _PHRASE_RE = re.compile(r"(?:由|会同|联合|协调|协同)([^，。；：:！
 _LIST_TAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|组织)?|共同|分别|都|均|也|还|各自|同时)+$")
 _LEAD_RE = re.compile(r"^(?:同时|此外|另外|其中|并且|并|还|也|要)+")
 # collective prefixes: 各级, 各地, 各县（市、区）, 县（市、区） below the plan's level
-_EACH_RE = re.compile(r"^(各级各类|各级|各地|各类|各)")
-_PLURAL_RE = re.compile(r"^(?:县（市、区）|县\(市、区\)|县（市）|县（区）|区（市）|县（自治县、市、区）|县市区|县区|区县)")
+_EACH_RE = re.compile(r"^(地方各级|(?:全省|全市|全县|全区|全州)各级|各级各类|各级|各地|各类|各)")
+_LEVEL_WORD = r"(?:设区的?)?[市县区州旗](?:（[^）]{1,10}）|\([^)]{1,10}\))?"
+# plural levels: 县（市、区）, 县区, and lists of levels sharing the noun (市、县、区人民政府, 各县（市）、区)
+_PLURAL_RE = re.compile(r"^(?:县（市、区）|县\(市、区\)|县（市）|县（区）|区（市）|县（自治县、市、区）|县市区|县区|区县"
+                        rf"|{_LEVEL_WORD}(?:、{_LEVEL_WORD})+|设区的?市)(?:级)?")
+_LEVEL_PIECE_RE = re.compile(rf"^(?:各|地方各级)?{_LEVEL_WORD}$")
+# bare 学校 / 各学校 / 各级各类学校 are one collective: the plan's schools
+_ALL_SCHOOLS_RE = re.compile(r"^(?:各级各类|各类|各|全体|所有)?(?:学校|校)$")
 _LEVEL_RE = re.compile(r"^(省|市|州|区|县)(级)?(?!场|民|区|域|内|外)")
 _COLLECTIVE_NOUNS = re.compile(
     r"(部门|政府|党委|党委和政府|学校|中小学|中小学校|幼儿园|高校|院校|单位|机构|地|地区|学区|教育局|教体局|"
@@ -48,6 +54,7 @@ class Resolved:
     region: Region | None
     kind: str | None
     collective: bool
+    key: str | None = None
 
 
 def _year(doc_date: str | None) -> int | None:
@@ -58,6 +65,8 @@ def resolve_item(item: str, juris: Jurisdiction, year: int | None, strong: bool 
     """One body as a plan writes it in a subject or list (财政部门, 市教育局, 各级各类学校). A bare
     collective of places (各地, 各县区) is a body only when ``strong`` (the plan tells it 要/应/负责 …)."""
     item = _clean(item)
+    if _ALL_SCHOOLS_RE.match(item) and (strong or item != "学校") and juris.usable:
+        return Resolved(juris.plan_prefix() + "各级各类学校", juris.region, "collective", True)
     if len(item) < 2 or not juris.usable or re.search(r"关于|印发|通知|的|[《》“”]", item):
         return None
     plan = juris.region
@@ -93,7 +102,7 @@ def resolve_item(item: str, juris: Jurisdiction, year: int | None, strong: bool 
         named = official_name(key, base, juris.prefix(base), year)
         if named is None:
             return None
-        return Resolved(named[0], base, named[1], False)
+        return Resolved(named[0], base, named[1], False, key)
     suffix = _SUFFIX_END_RE.search(item)
     why = _named(item, juris, suffix.group(0)) if suffix else None
     if why and (kind_of(item) not in ("school", "university") or why in ("region", "level", "national", "quoted")):
@@ -111,6 +120,8 @@ def _items(subject: str) -> list[tuple[str, int]]:
         depth += ch in "（("
         depth -= ch in "）)" and depth > 0
         if ch == "、" and depth == 0:
+            if i < len(subject) and _LEVEL_PIECE_RE.match(subject[start:i]):
+                continue  # 市、县、区人民政府: the levels share the noun after them
             out.append((subject[start:i], start))
             start = i + 1
     return out
@@ -151,7 +162,7 @@ def _subject_mentions(text: str, s: int, e: int, juris: Jurisdiction, year: int 
             stripped = piece.strip(" 　")
             start = s + poff + piece.find(stripped)
             out.append(Mention(stripped, r.name, r.region, start, start + len(stripped), role, "subject",
-                               r.kind, r.collective))
+                               r.kind, r.collective, r.key))
     return out
 
 

@@ -37,6 +37,9 @@ class Jurisdiction:
         names = [r.name for r in reversed(chain) if r.level != "province" or region.level == "province"]
         return "".join(names) or region.name
 
+    def region_is_country(self) -> bool:
+        return self.region is not None and self.region.level == "country"
+
     def plan_prefix(self) -> str:
         return self.prefix(self.region) if self.usable else ""
 

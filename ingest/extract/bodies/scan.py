@@ -54,9 +54,12 @@ class Mention:
     source: str = "text"  # text, addressee, list, duty, table, subject
     kind: str | None = None  # when the lexicon knows it (departments.tsv); else from the name
     collective: bool = False
+    key: str | None = None  # the department key when the name came from the lexicon
 
 
 # --------------------------------------------------------------------------- scanning
+_NATIONAL_ORGAN_RE = re.compile(r"^(?:教育部|文化部|财政部|国务院(?:办公厅)?|中共中央(?:办公厅)?|国家[\u4e00-\u9fff]{1,8}(?:部|局|委员会))$")
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -189,7 +192,7 @@ def _excluded_context(text: str, start: int, end: int, lo: int, hi: int, kind: s
     # issues a cited document: 中办、国办《…》, xx省教育厅等三部门印发的《…》
     if re.match(r"^(?:、[\u4e00-\u9fff]{2,4})*《", after):
         return True
-    if re.match(r"^(等[\u4e00-\u9fff]{0,4}部门)?印发", after):
+    if re.match(r"^(等[\u4e00-\u9fff]{0,4}部门)?(?:联合)?(?:印发|制定|发布|颁布|出台|修订)", after):
         return True
     # whose requirements are followed: 按照教育部…要求, 落实市委、市政府…要求
     if _SOURCE_BEFORE_RE.search(_segment_before(text, start, lo)) and _SOURCE_AFTER_RE.match(after):
@@ -300,6 +303,9 @@ def text_mentions(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[Ment
         kind = kind_of(name)
         if _excluded_context(text, start, e, lo, hi, kind):
             continue
+        if why == "national" and _NATIONAL_ORGAN_RE.match(name) and \
+                _role(text, start, e, lo, hi) == "participant" and not juris.region_is_country():
+            continue  # 教育部印发的…, 借助教育部实施…: a ministry in a local plan is a source, not a duty
         if kind == "school":
             s0, s1 = _sentence(text, start, lo, hi)
             seg = _segment_before(text, start, lo)

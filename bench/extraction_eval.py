@@ -31,7 +31,7 @@ issuer/forwarder (the signing issuer is not a responsible body). A prediction ma
 (one-to-one) when their *name keys* are equal: the name with whitespace and quote marks removed,
 full-width brackets made half-width, 政府 read as 人民政府, and every region name the gazetteer
 finds in it removed (九江市教育局 → 教育局, 中共九江市委宣传部 → 中共委宣传部, 九江市各级教育行政部门 →
-各级教育行政部门), so a name is judged on its department, level word and historical form, not on
+各级教育行政部门; a region before 、 keeps its level word: 宁德市、县财政 → 市、县财政), so a name is judged on its department, level word and historical form, not on
 the region prefix (the document's region is judged by the metadata section). A collective gold
 body (各级教育行政部门) is matched only by a collective prediction, and a named one only by a named
 prediction. Recall counts core gold bodies; precision counts predictions matched to a core body
@@ -236,7 +236,9 @@ def body_key(name: str, gazetteer) -> str:
     key = _OBJ_DROP.sub("", name).replace("（", "(").replace("）", ")")
     key = re.sub(r"(?<!人民)政府", "人民政府", key)
     for m in sorted(gazetteer.find(key), key=lambda m: -m.start):
-        key = key[:m.start] + key[m.end:]
+        # 宁德市、县财政 → 市、县财政: a region heading a list of levels keeps its level word
+        keep = key[m.end - 1] if key[m.end:m.end + 1] == "、" else ""
+        key = key[:m.start] + keep + key[m.end:]
     return key
 
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 
 from ingest.extract.bodies.departments import variant_key
-from ingest.extract.bodies.duties import duty_subjects
+from ingest.extract.bodies.duties import _LEVEL_WORD, _year, duty_subjects, resolve_item
 from ingest.extract.bodies.jurisdiction import (
     Jurisdiction,
 )
@@ -83,6 +83,22 @@ def is_collective(name: str, plan_prefix: str) -> bool:
     return rest.startswith("各")
 
 
+_LEVEL_LIST_BEFORE_RE = re.compile(rf"(?:各|地方各级)?{_LEVEL_WORD}(?:、{_LEVEL_WORD})*、$")
+
+
+def _with_level_list(text: str, lo: int, m: Mention, juris: Jurisdiction, doc_date: str | None) -> Mention:
+    """各区、县人民政府: a name after a list of levels is the list's collective, not 县人民政府."""
+    before = _LEVEL_LIST_BEFORE_RE.search(text, max(lo, m.start - 30), m.start)
+    if before is None or not re.match(_LEVEL_WORD, text[m.start:m.end]):
+        return m
+    raw = text[before.start():m.end]
+    res = resolve_item(raw, juris, _year(doc_date))
+    if res is None:
+        return m
+    return Mention(raw, res.name, res.region, before.start(), m.end, m.role, m.source, res.kind,
+                   res.collective, res.key)
+
+
 def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction,
                      doc_date: str | None = None) -> list[Mention]:
     """Organisation mentions in ``text[lo:hi]``: subjects of duty sentences (教育部门要…),
@@ -91,8 +107,8 @@ def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction,
     quoted = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", text[lo:hi])]
     quoted = [(a + lo, b + lo) for a, b in quoted]
     subjects = duty_subjects(text, lo, hi, juris, doc_date, quoted)
-    out = [m for m in text_mentions(text, lo, hi, juris)
-           if not any(s.start < m.end and m.start < s.end for s in subjects)]
+    out = [_with_level_list(text, lo, m, juris, doc_date) for m in text_mentions(text, lo, hi, juris)]
+    out = [m for m in out if not any(s.start < m.end and m.start < s.end for s in subjects)]
     out.extend(subjects)
     taken = [(m.start, m.end) for m in out]
     out.extend(_department_lists(text, lo, hi, juris, taken))

@@ -97,7 +97,7 @@ def resolve_item(item: str, juris: Jurisdiction, year: int | None, strong: bool 
         base = juris.expand_level(char) if char else (juris.by_level.get(plan.level) or plan)
         if base is None:
             return None
-        if char and _ORDER[_LEVEL_OF.get(char, "county")] > _ORDER.get(plan.level, 9):
+        if char and base is not plan and _ORDER[_LEVEL_OF.get(char, "county")] > _ORDER.get(plan.level, 9):
             return Resolved(juris.plan_prefix() + "各" + item, plan, "collective", True)
         named = official_name(key, base, juris.prefix(base), year)
         if named is None:
@@ -120,7 +120,8 @@ def _items(subject: str) -> list[tuple[str, int]]:
         depth += ch in "（("
         depth -= ch in "）)" and depth > 0
         if ch == "、" and depth == 0:
-            if i < len(subject) and _LEVEL_PIECE_RE.match(subject[start:i]):
+            if i < len(subject) and _LEVEL_PIECE_RE.match(subject[start:i]) and \
+                    re.match(rf"{_LEVEL_WORD}", subject[i + 1:]):
                 continue  # 市、县、区人民政府: the levels share the noun after them
             out.append((subject[start:i], start))
             start = i + 1

@@ -133,6 +133,26 @@ def _split_outside_parens(line: str) -> list[str]:
     return parts
 
 
+_LEVEL_WORD = r"(?:设区的?)?[市县区州旗](?:（[^）]{1,10}）|\([^)]{1,10}\))?"
+LEVEL_PIECE_RE = re.compile(rf"^(?:各|地方各级)?{_LEVEL_WORD}$")
+_LEVEL_START_RE = re.compile(rf"^{_LEVEL_WORD}")
+
+
+def merge_level_lists(parts: list[str]) -> list[str]:
+    """[各区, 、, 县人民政府] → [各区、县人民政府]: levels listed with 、 share the noun after them."""
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        cur = parts[i]
+        while (i + 2 < len(parts) and parts[i + 1] == "、" and LEVEL_PIECE_RE.match(cur.strip())
+               and _LEVEL_START_RE.match(parts[i + 2].strip())):
+            cur = cur + "、" + parts[i + 2]
+            i += 2
+        out.append(cur)
+        i += 1
+    return out
+
+
 def addressee_mentions(doc: Document, juris: Jurisdiction) -> list[Mention]:
     """The addressees of the notice that issues the plan, as plural or named bodies:
     各县（自治县、市、区）教体局 → 承德市各县（自治县、市、区）教体局; 泽雅镇人民政府 →
@@ -147,7 +167,7 @@ def addressee_mentions(doc: Document, juris: Jurisdiction) -> list[Mention]:
     out: list[Mention] = []
     pos = 0
     plural = False
-    for part in _split_outside_parens(line.rstrip("：: \n")):
+    for part in merge_level_lists(_split_outside_parens(line.rstrip("：: \n"))):
         start = pos
         pos += len(part)
         if not part.strip() or part in "，,、：:；;":

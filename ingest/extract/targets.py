@@ -116,9 +116,30 @@ def _enclosing_pairs(text: str, opening: str, closing: str) -> list[tuple[int, i
     return spans
 
 
+def _entity_quotes(text: str) -> str:
+    """HTML quote entities some exports keep (&quot;三个办法&quot;, “三个办法&quot;) as quote
+    marks of the same length: an entity opens a quote unless one is open, then it closes it."""
+    out: list[str] = []
+    open_ = False
+    i = 0
+    while i < len(text):
+        if text.startswith("&quot;", i):
+            out.append(("”" if open_ else "“") + "\0" * 5)
+            open_ = not open_
+            i += 6
+            continue
+        ch = text[i]
+        if ch == "“":
+            open_ = True
+        elif ch == "”":
+            open_ = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    # HTML quote entities some exports keep (“三个办法&quot;) read as quote marks, same length
-    text = text.replace("&quot;", "”\0\0\0\0\0") if "&quot;" in text else text
+    text = _entity_quotes(text) if "&quot;" in text else text
     spans = _enclosing_pairs(text, "《", "》") + _enclosing_pairs(text, "“", "”")
     spans += _enclosing_pairs(text, "〔", "〕") + _enclosing_pairs(text, "[", "]")
     # straight double quotes alternate

@@ -194,7 +194,8 @@ def duty_subjects(text: str, lo: int, hi: int, juris: Jurisdiction, doc_date: st
         after = text[m.end(1):m.end(1) + 4]
         if fragment_start and not re.match(_STRONG, after):
             continue
-        role = "lead" if after.startswith(("牵头", "会同")) else "responsible"
+        role = ("lead" if after.startswith(("牵头", "会同")) else
+                "participant" if after.startswith(("配合", "协助", "参与")) else "responsible")
         add(_subject_mentions(text, m.start(1), m.end(1), juris, year, role, bool(re.match(_STRONG, after))))
     for m in _PHRASE_RE.finditer(text, lo, hi):
         after = text[m.end(1):m.end(1) + 3]

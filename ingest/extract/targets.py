@@ -210,9 +210,9 @@ def _is_non_target(text: str, num: NumberSpan, unit: str, unit_end: int,
         if _SLOGAN_RE.search(text, max(0, s - 4), min(len(text), unit_end + 6)) and _slogan_covers(text, s):
             return True
         # 三名工程, 三名三坛 (programme names), 十四五 (plan names)
-        if unit == "名" and re.match(r"[工校师班]|名", text[unit_end:unit_end + 1] or "x"):
-            if text[unit_end:unit_end + 2] not in ("教师", "校长", "班主任"):
-                return True
+        if unit == "名" and re.match(r"[工校师班]|名", text[unit_end:unit_end + 1] or "x") \
+                and text[unit_end:unit_end + 2] not in ("教师", "校长", "班主任"):
+            return True
         if unit == "个" and _ASPECT_RE.match(text, unit_end):
             return True
         if _NAME_AFTER_RE.match(text, unit_end):
@@ -221,15 +221,13 @@ def _is_non_target(text: str, num: NumberSpan, unit: str, unit_end: int,
             return True
         if num.value == 1 and num.value_max is None and not num.text.startswith("十"):
             return not _one_is_count(text, s, unit, unit_end)
-    if unit in ("年", "周", "天", "个月", "学年", "学期") and not _has_bound(text, s, unit_end):
-        # a duration (三年行动, 五年来) is context, not a target, unless bounded
-        if unit not in ("周", "学期") or not _one_is_count(text, s, unit, unit_end):
-            return True
+    # a duration (三年行动, 五年来) is context, not a target, unless bounded
+    if unit in ("年", "周", "天", "个月", "学年", "学期") and not _has_bound(text, s, unit_end) \
+            and (unit not in ("周", "学期") or not _one_is_count(text, s, unit, unit_end)):
+        return True
     if unit == "年" and text[unit_end:unit_end + 1] in "内来级度":
         return True
-    if after.startswith(("以来", "之内")) and unit in ("年", "个月"):
-        return True
-    return False
+    return bool(after.startswith(("以来", "之内")) and unit in ("年", "个月"))
 
 
 def _slogan_covers(text: str, s: int) -> bool:

@@ -112,7 +112,7 @@ def find_mentions_in(text: str, lo: int, hi: int, juris: Jurisdiction,
     out.extend(subjects)
     taken = [(m.start, m.end) for m in out]
     out.extend(_department_lists(text, lo, hi, juris, taken))
-    out.extend(_duty_lines(text, lo, hi, juris))
+    out.extend(_duty_lines(text, lo, hi, juris, doc_date))
     out.sort(key=lambda m: m.start)
     return out
 

@@ -126,7 +126,7 @@ _ORDINAL_SCHOOL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(实小
 _ROLE_WORDS = (("牵头", "lead"), ("负责", "responsible"), ("配合", "participant"),
                ("参与", "participant"), ("协助", "participant"), ("会同", "lead"), ("联合", "lead"))
 _ROLE_RANK = {"lead": 0, "responsible": 1, "participant": 2}
-_DUTY_LINE_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]\s*([^）)\n。；;]+)")
+_DUTY_LINE_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]\s*([^\n。；;]+)")
 _DUTY_ROLE = {"牵头": "lead", "主办": "lead", "责任": "responsible", "配合": "participant",
               "参与": "participant", "协办": "participant"}
 _DUTY_HEADER_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(单位|部门)|责任主体|实施主体")

@@ -99,21 +99,53 @@ def _split_items(cell: str) -> list[str]:
     return [p for p in (x.strip(" 　") for x in re.split(r"[、，,；;/和及]", cell)) if p]
 
 
-def _duty_lines(text: str, lo: int, hi: int, juris: Jurisdiction) -> list[Mention]:
-    """（牵头单位：市教育局；配合单位：市财政局、市人社局）"""
+def _until_unbalanced(cell: str) -> str:
+    """The list up to the bracket that closes the one it stands in: （责任单位：市教育局，各区、县
+    （市）政府） → 市教育局，各区、县（市）政府."""
+    depth = 0
+    for i, ch in enumerate(cell):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                return cell[:i]
+            depth -= 1
+    return cell
+
+
+def _duty_lines(text: str, lo: int, hi: int, juris: Jurisdiction, doc_date: str | None = None) -> list[Mention]:
+    """（牵头单位：市教育局；配合单位：市财政局、市人社局）, （责任单位：市文联、团市委，各区、县（市）
+    政府）: every item a body — the abbreviation lists of the seeds, the department lexicon,
+    collectives, or a name (a bare department is the plan's)."""
+    from ingest.extract.bodies.duties import _year, resolve_item
+
     out: list[Mention] = []
+    year = _year(doc_date)
     for m in _DUTY_LINE_RE.finditer(text, lo, hi):
         role = _DUTY_ROLE[m.group(1)]
+        cell = _until_unbalanced(m.group(2))
         pos = m.start(2)
-        for part in re.split(r"([、，,])", m.group(2)):
-            s = text.find(part, pos) if part else pos
-            pos = s + len(part)
-            if not part or part in "、，," or len(part) < 2:
+        for part in merge_level_lists(_split_outside_parens(cell)):
+            s = pos + (len(part) - len(part.lstrip(" 　")))
+            pos += len(part)
+            item = re.sub(r"等(?:有关|相关)?(?:部门|单位)?$", "", part.strip(" 　"))
+            if len(item) < 2 or item in "、，,：:；;":
                 continue
-            res = _expand_dept(part, None, juris) if abbreviation_table().get(part) else normalise_name(part, juris)
+            if abbreviation_table().get(item):
+                res = _expand_dept(item, None, juris)
+            else:
+                found = resolve_item(item, juris, year)
+                if found is not None:
+                    out.append(Mention(item, found.name, found.region, s, s + len(item), role, "duty",
+                                       found.kind, found.collective, found.key))
+                    continue
+                res = normalise_name(item, juris)
+                if res[1] is None and juris.usable and re.search(r"(局|委|办|厅|室|中心|院|馆)$", res[0]) \
+                        and not res[0].startswith(("教育部", "国家", "国务院", "中共中央")):
+                    res = (juris.plan_prefix() + res[0], juris.region)  # 大数据局 in a city plan
             if res is None:
                 continue
-            out.append(Mention(part, res[0], res[1], s, s + len(part), role, "duty"))
+            out.append(Mention(item, res[0], res[1], s, s + len(item), role, "duty"))
     return out
 
 

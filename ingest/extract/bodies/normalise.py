@@ -98,9 +98,28 @@ def kind_of(name: str) -> str:
 
 # --------------------------------------------------------------------------- normalisation
 def _clean(raw: str) -> str:
+    """Spaces, quote marks, a leading 第N届 and edge punctuation removed; a closing bracket at
+    the end is kept when it closes one inside the name (各区（市）, never 各区（市)."""
     name = re.sub(r"[\s“”\"'‘’]", "", raw)
     name = re.sub(r"^第[一二三四五六七八九十0-9]+届", "", name)
-    return name.strip("（）()，,、")
+    name = name.strip("，,、").lstrip("）)")
+    while name and name[-1] in "（(":
+        name = name[:-1]
+    while name and name[-1] in "）)" and _depth(name[:-1]) <= 0:
+        name = name[:-1]
+    while name and name[0] in "（(" and _depth(name) > 0:
+        name = name[1:]
+    if len(name) > 2 and name[0] in "（(" and name[-1] in "）)" and _depth(name[1:-1]) == 0:
+        name = name[1:-1]
+    return name
+
+
+def _depth(text: str) -> int:
+    depth = 0
+    for ch in text:
+        depth += ch in "（("
+        depth -= ch in "）)"
+    return depth
 
 
 def _expand_tail(name: str) -> str:

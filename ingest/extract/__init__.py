@@ -126,6 +126,7 @@ def extract_facts(
         if mpath:
             measures_by_path[mpath].targets.append(n)
 
-    juris = Jurisdiction(region, gazetteer)
+    year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
+    juris = Jurisdiction(region, gazetteer, year)
     _bodies(doc, facts, juris, gazetteer, measures_by_path, measure_cls)
     return facts

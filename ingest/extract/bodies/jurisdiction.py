@@ -12,9 +12,10 @@ from ingest.regions import Gazetteer
 class Jurisdiction:
     """The plan's region and the names its level prefixes (市, 区, 县) stand for."""
 
-    def __init__(self, region: Region | None, gazetteer: Gazetteer):
+    def __init__(self, region: Region | None, gazetteer: Gazetteer, year: int | None = None):
         self.region = region
         self.gazetteer = gazetteer
+        self.year = year  # the plan's year: picks historical department names
         self.by_level: dict[str, Region] = {}
         if region is not None and region.anonymised:
             self.by_level[region.level] = region

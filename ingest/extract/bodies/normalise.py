@@ -193,9 +193,31 @@ def _branch(name: str, region: Region | None, juris: Jurisdiction) -> tuple[str,
 
 
 def normalise_name(raw: str, juris: Jurisdiction) -> tuple[str, Region | None]:
-    """Full name in the plan's jurisdiction and the body's region."""
+    """Full name in the plan's jurisdiction and the body's region; abbreviated departments and
+    party organs take their official name from the department lexicon (南平市文广新局 →
+    南平市文化广电新闻出版局, 南平市委宣传部 → 中共南平市委宣传部)."""
     name, region = _normalise(raw, juris)
-    return _branch(name, region, juris)
+    name, region = _branch(name, region, juris)
+    return _official(name, region, juris), region
+
+
+def _official(name: str, region: Region | None, juris: Jurisdiction) -> str:
+    from ingest.extract.bodies.departments import department_key, official_name
+
+    if region is None or region.anonymised or region.level == "country":
+        return name
+    prefix = juris.prefix(region)
+    if not name.startswith(prefix):
+        return name
+    rest = name[len(prefix):]
+    party = rest.startswith("委") and len(rest) > 2
+    found = department_key(rest[1:] if party else rest)
+    if found is None or found[1] is not None:
+        return name
+    named = official_name(found[0], region, prefix, juris.year)
+    if named is None or (party and not named[0].startswith("中共")):
+        return name
+    return named[0]
 
 
 def _normalise(raw: str, juris: Jurisdiction) -> tuple[str, Region | None]:

@@ -31,7 +31,8 @@ issuer/forwarder (the signing issuer is not a responsible body). A prediction ma
 (one-to-one) when their *name keys* are equal: the name with whitespace and quote marks removed,
 full-width brackets made half-width, 政府 read as 人民政府, and every region name the gazetteer
 finds in it removed (九江市教育局 → 教育局, 中共九江市委宣传部 → 中共委宣传部, 九江市各级教育行政部门 →
-各级教育行政部门; a region before 、 keeps its level word: 宁德市、县财政 → 市、县财政), so a name is judged on its department, level word and historical form, not on
+各级教育行政部门; a region before 、 keeps its level word: 宁德市、县财政 → 市、县财政; a collective's leading 各 is
+dropped: 各县（市、区）人民政府 = 县（市、区）人民政府), so a name is judged on its department, level word and historical form, not on
 the region prefix (the document's region is judged by the metadata section). A collective gold
 body (各级教育行政部门) is matched only by a collective prediction, and a named one only by a named
 prediction. Recall counts core gold bodies; precision counts predictions matched to a core body
@@ -231,7 +232,7 @@ def aesthetic_gold(path: Path = AESTHETIC_GOLD) -> dict[str, dict[str, list[dict
     return out
 
 
-def body_key(name: str, gazetteer) -> str:
+def body_key(name: str, gazetteer, collective: bool = False) -> str:
     """See the module docstring: the name without whitespace, quotes and region names."""
     key = _OBJ_DROP.sub("", name).replace("（", "(").replace("）", ")")
     key = re.sub(r"(?<!人民)政府", "人民政府", key)
@@ -239,7 +240,7 @@ def body_key(name: str, gazetteer) -> str:
         # 宁德市、县财政 → 市、县财政: a region heading a list of levels keeps its level word
         keep = key[m.end - 1] if key[m.end:m.end + 1] == "、" else ""
         key = key[:m.start] + keep + key[m.end:]
-    return key
+    return key.removeprefix("各") if collective else key
 
 
 @dataclass
@@ -265,8 +266,8 @@ def score_bodies(score: BodyScore, tag: str, facts, gold: list[dict], spans: dic
         roles.setdefault(r.body, []).append(r)
     preds = [b for b in facts.bodies
              if any(r.role not in ("issuer", "forwarder") for r in roles.get(b.slug, []))]
-    pkeys = [body_key(b.name, gazetteer) for b in preds]
-    gkeys = [body_key(g["name"], gazetteer) for g in gold]
+    pkeys = [body_key(b.name, gazetteer, bool(getattr(b, "collective", False))) for b in preds]
+    gkeys = [body_key(g["name"], gazetteer, bool(g["collective"])) for g in gold]
 
     def match(by_span: bool) -> dict[int, int]:
         used: dict[int, int] = {}

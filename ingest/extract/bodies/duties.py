@@ -42,7 +42,9 @@ _ALL_SCHOOLS_RE = re.compile(r"^(?:各级各类|各类|各|全体|所有)?(?:学
 _LEVEL_RE = re.compile(r"^(省|市|州|区|县)(级)?(?!场|民|区|域|内|外)")
 _COLLECTIVE_NOUNS = re.compile(
     r"(部门|政府|党委|党委和政府|学校|中小学|中小学校|幼儿园|高校|院校|单位|机构|地|地区|学区|教育局|教体局|"
-    r"文化馆|博物馆|美术馆|少年宫|青少年宫|组织|团体|县（市、区）|县\(市、区\)|县区|区县|市|县)$")
+    r"文化馆|博物馆|美术馆|少年宫|青少年宫|组织|团体|县（市、区）|县\(市、区\)|县区|区县|市|县|区|州|旗)$")
+# the plan's own schools: 市直属学校, 市属高校, 省属中小学
+_OWN_SCHOOLS_RE = re.compile(r"^([省市区县州])(?:直属|属|直)(?:各类)?(学校|中小学校?|高校|高等学校|院校|幼儿园|中学|小学)$")
 
 
 _SUFFIX_END_RE = re.compile("(?:" + "|".join(re.escape(s) for s, _ in _SUFFIXES) + ")$")
@@ -70,6 +72,12 @@ def resolve_item(item: str, juris: Jurisdiction, year: int | None, strong: bool 
     if len(item) < 2 or not juris.usable or re.search(r"关于|印发|通知|的|[《》“”]", item):
         return None
     plan = juris.region
+    own = _OWN_SCHOOLS_RE.match(item)
+    if own:
+        base = juris.expand_level(own.group(1))
+        if base is None:
+            return None
+        return Resolved(juris.prefix(base) + item[1:], base, "collective", True)
     each = _EACH_RE.match(item)
     plural = _PLURAL_RE.match(item[each.end():] if each else item)
     if (each or plural) and not re.search(r"[和及与]", item):

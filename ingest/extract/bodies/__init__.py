@@ -83,6 +83,7 @@ def is_collective(name: str, plan_prefix: str) -> bool:
     return rest.startswith("各")
 
 
+_BARE_PLACES_RE = re.compile(rf"^各?{_LEVEL_WORD}(?:、{_LEVEL_WORD})*$|^各?县区$|^各?区县$|^各?县市区$")
 _LEVEL_LIST_BEFORE_RE = re.compile(rf"(?:各|地方各级)?{_LEVEL_WORD}(?:、{_LEVEL_WORD})*、$")
 
 
@@ -141,6 +142,12 @@ def document_mentions(doc: Document, juris: Jurisdiction) -> list[Mention]:
     for m in out:
         if m.key is not None and m.region is not None and (m.region.code, m.key) in own:
             m.name = own[(m.region.code, m.key)]
+    # 各县（市、区）要… and 各县（市、区）人民政府 in one plan: the places act through their governments
+    names = {m.name for m in out}
+    prefix = juris.plan_prefix()
+    for m in out:
+        if m.collective and _BARE_PLACES_RE.match(m.name.removeprefix(prefix)) and m.name + "人民政府" in names:
+            m.name += "人民政府"
     return out
 
 

@@ -28,14 +28,15 @@ _WEAK = (r"(?:共同|分别|切实|积极|认真|主动|进一步|加强|加大|
          r"制订|研究|督促|组织|开展|推动|推进|依托|联合|协同|结合|按照|根据|充分|将|把|对|在|每年|每学年|设立)")
 _SUBJECT_RE = re.compile(rf"([^，。；：:！？\n]{{2,40}}?)(?={_STRONG}|{_WEAK})")
 _PHRASE_RE = re.compile(r"(?:由|会同|联合|协调|协同)([^，。；：:！？\n由]{2,40}?)(?=牵头|负责|共同|配合|等|，|。|；)")
-_LIST_TAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|组织)?|共同|分别|都|均|也|还|各自|同时)+$")
+_LIST_TAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位|组织)?(?:[和及与](?:有关|相关)?(?:部门|单位|组织|社会团体|群团组织))?"
+                           r"|[和及与](?:其他)?(?:有关|相关)(?:部门|单位)|共同|分别|都|均|也|还|各自|同时)+$")
 _LEAD_RE = re.compile(r"^(?:同时|此外|另外|其中|并且|并|还|也|要)+")
 # collective prefixes: 各级, 各地, 各县（市、区）, 县（市、区） below the plan's level
 _EACH_RE = re.compile(r"^(地方各级|(?:全省|全市|全县|全区|全州)各级|各级各类|各级|各地|各类|各)")
 _LEVEL_WORD = r"(?:设区的?)?[市县区州旗](?:（[^）]{1,10}）|\([^)]{1,10}\))?"
 # plural levels: 县（市、区）, 县区, and lists of levels sharing the noun (市、县、区人民政府, 各县（市）、区)
 _PLURAL_RE = re.compile(r"^(?:县（市、区）|县\(市、区\)|县（市）|县（区）|区（市）|县（自治县、市、区）|县市区|县区|区县"
-                        rf"|{_LEVEL_WORD}(?:、{_LEVEL_WORD})+|设区的?市)(?:级)?")
+                        rf"|{_LEVEL_WORD}(?:、{_LEVEL_WORD})+|设区的?市)(?:[两三四]?级)?")
 _LEVEL_PIECE_RE = re.compile(rf"^(?:各|地方各级)?{_LEVEL_WORD}$")
 # bare 学校 / 各学校 / 各级各类学校 are one collective: the plan's schools
 _ALL_SCHOOLS_RE = re.compile(r"^(?:各级各类|各类|各|全体|所有)?(?:学校|校)$")
@@ -200,7 +201,8 @@ def duty_subjects(text: str, lo: int, hi: int, juris: Jurisdiction, doc_date: st
         if not m:
             continue
         after = text[m.end(1):m.end(1) + 4]
-        if fragment_start and not re.match(_STRONG, after):
+        listed = re.search(r"等(?:有关|相关)?(?:部门|单位)", m.group(1))
+        if fragment_start and not (re.match(_STRONG, after) or after.startswith(("共同", "分别")) or listed):
             continue
         role = ("lead" if after.startswith(("牵头", "会同")) else
                 "participant" if after.startswith(("配合", "协助", "参与")) else "responsible")

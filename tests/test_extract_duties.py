@@ -137,3 +137,18 @@ def test_collective_is_in_the_graph(concepts):
     flagged = set(shared.subjects(PKG.collective, None))
     assert len(flagged) == sum(1 for b in facts.bodies if b.collective) > 0
     assert validate(document_graph(doc, facts), shared) == []
+
+
+def test_duty_lines_keep_bracketed_levels(concepts):
+    text = ("绍兴市人民政府办公室关于加强学校美育工作的实施意见\n各有关单位：\n现提出如下意见。\n"
+            "一、主要任务\n（一）举办艺术展演。每年举办一次全市艺术展演。（牵头单位：市教育局，配合单位："
+            "市文联、团市委，各区、县（市）政府）\n（二）建设实践基地。建设实践基地。（责任单位：大数据局、"
+            "市财政局等）\n绍兴市人民政府办公室\n2016年5月10日\n")
+    _, facts = _facts(text, concepts)
+    names = _by_name(facts)
+    assert "绍兴市各区、县（市）人民政府" in names and names["绍兴市各区、县（市）人民政府"].collective
+    assert not any(n.endswith(("（市", "等")) or "责任单位" in n for n in names), sorted(names)
+    assert {"绍兴市文学艺术界联合会", "共青团绍兴市委员会", "绍兴市大数据局", "绍兴市财政局"} <= set(names)
+    roles = {r.body: r.role for m in facts.measures for r in m.bodies}
+    assert roles[names["绍兴市教育局"].slug] == "lead"
+    assert roles[names["绍兴市文学艺术界联合会"].slug] == "participant"

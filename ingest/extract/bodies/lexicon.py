@@ -98,7 +98,8 @@ _SCHOOL_NOT_NAME_RE = re.compile(
     "达到|成为|实现|做好|加快|确保|课程|教学|重点|我|本|该|的|和|与|及|或|等|[0-9xX×*]|[所个批类]$|"
     # verbs and pronouns of a phrase that runs into a school word (整合学校, 专业人士到中小学, 研究学校)
     "整合|创新|目前|调动|写入|这|那|人士|到|研究|统筹|履行|要|让|使|把|向|被|工作|进入|走进|在|每|各种|面向|"
-    "城市|两岸|资源|改进|实行|基层|当地|考核|督导|美育|部分|有条件|贫困|偏远|边疆|民族地区")
+    "城市|两岸|资源|改进|实行|基层|当地|考核|督导|美育|部分|有条件|贫困|偏远|边疆|民族地区|"
+    "阻碍|提高|重视|骨干|拓展|服务|引领|保障|要求|进行|参加|参与|带动|辐射")
 _GENERIC_RE = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, _GENERIC_WORDS), key=len, reverse=True))
     + r"|[一二三四五六七八九十百千万0-9]+[所个大类级]?)+$")
@@ -126,7 +127,7 @@ _ORDINAL_SCHOOL_RE = re.compile(r"([一二三四五六七八九十]{1,3})(实小
 _ROLE_WORDS = (("牵头", "lead"), ("负责", "responsible"), ("配合", "participant"),
                ("参与", "participant"), ("协助", "participant"), ("会同", "lead"), ("联合", "lead"))
 _ROLE_RANK = {"lead": 0, "responsible": 1, "participant": 2}
-_DUTY_LINE_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]\s*([^\n。；;]+)")
+_DUTY_LINE_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]\s*(?=([^\n。；;]+))")
 _DUTY_ROLE = {"牵头": "lead", "主办": "lead", "责任": "responsible", "配合": "participant",
               "参与": "participant", "协办": "participant"}
 _DUTY_HEADER_RE = re.compile(r"(牵头|责任|配合|参与|协办|主办)(单位|部门)|责任主体|实施主体")

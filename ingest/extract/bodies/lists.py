@@ -102,11 +102,14 @@ def _split_items(cell: str) -> list[str]:
 def _until_unbalanced(cell: str) -> str:
     """The list up to the bracket that closes the one it stands in: （责任单位：市教育局，各区、县
     （市）政府） → 市教育局，各区、县（市）政府."""
+    nxt = re.search(r"[，,；;。\s]*(?:牵头|责任|配合|参与|协办|主办)(?:单位|部门)[：:]", cell)
+    if nxt:
+        cell = cell[:nxt.start()]  # 牵头单位：A，配合单位：B — B is read by its own match
     depth = 0
     for i, ch in enumerate(cell):
-        if ch in "（(":
+        if ch in "（(〔":
             depth += 1
-        elif ch in "）)":
+        elif ch in "）)〕":
             if depth == 0:
                 return cell[:i]
             depth -= 1
@@ -140,6 +143,8 @@ def _duty_lines(text: str, lo: int, hi: int, juris: Jurisdiction, doc_date: str 
                                        found.kind, found.collective, found.key))
                     continue
                 res = normalise_name(item, juris)
+                if not _SUFFIX_RE.search(res[0]):
+                    continue  # not an organisation name (责任单位, 各有关方面)
                 if res[1] is None and juris.usable and re.search(r"(局|委|办|厅|室|中心|院|馆)$", res[0]) \
                         and not res[0].startswith(("教育部", "国家", "国务院", "中共中央")):
                     res = (juris.plan_prefix() + res[0], juris.region)  # 大数据局 in a city plan
@@ -154,8 +159,8 @@ def _split_outside_parens(line: str) -> list[str]:
     parts: list[str] = []
     depth, cur = 0, ""
     for ch in line:
-        depth += ch in "（(" 
-        depth -= ch in "）)" and depth > 0
+        depth += ch in "（(〔"
+        depth -= ch in "）)〕" and depth > 0
         if depth == 0 and ch in "，,、：:；;":
             parts.extend([cur, ch])
             cur = ""

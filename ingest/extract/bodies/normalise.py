@@ -103,9 +103,9 @@ def _clean(raw: str) -> str:
     name = re.sub(r"[\s“”\"'‘’]", "", raw)
     name = re.sub(r"^第[一二三四五六七八九十0-9]+届", "", name)
     name = name.strip("，,、").lstrip("）)")
-    while name and name[-1] in "（(":
+    while name and name[-1] in "（(〔":
         name = name[:-1]
-    while name and name[-1] in "）)" and _depth(name[:-1]) <= 0:
+    while name and name[-1] in "）)〕" and _depth(name[:-1]) <= 0:
         name = name[:-1]
     while name and name[0] in "（(" and _depth(name) > 0:
         name = name[1:]
@@ -117,8 +117,8 @@ def _clean(raw: str) -> str:
 def _depth(text: str) -> int:
     depth = 0
     for ch in text:
-        depth += ch in "（("
-        depth -= ch in "）)"
+        depth += ch in "（(〔"
+        depth -= ch in "）)〕"
     return depth
 
 

@@ -331,7 +331,7 @@ _OBJ_TAIL_RE = re.compile(
     r"|争取|均达到|达到|提高到|提升到|增加到|增至|控制在|达|为|在|有|占|均|都|要|应|将|能)+$"
 )
 # right after the unit, a word that closes the phrase instead of naming what is counted
-_OBJ_GENERIC_RE = re.compile(r"(?:要求|目标|基础上|左右|标准|水平|任务|以上|以下|以内|之内|的目标|的要求)")
+_OBJ_GENERIC_RE = re.compile(r"(?:要求|目标|基础上|左右|标准|水平|任务|以上|以下|以内|之内|的目标|的要求|的?下限|的?上限)")
 _AFTER_CUT_RE = re.compile(r"(?:分配|用于|作为|等|在[^线]|左右)")
 _COORD_COUNT_RE = re.compile(rf"[和及与或、](?:[{CN_NUM_CHARS}\d]+|x{{1,3}}|X{{1,3}})\s*[^\s，。]?")
 
@@ -422,6 +422,9 @@ def _object_after(text: str, i: int) -> tuple[str | None, int]:
     return re.sub(r"\s+", "", run), j
 
 
+_SHARE_RE = re.compile(r"^(.{2,}?)(?:不得低于|不应低于|不低于|不少于|不得少于|不超过|不高于|达到|占)(?:规定)?(.{2,}?)的?$")
+
+
 def _object_before(text: str, num_start: int) -> str | None:
     # the fragment before the number: back to a hard stop, or an unbalanced bracket
     depth = 0
@@ -449,6 +452,14 @@ def _object_before(text: str, num_start: int) -> str | None:
     if "、" in before:
         before = before[before.rindex("、") + 1:]
     before = _FREQ_RE.sub("", before)
+    # X不低于Y的20%: a share of a base — the object is X as a share of Y (X占Y比例)
+    share = _SHARE_RE.search(before)
+    if share and re.match(rf"(?:[\d.]+|[{CN_NUM_CHARS}]+)\s*[%％]", text[num_start:num_start + 8]):
+        whole, base = share.group(1), share.group(2)
+        for _ in range(2):
+            whole = _OBJ_LEAD_RE.sub("", _OBJ_TAIL_RE.sub("", whole))
+        if len(whole) >= 2 and len(base) >= 2:
+            return f"{whole}占{base}比例"[-_OBJ_MAX:]
     for _ in range(3):
         before = _OBJ_TAIL_RE.sub("", before)
         cut = max(((before.rfind(v), v) for v in _OBJ_VERBS), default=(-1, ""))

@@ -13,7 +13,24 @@ Where bodies are read from:
   group it sets up);
 - lists of departments and abbreviations (编办、发改、财政…等部门; 区人大、政协、政府教育督导部门;
   教育部关工委; 温州二外), expanded from ingest/data/body_abbreviations.tsv;
-- 责任单位/牵头单位/配合单位 lines and the same columns of attached tables.
+- 责任单位/牵头单位/配合单位 lines (each label on its own, bracketed levels kept: 各区、县（市）政府)
+  and the same columns of attached tables;
+- duties sections and role phrases (duties.py): the subject of a duty sentence when every item
+  of it is a body (教育部门要…, 人力资源社会保障、机构编制等部门要…, 文化部门和文联要…), and
+  由/会同 X 牵头/负责.
+
+Generic and abbreviated departments (财政部门, 人社局, 编办, 团市委, 文广新局, 宣传部门) take the
+official name of the region at their level and in the plan's year from ingest/data/departments.tsv
+and department_aliases.tsv (departments.py); a name the plan itself writes for that department
+(市教育体育局) wins. Generic plurals (各级教育行政部门, 各县（市、区）人民政府, 各级各类学校, 各地,
+市直属学校) are bodies of kind ``collective`` at the plan's jurisdiction (Body.collective), a list of
+levels sharing a noun is one (各区、县人民政府), bare 学校/各学校 are the plan's 各级各类学校, and a
+bare place collective (各县（市、区）) is its government when the plan names that.
+
+Modules: lexicon (suffixes, stop words, data files), jurisdiction (the plan's region and its level
+prefixes), normalise (full names, kinds, slugs), scan (mentions in running text), lists
+(department lists, duty lines, addressees, tables), departments (the department lexicon),
+duties (duty subjects, collectives); this module joins them and attaches roles to measures.
 
 Not bodies: names inside cited titles 《…》 or issuing a cited document (中办、国办《…》, xx省
 教育厅等三部门印发的), bodies whose requirements are followed (按照教育部…要求, 落实市委、市政府…

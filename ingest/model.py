@@ -183,24 +183,42 @@ class RegionMention:
     evidence: Evidence | None = None
 
 
+BodyKind = Literal["education-bureau", "school", "teaching-research", "supervision", "finance",
+                   "government-office", "government", "university", "leading-group", "party",
+                   "legislature", "collective", "other"]
+BODY_KINDS: tuple[str, ...] = get_args(BodyKind)
+BodyRoleName = Literal["issuer", "forwarder", "addressee", "lead", "responsible", "participant"]
+BODY_ROLES: tuple[str, ...] = get_args(BodyRoleName)
+
+
 @dataclass
 class Body:
     """An organisation. ``name`` is the normalised full name in the plan's jurisdiction;
-    ``slug`` is stable and readable (used in IRIs); ``aliases`` are the forms as written."""
+    ``slug`` is stable and readable (used in IRIs); ``aliases`` are the forms as written.
+    ``collective`` marks a generic plural (各级教育行政部门, 各县（市、区）人民政府, 各级各类学校):
+    kind ``collective``, at the plan's jurisdiction, so a query can keep or drop them."""
 
     name: str
     slug: str
-    kind: str  # education-bureau, school, teaching-research, supervision, finance,
-    #            government-office, government, university, leading-group, party, other
+    kind: BodyKind
     region: str | None = None  # adcode of its jurisdiction
     aliases: list[str] = field(default_factory=list)
+    collective: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in BODY_KINDS:
+            raise ValueError(f"Body {self.name!r}: unknown kind {self.kind!r} (one of {', '.join(BODY_KINDS)})")
 
 
 @dataclass
 class BodyRole:
     body: str  # Body.slug
-    role: str  # issuer, lead (牵头), responsible, participant, forwarder
+    role: BodyRoleName  # issuer, forwarder, addressee, lead (牵头), responsible, participant
     evidence: Evidence | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in BODY_ROLES:
+            raise ValueError(f"BodyRole {self.body!r}: unknown role {self.role!r} (one of {', '.join(BODY_ROLES)})")
 
 
 @dataclass

@@ -321,6 +321,8 @@ def _add_body(g: Graph, body: Body, known: dict[str, Region]) -> None:
     g.add((b, ORG.classification, body_kind_iri(body.kind or "other")))
     if body.region and body.region in known:
         g.add((b, PKG.jurisdiction, region_iri(body.region)))
+    if body.collective:
+        g.add((b, PKG.collective, Literal(True)))
 
 
 def shared_graph(doc: Document, facts: DocumentFacts | None = None) -> Graph:

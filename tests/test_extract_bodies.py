@@ -11,7 +11,8 @@ from conftest import GOLD
 
 from ingest import load_document
 from ingest.extract import extract_facts
-from ingest.extract.bodies import Jurisdiction, _read_tsv, normalise_name
+from ingest.extract.bodies import Jurisdiction, normalise_name
+from ingest.extract.bodies.lexicon import _read_tsv
 from ingest.parse import parse_document
 from ingest.readers import RawText
 from ingest.regions import default_gazetteer

@@ -83,3 +83,38 @@ def test_quote_is_exact_span():
 
 def test_numbers_never_read_whole_words():
     assert [n.value for n in find_numbers("两项和二〇二四")] == [2, 2024]
+
+
+@pytest.mark.parametrize(
+    "text, value, value_max, unit",
+    [("帮助每个学生形成一两项艺术特长", 1, 2, "项"), ("按在校生数的0.15%-0.2%配备公共艺术教师", 0.15, 0.2, "%"),
+     ("每学期组织学生观看三至四部优秀影片", 3, 4, "部"), ("每学年安排16～18课时艺术实践", 16, 18, "课时")],
+)
+def test_ranges_keep_both_ends(text, value, value_max, unit):
+    t = one(text)
+    assert (t.value, t.value_max, t.unit) == (value, value_max, unit)
+
+
+def test_fraction_classifier_units_and_bounds():
+    t = one("各区选择三分之一的学校开展试点")
+    assert (t.value, t.unit) == (0.3333, "比例")
+    t = one("中职学校艺术课程不得低于72个学时")
+    assert (t.value, t.unit, t.comparator) == (72, "学时", ">=")
+    assert one("选修课程不低于2个学分").unit == "学分"
+
+
+def test_a_bound_written_once_applies_to_each_number():
+    found = extract_target_candidates("专职艺术教师比例小学和初中分别不低于60%和80%。")
+    assert [(c.value, c.comparator) for c in found] == [(60, ">="), (80, ">=")]
+
+
+def test_deadline_of_the_paragraph_applies_to_each_goal():
+    text = "到2020年，全面推行美育课程改革。建成艺术特色学校30所，建设美育实践基地12个。"
+    assert [(c.value, c.deadline) for c in extract_target_candidates(text)] == [(30, 2020), (12, 2020)]
+    # a later deadline in the same paragraph is not overridden
+    text = "到2020年，体系基本形成。2018年建成实践基地12个。"
+    assert [c.deadline for c in extract_target_candidates(text)] == [2018]
+
+
+def test_quote_entities_hide_programme_names():
+    assert extract_target_candidates("建立&quot;三个办法&quot;制度，形成长效机制") == []

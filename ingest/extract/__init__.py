@@ -35,6 +35,30 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (min(rights) + 1 if rights else len(text))
 
 
+_LEAD_IN_YEAR_RE = re.compile(r"(?:到|至)\s*(20\d{2})\s*年[^。；]*[：:]\s*$")
+
+
+def _list_deadlines(doc: Document) -> dict[str, int]:
+    """Clause path → deadline year stated once before a list (到2020年：⏎1. …25所 ⏎2. …): a
+    clause whose own text ends with a 到20XX年…： lead-in gives the year to every clause under it."""
+    out: dict[str, int] = {}
+
+    def visit(clause, year: int | None) -> None:
+        m = _LEAD_IN_YEAR_RE.search(clause.text.strip())
+        here = int(m.group(1)) if m else year
+        if year is not None:
+            out[clause.path] = year
+        for child in clause.children:
+            visit(child, here)
+
+    for clause in doc.clauses:
+        visit(clause, None)
+    for attachment in doc.attachments:
+        for clause in attachment.clauses:
+            visit(clause, None)
+    return out
+
+
 def _bodies(doc: Document, facts: DocumentFacts, juris: Jurisdiction, gazetteer: Gazetteer,
             measures_by_path: dict[str, Measure], measure_paths: list) -> None:
     attach_bodies(doc, facts, juris, gazetteer, measures_by_path,
@@ -74,8 +98,11 @@ def extract_facts(
 
     # targets
     raw_targets: list[tuple[str, object, int, int]] = []
+    lead_in = _list_deadlines(doc)
     for c in clauses:
         for cand in extract_target_candidates(c.text, skip_until=len(c.label)):
+            if cand.deadline is None:
+                cand.deadline = lead_in.get(c.path)
             raw_targets.append((c.path, cand, c.start + cand.start, c.start + cand.end))
     raw_targets.sort(key=lambda t: t[2])
     sentences = [doc.text[slice(*_sentence_around(doc.text, s, e))] for _, _, s, e in raw_targets]
@@ -99,6 +126,7 @@ def extract_facts(
         if mpath:
             measures_by_path[mpath].targets.append(n)
 
-    juris = Jurisdiction(region, gazetteer)
+    year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
+    juris = Jurisdiction(region, gazetteer, year)
     _bodies(doc, facts, juris, gazetteer, measures_by_path, measure_cls)
     return facts

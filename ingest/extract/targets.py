@@ -29,7 +29,7 @@ UNITS = sorted(
         "个百分点", "百分点", "%", "％", "‰",
         "亿元", "万元", "千元", "元",
         "万平方米", "平方米", "亩",
-        "课时", "学时", "小时", "分钟", "节次", "节课", "节", "人次", "万人", "人", "名", "位",
+        "课时", "学时", "学分", "学年", "学期", "小时", "分钟", "节次", "节课", "节", "人次", "万人", "人", "名", "位",
         "所", "个", "项", "门", "场", "篇", "件", "套", "台", "间", "家", "支", "期", "条",
         "周", "天", "个月", "年", "次", "份", "本", "部", "册", "万册", "座", "处", "轮", "届",
         "张", "块", "组", "队", "批",
@@ -37,11 +37,14 @@ UNITS = sorted(
     key=len,
     reverse=True,
 )
-_NON_TARGET_UNITS = {"届", "批"}  # recognised so the number is consumed, never a target
+_NON_TARGET_UNITS = {"届", "批"}
+_COUNTED_AFTER_GE = ("学分", "学时", "课时", "小时", "工作日")  # recognised so the number is consumed, never a target
 _PERCENT_UNITS = {"%", "％"}
 
-_GE_PREFIX = ("不少于", "不低于", "不小于", "不下于", "至少", "最少", "超过", "高于", "多于", "不少於")
-_LE_PREFIX = ("不超过", "不高于", "不多于", "最多", "控制在", "低于", "少于", "不大于")
+_GE_PREFIX = ("不少于", "不低于", "不小于", "不下于", "至少", "最少", "超过", "高于", "多于", "不少於",
+              "不得低于", "不得少于", "不得小于", "不应低于", "不应少于")
+_LE_PREFIX = ("不超过", "不高于", "不多于", "最多", "控制在", "低于", "少于", "不大于",
+              "不得超过", "不得高于", "不得多于", "不应超过")
 _GE_SUFFIX = ("及以上", "以上", "以外")
 _LE_SUFFIX = ("及以下", "以下", "以内", "之内")
 _APPROX = ("余", "多")
@@ -72,7 +75,7 @@ _NAME_AFTER_RE = re.compile(r"(准则|规定|禁令|原则|工程|战略|理念|
 _ONE_VERBS = (
     "组织", "开展", "举办", "召开", "确定", "建成", "接受", "参加", "认定", "评选", "设立", "举行",
     "配备", "安排", "完成", "申报", "遴选", "提早", "提前", "增加", "新建", "扩建", "挂职", "上好",
-    "办好", "建好",
+    "办好", "建好", "培养", "形成", "掌握", "学会",
 )
 # lexicalised words that read as numeral + counting word: 二次研发 (secondary development)
 _NUMERAL_WORDS = ("二次",)
@@ -113,7 +116,30 @@ def _enclosing_pairs(text: str, opening: str, closing: str) -> list[tuple[int, i
     return spans
 
 
+def _entity_quotes(text: str) -> str:
+    """HTML quote entities some exports keep (&quot;三个办法&quot;, “三个办法&quot;) as quote
+    marks of the same length: an entity opens a quote unless one is open, then it closes it."""
+    out: list[str] = []
+    open_ = False
+    i = 0
+    while i < len(text):
+        if text.startswith("&quot;", i):
+            out.append(("”" if open_ else "“") + "\0" * 5)
+            open_ = not open_
+            i += 6
+            continue
+        ch = text[i]
+        if ch == "“":
+            open_ = True
+        elif ch == "”":
+            open_ = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    text = _entity_quotes(text) if "&quot;" in text else text
     spans = _enclosing_pairs(text, "《", "》") + _enclosing_pairs(text, "“", "”")
     spans += _enclosing_pairs(text, "〔", "〕") + _enclosing_pairs(text, "[", "]")
     # straight double quotes alternate
@@ -137,6 +163,11 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, int, bool]:
         i += 1
     for unit in UNITS:
         if text.startswith(unit, i):
+            # 2个学分, 72个学时: 个 is a classifier and the noun after it is the unit
+            if unit == "个":
+                noun = next((u for u in _COUNTED_AFTER_GE if text.startswith(u, i + 1)), None)
+                if noun:
+                    return noun, i + 1 + len(noun), approx
             return unit, i + len(unit), approx
     return None, pos, approx
 
@@ -164,7 +195,7 @@ def _is_non_target(text: str, num: NumberSpan, unit: str, unit_end: int,
         return True
     if not num.chinese and not num.placeholder and num.value is not None:
         # years and dates: 2024年, 7月, 3日
-        if unit in ("年",) and num.value >= 1900:
+        if unit in ("年", "学年") and num.value >= 1900:
             return True
         if text[e:e + 1] in "月日号":
             return True
@@ -179,26 +210,24 @@ def _is_non_target(text: str, num: NumberSpan, unit: str, unit_end: int,
         if _SLOGAN_RE.search(text, max(0, s - 4), min(len(text), unit_end + 6)) and _slogan_covers(text, s):
             return True
         # 三名工程, 三名三坛 (programme names), 十四五 (plan names)
-        if unit == "名" and re.match(r"[工校师班]|名", text[unit_end:unit_end + 1] or "x"):
-            if text[unit_end:unit_end + 2] not in ("教师", "校长", "班主任"):
-                return True
+        if unit == "名" and re.match(r"[工校师班]|名", text[unit_end:unit_end + 1] or "x") \
+                and text[unit_end:unit_end + 2] not in ("教师", "校长", "班主任"):
+            return True
         if unit == "个" and _ASPECT_RE.match(text, unit_end):
             return True
         if _NAME_AFTER_RE.match(text, unit_end):
             return True
         if text[s - 1:s] == "每" or before.endswith("每一"):
             return True
-        if num.value == 1 and not num.text.startswith("十"):
+        if num.value == 1 and num.value_max is None and not num.text.startswith("十"):
             return not _one_is_count(text, s, unit, unit_end)
-    if unit in ("年", "周", "天", "个月") and not _has_bound(text, s, unit_end):
-        # a duration (三年行动, 五年来) is context, not a target, unless bounded
-        if unit != "周" or not _one_is_count(text, s, unit, unit_end):
-            return True
+    # a duration (三年行动, 五年来) is context, not a target, unless bounded
+    if unit in ("年", "周", "天", "个月", "学年", "学期") and not _has_bound(text, s, unit_end) \
+            and (unit not in ("周", "学期") or not _one_is_count(text, s, unit, unit_end)):
+        return True
     if unit == "年" and text[unit_end:unit_end + 1] in "内来级度":
         return True
-    if after.startswith(("以来", "之内")) and unit in ("年", "个月"):
-        return True
-    return False
+    return bool(after.startswith(("以来", "之内")) and unit in ("年", "个月"))
 
 
 def _slogan_covers(text: str, s: int) -> bool:
@@ -242,7 +271,7 @@ def _comparator(text: str, s: int, unit_end: int, approx: bool) -> tuple[str, in
     word may stand a few characters before the number (至少学习掌握两项) within the same
     comma-delimited fragment."""
     frag_left, _ = _bounds(text, s, _OBJECT_STOP.replace("、", "").replace(" ", ""))
-    window_start = max(frag_left, s - 16)
+    window_start = max(frag_left, s - 30)
     best: tuple[int, int, str] | None = None  # (end, length, comparator)
     for words, comp in ((_GE_PREFIX, ">="), (_LE_PREFIX, "<=")):
         for word in words:
@@ -302,7 +331,7 @@ _OBJ_TAIL_RE = re.compile(
     r"|争取|均达到|达到|提高到|提升到|增加到|增至|控制在|达|为|在|有|占|均|都|要|应|将|能)+$"
 )
 # right after the unit, a word that closes the phrase instead of naming what is counted
-_OBJ_GENERIC_RE = re.compile(r"(?:要求|目标|基础上|左右|标准|水平|任务|以上|以下|以内|之内|的目标|的要求)")
+_OBJ_GENERIC_RE = re.compile(r"(?:要求|目标|基础上|左右|标准|水平|任务|以上|以下|以内|之内|的目标|的要求|的?下限|的?上限)")
 _AFTER_CUT_RE = re.compile(r"(?:分配|用于|作为|等|在[^线]|左右)")
 _COORD_COUNT_RE = re.compile(rf"[和及与或、](?:[{CN_NUM_CHARS}\d]+|x{{1,3}}|X{{1,3}})\s*[^\s，。]?")
 
@@ -393,6 +422,9 @@ def _object_after(text: str, i: int) -> tuple[str | None, int]:
     return re.sub(r"\s+", "", run), j
 
 
+_SHARE_RE = re.compile(r"^(.{2,}?)(?:不得低于|不应低于|不低于|不少于|不得少于|不超过|不高于|达到|占)(?:规定)?(.{2,}?)的?$")
+
+
 def _object_before(text: str, num_start: int) -> str | None:
     # the fragment before the number: back to a hard stop, or an unbalanced bracket
     depth = 0
@@ -420,6 +452,14 @@ def _object_before(text: str, num_start: int) -> str | None:
     if "、" in before:
         before = before[before.rindex("、") + 1:]
     before = _FREQ_RE.sub("", before)
+    # X不低于Y的20%: a share of a base — the object is X as a share of Y (X占Y比例)
+    share = _SHARE_RE.search(before)
+    if share and re.match(rf"(?:[\d.]+|[{CN_NUM_CHARS}]+)\s*[%％]", text[num_start:num_start + 8]):
+        whole, base = share.group(1), share.group(2)
+        for _ in range(2):
+            whole = _OBJ_LEAD_RE.sub("", _OBJ_TAIL_RE.sub("", whole))
+        if len(whole) >= 2 and len(base) >= 2:
+            return f"{whole}占{base}比例"[-_OBJ_MAX:]
     for _ in range(3):
         before = _OBJ_TAIL_RE.sub("", before)
         cut = max(((before.rfind(v), v) for v in _OBJ_VERBS), default=(-1, ""))
@@ -442,12 +482,24 @@ def _object(text: str, num_start: int, end: int) -> tuple[str | None, int]:
     return _object_before(text, num_start), end
 
 
+# a paragraph that opens with its deadline (（三）工作目标。到2020年，…。…25所…) sets it for every
+# goal of the paragraph, also in later sentences
+_PARAGRAPH_YEAR_RE = re.compile(r"^[\s　]*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:[^。；\n]{0,12}。)?(?:[^。；\n]{0,24}?[：:，,])?"
+                                r"(?:力争|争取)?(?:到|至)\s*(20\d{2})\s*年(?:底|末)?(?:前)?[，,：:]")
+
+
 def _context_year(text: str, s: int) -> int | None:
     sent_left, _ = _bounds(text, s, _SENTENCE_END)
     years = [m for m in _YEAR_RE.finditer(text, sent_left, s)
              if not re.match(r"\s*[-—–~至]\s*20\d{2}", text[m.end(1):m.end(1) + 8])
              and not re.match(r"[\d]{0,2}\s*月\s*\d{1,2}\s*日", text[m.end():m.end() + 6])]
-    return int(years[-1].group(1)) if years else None
+    if years:
+        return int(years[-1].group(1))
+    para_left = text.rfind("\n", 0, s) + 1
+    head = _PARAGRAPH_YEAR_RE.match(text, para_left)
+    if head and not _YEAR_RE.search(text, head.end(), sent_left):
+        return int(head.group(1))
+    return None
 
 
 def _context_frequency(text: str, s: int) -> str | None:
@@ -479,6 +531,8 @@ def extract_target_candidates(text: str, skip_until: int = 0) -> list[TargetCand
             continue
         if num.percent_prefix:
             unit, unit_end, approx = "%", num.end, False
+        elif num.fraction:
+            unit, unit_end, approx = "比例", num.end, False
         else:
             unit, unit_end, approx = _unit_at(text, num.end)
         if unit is None:
@@ -511,7 +565,22 @@ def extract_target_candidates(text: str, skip_until: int = 0) -> list[TargetCand
             )
         )
     _fill_elliptical_objects(text, out)
+    _share_bounds(text, out)
     return out
+
+
+def _share_bounds(text: str, found: list[TargetCandidate]) -> None:
+    """分别不低于65%和85%: a bound (and the object) written once before coordinated numbers of
+    the same unit applies to each."""
+    for prev, cur in pairwise(found):
+        between = text[prev.number_end:cur.number_start]
+        if cur.comparator != "=" or prev.comparator == "=" or prev.unit != cur.unit:
+            continue
+        if not re.fullmatch(r"\s*(?:[%％]|[^\s，。；]{0,2})?\s*[和、及与]\s*", between):
+            continue
+        cur.comparator = prev.comparator
+        if cur.object is None:
+            cur.object = prev.object
 
 
 def _fill_elliptical_objects(text: str, found: list[TargetCandidate]) -> None:

@@ -21,7 +21,6 @@ region the graph does not tie to the evidence.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -103,40 +102,14 @@ def find_topic(question: str, concepts: Sequence[Any]) -> tuple[str | None, str 
     return None, None
 
 
-_VECTORS_LOCK = threading.Lock()
-_VECTORS: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
-
-
-def concept_vectors(concepts: Sequence[Any], encoder: Any) -> Any:
-    """The encoder's vectors of the topic labels, computed once per encoder and scheme.
-
-    Encoding the ~40 label texts takes over a second on this CPU; done per question it made
-    every such /ask request slow and, under concurrent load, queued them behind each other.
-    The lock makes concurrent first requests wait for one computation instead of each
-    starting its own."""
-    texts = tuple(f"{c.label_zh} {c.label_en} {' '.join(c.alt_zh[:6])}" for c in concepts)
-    key = (id(encoder), texts)
-    with _VECTORS_LOCK:
-        cached = _VECTORS.get(key)
-        if cached is None or cached[0] is not encoder:  # an id reused by a new encoder
-            cached = (encoder, encoder.encode_passages(list(texts)))
-            _VECTORS[key] = cached
-        return cached[1]
-
-
 def topic_by_embedding(question: str, concepts: Sequence[Any], encoder: Any, margin: float = 0.015) -> str | None:
-    """The closest topic by the encoder, only when it stands clearly above the runner-up."""
+    """The closest topic by the encoder (embeddings.topics: the classifier's own concept
+    vectors), only when it stands clearly above the runner-up."""
     if encoder is None or not concepts:
         return None
-    import numpy as np
+    from embeddings.topics import closest_topic
 
-    p = concept_vectors(concepts, encoder)
-    q = encoder.encode_queries([question])
-    scores = (p @ q[0]).astype(float)
-    order = np.argsort(-scores)
-    if len(order) > 1 and scores[order[0]] - scores[order[1]] < margin:
-        return None
-    return concepts[int(order[0])].id
+    return closest_topic(question, concepts, encoder, margin)
 
 
 def find_region(question: str, regions: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -301,9 +274,12 @@ def _summary_regions(groups: list[dict[str, Any]], what: str) -> str:
     return f"{len(groups)} region(s) {what}: {', '.join(names)}" if groups else f"no region {what}"
 
 
-def answer(question: str, service: Any) -> dict[str, Any]:
-    """Answer ``question`` from the graph (see the module docstring)."""
-    interp = interpret(question, service.topic_concepts, service.regions(), getattr(service, "encoder_if_loaded", None))
+def answer(question: str, service: Any, interp: Interpretation | None = None) -> dict[str, Any]:
+    """Answer ``question`` from the graph's targets, bodies and topic clauses (see the module
+    docstring); ``interp`` when the caller has read the question already."""
+    if interp is None:
+        interp = interpret(question, service.topic_concepts, service.regions(),
+                           getattr(service, "encoder_if_loaded", None))
     about = []
     if interp.topic:
         about.append(f"topic {interp.topic_label or interp.topic}")

@@ -46,11 +46,12 @@ from .structured import (
 from .structured import (
     interpret as structured_interpret,
 )
-from .terms import Requirement, coverage, group_hits, requirement_terms, strip_scaffold
+from .terms import Requirement, adapt, coverage, group_hits, requirement_terms, strip_scaffold
 
 MATCH = 0.75  # coverage that answers by the words alone
 NEAR = 0.5  # coverage that answers when the dense search agrees
 DENSE_K = 40  # clauses the dense search proposes
+ADAPT_K = 10  # closest clauses an English question's renderings adapt to
 DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
 CLOSEST = 5
 SCOPE_PIECES = 1  # a constraint must sit within this many comma-pieces of the words it qualifies
@@ -199,7 +200,8 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
             return False, {}
         found["deadline"] = year
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
-        stated = nb.quantities(unit_text)
+        stated = [x for x in nb.quantities(unit_text)
+                  if heavy is None or coverage([heavy], _scope(unit_text, x.start, x.end)) >= 0.5]
         if not stated:
             return False, {}
         found["quantity"] = stated[0].label()
@@ -218,14 +220,15 @@ def _allowed_docs(ctx: AskContext, places: list[Any]) -> set[str] | None:
     return out
 
 
-def _dense_clauses(service: Any, query: str, allowed_docs: set[str] | None) -> dict[str, int]:
+def _dense_clauses(service: Any, query: str, allowed_docs: set[str] | None) -> tuple[dict[str, int], list[str]]:
+    """Clause rank by the dense search (the DENSE_K closest), and the texts of the closest."""
     allowed = None
     if allowed_docs is not None:
         allowed = [p.id for d in sorted(allowed_docs) for p in service.index.passages(d)]
         if not allowed:
-            return {}
+            return {}, []
     hits = service.index.search(query, k=DENSE_K, allowed=allowed, mode="dense")
-    return {h.id: i + 1 for i, h in enumerate(hits)}
+    return {h.id: i + 1 for i, h in enumerate(hits)}, [h.text for h in hits[:ADAPT_K]]
 
 
 def _evidence(ctx: AskContext, unit: Any, cov: float, dense_rank: int | None, found: dict[str, Any],
@@ -264,7 +267,10 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year)
     if not req.groups and not has_constraints:
         return {}
-    dense = _dense_clauses(service, question, allowed)
+    dense, closest_texts = _dense_clauses(service, question, allowed)
+    if interp.language == "en":
+        req = adapt(req, closest_texts, ctx.tokenizer)
+        extra["_req"] = req
     best: dict[str, tuple[tuple, dict[str, Any]]] = {}
     more: dict[str, int] = {}
     near: list[tuple[tuple, Any, float, int | None]] = []
@@ -348,5 +354,6 @@ def answer(question: str, service: Any) -> dict[str, Any]:
     if not found:
         return structured_answer(question, service, interp) | {"interpretation": result["interpretation"]}
     result.update(found)
+    result["interpretation"]["terms"] = [g.to_dict() for g in extra["_req"].groups]
     result["interpretation"]["source"] = "every clause, verified"
     return result

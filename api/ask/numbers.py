@@ -50,7 +50,7 @@ FREQ_EN = re.compile(
 
 UNITS = ("万元", "亿元", "千元", "元", "%", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
          "小时", "分钟", "项", "次", "届", "门", "类", "种", "支", "班", "平方米", "册", "台", "套", "天",
-         "周", "年", "家", "间", "场", "期", "批")
+         "周", "年", "家", "间", "场", "期")
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 GE_ZH = r"(?:不少于|不低于|至少|达到|达|超过|以上|及以上|以上的|高于|大于|≥|>=)"
 LE_ZH = r"(?:不超过|不高于|不多于|低于|少于|以内|以下|之内|≤|<=|控制在)"
@@ -217,8 +217,11 @@ def quantities(text: str) -> list[Quantity]:
 
 
 def years(text: str) -> list[tuple[int, int, int]]:
-    """Deadline-like years in ``text``: (year, start, end)."""
-    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)]
+    """Deadline-like years in ``text``: (year, start, end); the end of a span of years
+    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines."""
+    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
+           if not re.search(r"\d\s*[-－—–~～至到]\s*$", text[max(0, m.start("y") - 3):m.start("y")])
+           and not re.match(r"\s*(?:起|开始|以来|始)", text[m.end():m.end() + 3])]
     if not out:
         out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
     return out

@@ -81,7 +81,7 @@ def warm() -> None:
 
 
 def _is_verb(word: str) -> bool:
-    return _pos_table().get(word, "n") in ("v", "vd", "vi")
+    return _pos_table().get(word, "n") in ("v", "vd", "vi", "vn")
 
 
 def zh_words(text: str, tokenizer: Any) -> list[str]:
@@ -114,20 +114,36 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
                 continue
             req.groups.append(Group(w, (w,), corpus.idf(w) * (VERB_WEIGHT if _is_verb(w) else 1.0)))
         return req
-    words = [w.lower() for w in _WORD.findall(core)]
+    from embeddings.expand import EN_STOPWORDS, PHRASE_ONLY
+
+    from .numbers import EN_NUMBERS
+
+    skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
+    words = [w.lower() for w in _WORD.findall(core) if w.lower() not in skip]
+
+    def rendered(phrase: str) -> list[str]:
+        return [t for t in expander.expand(phrase).terms
+                if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+
+    single = {w: rendered(w) for w in words}
     i = 0
     while i < len(words):
         taken = 0
-        for n in range(min(3, len(words) - i), 0, -1):
-            phrase = " ".join(words[i:i + n])
-            terms = [t for t in expander.expand(phrase).terms if HAN.search(t) and corpus.doc_frequency(t) > 0]
-            if terms:
-                weight = max(corpus.idf(t) for t in terms)
-                req.groups.append(Group(phrase, tuple(dict.fromkeys(terms)), weight))
+        for n in range(min(3, len(words) - i), 1, -1):
+            span = words[i:i + n]
+            by_word = {t for w in span for t in single[w]}
+            if n > 2:  # what the later words render as a phrase is theirs, not this span's
+                by_word |= set(rendered(" ".join(span[1:])))
+            whole = [t for t in rendered(" ".join(span)) if t not in by_word]
+            if whole:  # the phrase as a whole has renderings its words do not: one group
+                req.groups.append(_phrase_group(" ".join(span), whole, [single[w] for w in span], corpus))
                 taken = n
                 break
         if not taken:
-            if len(words[i]) > 2:
+            terms = single[words[i]]
+            if terms:
+                req.groups.append(Group(words[i], tuple(terms), max(corpus.idf(t) for t in terms)))
+            elif len(words[i]) > 2:
                 req.ignored.append(words[i])
             taken = 1
         i += taken
@@ -136,6 +152,43 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
         req.groups.extend(sub.groups)
         req.ignored.extend(sub.ignored)
     return req
+
+
+def _phrase_group(phrase: str, terms: list[str], per_word: list[list[str]], corpus: Any) -> Group:
+    """A phrase's renderings, keeping those that best carry its words' own renderings
+    (famous teacher studios → 名师工作室 rather than the topic's other labels 教师培训, 名师)."""
+    def aligned(term: str) -> float:
+        chars = set(term)
+        return sum(max((len(set(r) & chars) / len(set(r)) for r in renders), default=0.0) for renders in per_word)
+
+    best = max(aligned(t) for t in terms)
+    kept = tuple(t for t in terms if aligned(t) >= best - 1e-9)
+    return Group(phrase, kept, max(corpus.idf(t) for t in kept))
+
+
+ADAPT_MIN_TEXTS = 2  # a rendering the corpus uses must occur in this many of the closest clauses
+
+
+def adapt(req: Requirement, texts: list[str], tokenizer: Any) -> Requirement:
+    """English groups take the corpus's own word for what a dictionary rendered otherwise:
+    a word of the clauses closest to the question (dense search) that shares its first or last
+    character with a rendering, in at least ``ADAPT_MIN_TEXTS`` of them (exhibition → 展览,
+    表演; the clauses write 展演). Chinese groups are as the question wrote them."""
+    if not texts:
+        return req
+    seen: dict[str, int] = {}
+    for text in texts:
+        for w in set(zh_words(text, tokenizer)):
+            seen[w] = seen.get(w, 0) + 1
+    common = sorted(w for w, n in seen.items() if n >= ADAPT_MIN_TEXTS)
+    groups = []
+    for g in req.groups:
+        if g.asked and not HAN.search(g.asked):
+            extra = [w for w in common if w not in g.alternatives
+                     and any(w[0] == a[0] or w[-1] == a[-1] for a in g.alternatives)]
+            g = Group(g.asked, g.alternatives + tuple(extra), g.weight)
+        groups.append(g)
+    return Requirement(groups, req.ignored)
 
 
 def credit(word: str, text: str) -> float:

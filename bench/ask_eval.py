@@ -116,7 +116,7 @@ def print_table(rows: list[dict[str, Any]], verbose: bool = False) -> None:
               f"F1 {_mean(part, 'region', 2):.3f}   exact (doc F1 = 1) {exact}")
     times = sorted(r["ms"] for r in rows)
     if times:
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         print(f"latency ms: p50 {statistics.median(times):.0f}  p95 {p95:.0f}  max {times[-1]:.0f}")
 
 

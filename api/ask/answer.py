@@ -46,7 +46,16 @@ from .structured import (
 from .structured import (
     interpret as structured_interpret,
 )
-from .terms import Requirement, adapt, coverage, group_hits, requirement_terms, strip_scaffold
+from .terms import (
+    Requirement,
+    adapt,
+    candidates,
+    coverage,
+    group_hits,
+    requirement_terms,
+    strip_scaffold,
+    unit_coverage,
+)
 
 MATCH = 0.75  # coverage that answers by the words alone
 NEAR = 0.5  # coverage that answers when the dense search agrees
@@ -74,6 +83,10 @@ class AskContext:
         for t in catalog.targets:
             self.targets_by_clause.setdefault(t.get("clause_id") or "", []).append(t)
         self.docs = {d["id"]: d for d in catalog.documents.values()}
+        self.renderings: dict[str, list[str]] = {}  # English phrase → Chinese renderings in the corpus
+        self.units_of_clause: dict[str, list[int]] = {}
+        for u in self.corpus.units:
+            self.units_of_clause.setdefault(u.clause_id, []).append(u.key)
 
 
 def context(service: Any) -> AskContext:
@@ -132,7 +145,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     core = _core(q, interp, places, spans)
     core, removed = strip_scaffold(core, interp.language)
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
-                                         ctx.expander if interp.language == "en" else None)
+                                         ctx.expander if interp.language == "en" else None, ctx.renderings)
     if yrs:
         interp.year = yrs[0][0]
     extra = {
@@ -274,15 +287,24 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     best: dict[str, tuple[tuple, dict[str, Any]]] = {}
     more: dict[str, int] = {}
     near: list[tuple[tuple, Any, float, int | None]] = []
-    for unit in ctx.corpus.units:
+    units = ctx.corpus.units
+    if req.groups:
+        keys = candidates(req.groups, ctx.corpus)
+        keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
+        pool = [units[k] for k in sorted(keys)]
+    else:
+        pool = units
+    for unit in pool:
         if allowed is not None and unit.doc_id not in allowed:
             continue
-        cov = coverage(req.groups, unit.text) if req.groups else 1.0
+        cov = unit_coverage(req.groups, unit.key, ctx.corpus) if req.groups else 1.0
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
-        ok, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)
-        answers = ok and (cov >= MATCH or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR))
+        answers = cov >= MATCH or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)
+        found: dict[str, Any] = {}
+        if answers:
+            answers, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)
         key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
         if not answers:
             near.append((key, unit, cov, rank))

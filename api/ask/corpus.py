@@ -67,6 +67,8 @@ class AskCorpus:
     units: list[Unit] = field(default_factory=list)
     doc_region: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     _df: dict[str, int] = field(default_factory=dict)
+    _bigrams: dict[str, frozenset[int]] = field(default_factory=dict)
+    _with: dict[str, frozenset[int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -88,7 +90,32 @@ class AskCorpus:
                 corpus.units.append(Unit(len(corpus.units), p.id, p.doc_id, path, text[u0:u1].strip(),
                                          sentence, s0, u0))
         corpus.doc_region = {d["id"]: d.get("region") for d in documents.values()}
+        postings: dict[str, set[int]] = {}
+        for u in corpus.units:
+            for i in range(len(u.text) - 1):
+                postings.setdefault(u.text[i:i + 2], set()).add(u.key)
+        corpus._bigrams = {k: frozenset(v) for k, v in postings.items()}
         return corpus
+
+    def units_with(self, term: str) -> frozenset[int]:
+        """Keys of the units whose text contains ``term`` (a character-bigram index, then the
+        text itself; cached per term)."""
+        with self._lock:
+            hit = self._with.get(term)
+        if hit is not None:
+            return hit
+        if len(term) < 2:
+            keys = frozenset(u.key for u in self.units if term in u.text)
+        else:
+            grams = sorted({term[i:i + 2] for i in range(len(term) - 1)},
+                           key=lambda g: len(self._bigrams.get(g, ())))
+            pool = self._bigrams.get(grams[0], frozenset())
+            for g in grams[1:]:
+                pool = pool & self._bigrams.get(g, frozenset())
+            keys = frozenset(k for k in pool if term in self.units[k].text)
+        with self._lock:
+            self._with[term] = keys
+        return keys
 
     def __len__(self) -> int:
         return len(self.units)
@@ -97,7 +124,7 @@ class AskCorpus:
         with self._lock:
             n = self._df.get(term)
         if n is None:
-            n = sum(1 for u in self.units if term in u.text)
+            n = len(self.units_with(term))
             with self._lock:
                 self._df[term] = n
         return n

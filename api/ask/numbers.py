@@ -64,6 +64,7 @@ EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "hours": "小时", "hour"
             "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
 _EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
 QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})\b", re.IGNORECASE)
+QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
 EN_PER_UNIT = {"classes": "班", "schools": "所", "students": "人"}
@@ -165,7 +166,7 @@ class Quantity:
 
     def satisfies(self, asked: Quantity) -> bool:
         """This stated quantity meets what ``asked`` says (unit, ratio base, value by comparator)."""
-        if self.unit != asked.unit or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
+        if (asked.unit and self.unit != asked.unit) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
             return False
         if asked.comparator == ">=":
             return self.value >= asked.value
@@ -213,6 +214,10 @@ def quantities(text: str) -> list[Quantity]:
         if v is not None and not any(a <= m.start() < b for a, b in spans):
             out.append(Quantity(v, EN_UNITS[m.group("u").lower()], _comparator(m.group("pre")),
                                 start=m.start(), end=m.end()))
+    for m in QTY_EN_BARE.finditer(text):
+        v = number(m.group("v"))
+        if v is not None and not any(q.start <= m.start() < q.end for q in out):
+            out.append(Quantity(v, "", _comparator(m.group("pre")), start=m.start(), end=m.end()))
     return sorted(out, key=lambda q: (q.start, q.end))
 
 

@@ -53,13 +53,16 @@ class Requirement:
         return sum(g.weight for g in self.groups)
 
 
+@lru_cache(maxsize=2)
+def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if lang == "en":
+        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in scaffold(lang))
+    return tuple((p, re.compile(re.escape(p))) for p in scaffold(lang))
+
+
 def strip_scaffold(text: str, lang: str) -> tuple[str, list[str]]:
     removed = []
-    for phrase in scaffold(lang):
-        if lang == "en":
-            pattern = re.compile(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", re.IGNORECASE)
-        else:
-            pattern = re.compile(re.escape(phrase))
+    for phrase, pattern in _scaffold_patterns(lang):
         if pattern.search(text):
             removed.append(phrase)
             text = pattern.sub(" ", text)
@@ -97,7 +100,8 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
-def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None) -> Requirement:
+def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+                      renderings: dict[str, list[str]] | None = None) -> Requirement:
     req = Requirement()
     if lang == "zh" or expander is None:
         for w in zh_words(core, tokenizer):
@@ -121,9 +125,13 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
     skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
     words = [w.lower() for w in _WORD.findall(core) if w.lower() not in skip]
 
+    cache = renderings if renderings is not None else {}
+
     def rendered(phrase: str) -> list[str]:
-        return [t for t in expander.expand(phrase).terms
-                if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+        if phrase not in cache:
+            cache[phrase] = [t for t in expander.expand(phrase).terms
+                             if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+        return cache[phrase]
 
     single = {w: rendered(w) for w in words}
     i = 0
@@ -132,8 +140,8 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
         for n in range(min(3, len(words) - i), 1, -1):
             span = words[i:i + n]
             by_word = {t for w in span for t in single[w]}
-            if n > 2:  # what the later words render as a phrase is theirs, not this span's
-                by_word |= set(rendered(" ".join(span[1:])))
+            if n > 2:  # what a shorter phrase inside renders is that phrase's, not this span's
+                by_word |= set(rendered(" ".join(span[1:]))) | set(rendered(" ".join(span[:-1])))
             whole = [t for t in rendered(" ".join(span)) if t not in by_word]
             if whole:  # the phrase as a whole has renderings its words do not: one group
                 req.groups.append(_phrase_group(" ".join(span), whole, [single[w] for w in span], corpus))
@@ -185,7 +193,8 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any) -> Requirement:
     for g in req.groups:
         if g.asked and not HAN.search(g.asked):
             extra = [w for w in common if w not in g.alternatives
-                     and any(w[0] == a[0] or w[-1] == a[-1] for a in g.alternatives)]
+                     and not any(w in a or a in w for a in g.alternatives)
+                     and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
             g = Group(g.asked, g.alternatives + tuple(extra), g.weight)
         groups.append(g)
     return Requirement(groups, req.ignored)
@@ -199,6 +208,33 @@ def credit(word: str, text: str) -> float:
         if word[:k] in text:
             return PART_CREDIT * k / n
     return 0.0
+
+
+def candidates(groups: list[Group], corpus: Any) -> set[int]:
+    """Keys of the units that state at least part of one group (the only ones worth scoring)."""
+    keys: set[int] = set()
+    for g in groups:
+        for a in g.alternatives:
+            keys |= corpus.units_with(a if len(a) <= 2 else a[:2])
+    return keys
+
+
+def unit_credit(word: str, key: int, corpus: Any) -> float:
+    """``credit`` of ``word`` in the unit ``key``, from the corpus's term index."""
+    if key in corpus.units_with(word):
+        return 1.0
+    n = len(word)
+    for k in range(n - 1, 1, -1):
+        if key in corpus.units_with(word[:k]):
+            return PART_CREDIT * k / n
+    return 0.0
+
+
+def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
+    total = sum(g.weight for g in groups)
+    if total <= 0:
+        return 0.0
+    return sum(g.weight * max(unit_credit(a, key, corpus) for a in g.alternatives) for g in groups) / total
 
 
 def coverage(groups: list[Group], text: str) -> float:

@@ -51,6 +51,7 @@ FREQ_EN = re.compile(
 UNITS = ("万元", "亿元", "千元", "元", "%", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
          "小时", "分钟", "项", "次", "届", "门", "类", "种", "支", "班", "平方米", "册", "台", "套", "天",
          "周", "年", "家", "间", "场", "期")
+COUNT_UNITS = frozenset({"名", "人", "个", "所", "节", "项", "次", "届", "门", "类", "种", "支", "台", "套", "家", "间", "场", "期"})
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 GE_ZH = r"(?:不少于|不低于|至少|达到|达|超过|以上|及以上|以上的|高于|大于|≥|>=)"
 LE_ZH = r"(?:不超过|不高于|不多于|低于|少于|以内|以下|之内|≤|<=|控制在)"
@@ -166,6 +167,8 @@ class Quantity:
 
     def satisfies(self, asked: Quantity) -> bool:
         """This stated quantity meets what ``asked`` says (unit, ratio base, value by comparator)."""
+        if asked.unit == "" and self.unit not in COUNT_UNITS:
+            return False  # "at least one (activity)": a count, never a share or a sum of money
         if (asked.unit and self.unit != asked.unit) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
             return False
         if asked.comparator == ">=":

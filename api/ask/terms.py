@@ -178,22 +178,23 @@ ADAPT_MIN_TEXTS = 2  # a rendering the corpus uses must occur in this many of th
 
 
 def adapt(req: Requirement, texts: list[str], tokenizer: Any) -> Requirement:
-    """English groups take the corpus's own word for what a dictionary rendered otherwise:
-    a word of the clauses closest to the question (dense search) that shares its first or last
-    character with a rendering, in at least ``ADAPT_MIN_TEXTS`` of them (exhibition → 展览,
-    表演; the clauses write 展演). Chinese groups are as the question wrote them."""
+    """An English group takes the corpus's own word for it: a word of the clauses closest to
+    the question (dense search), as long as a rendering and sharing its first or last
+    character, found in more of those clauses than any rendering (and in at least
+    ``ADAPT_MIN_TEXTS``): exhibition → 展览, 表演; the clauses write 展演. Chinese groups are
+    as the question wrote them."""
     if not texts:
         return req
     seen: dict[str, int] = {}
     for text in texts:
         for w in set(zh_words(text, tokenizer)):
             seen[w] = seen.get(w, 0) + 1
-    common = sorted(w for w, n in seen.items() if n >= ADAPT_MIN_TEXTS)
     groups = []
     for g in req.groups:
         if g.asked and not HAN.search(g.asked):
-            extra = [w for w in common if w not in g.alternatives
-                     and not any(w in a or a in w for a in g.alternatives)
+            used = max(sum(1 for text in texts if a in text) for a in g.alternatives)
+            extra = [w for w, n in sorted(seen.items()) if n >= ADAPT_MIN_TEXTS and n > used
+                     and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
             g = Group(g.asked, g.alternatives + tuple(extra), g.weight)
         groups.append(g)

@@ -11,7 +11,9 @@ query length limits; an unknown topic or region is a 422 naming the valid choice
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import logging
 import os
 import re
 import tempfile
@@ -42,6 +44,7 @@ MAX_DRAFT_CHARS = 5000  # a pasted draft clause
 MAX_SPARQL_CHARS = 20000
 DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
 TOKEN_ENV = "POLICYKG_TOKEN"
+log = logging.getLogger(__name__)
 TRUNCATED_HEADER = "X-PolicyKG-Truncated"
 
 
@@ -71,6 +74,7 @@ def create_app(
     sparql_time_limit: float = 10.0,
     sparql_row_limit: int = 10000,
     close_service: bool = True,
+    warm_service: bool = True,
 ) -> FastAPI:
     """The FastAPI app. ``token`` (default: ``POLICYKG_TOKEN``) enables ``POST /ingest``;
     ``close_service`` closes the service (and its store) when the app shuts down."""
@@ -79,7 +83,13 @@ def create_app(
     holder: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI):  # close the store when the server stops
+    async def lifespan(_: FastAPI):  # warm the service when the server starts, close its store when it stops
+        warm = getattr(service(), "warm", None) if warm_service else None
+        if callable(warm):
+            try:
+                await asyncio.to_thread(warm)
+            except Exception as exc:  # noqa: BLE001 - an empty workspace: requests say what is missing
+                log.warning("could not warm the service: %s", exc)
         yield
         svc = holder.get("svc")
         if close_service and svc is not None and hasattr(svc, "close"):

@@ -57,7 +57,8 @@ from .terms import (
     unit_coverage,
 )
 
-MATCH = 0.75  # coverage that answers by the words alone
+MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
+# are a dictionary's guesses, so an English question asks for more of them)
 NEAR = 0.5  # coverage that answers when the dense search agrees
 DENSE_K = 40  # clauses the dense search proposes
 ADAPT_K = 10  # closest clauses an English question's renderings adapt to
@@ -262,14 +263,15 @@ def _evidence(ctx: AskContext, unit: Any, cov: float, dense_rank: int | None, fo
         "matched": group_hits(req.groups, unit.text),
         **found,
     }
-    for t in ctx.targets_by_clause.get(unit.clause_id, []):
-        quote = (t.get("evidence") or {}).get("quote") or ""
-        if quote and (quote in unit.sentence or unit.text in quote):
-            tev = _evidence_of_target(t)
-            ev.update({k: tev[k] for k in ("target", "value", "unit", "object", "comparator", "deadline",
-                                            "frequency", "topics")})
-            ev.update(kind="target", value_max=t.get("value_max"), period=t.get("period"))
-            break
+    stated = [t for t in ctx.targets_by_clause.get(unit.clause_id, [])
+              if (q := (t.get("evidence") or {}).get("quote") or "") and (q in unit.sentence or unit.text in q)]
+    # the target that states what was asked (its object and quote), the first of equals
+    stated.sort(key=lambda t: -coverage(req.groups, f"{t.get('object') or ''} {(t.get('evidence') or {}).get('quote') or ''}"))
+    for t in stated[:1]:
+        tev = _evidence_of_target(t)
+        ev.update({k: tev[k] for k in ("target", "value", "unit", "object", "comparator", "deadline",
+                                        "frequency", "topics")})
+        ev.update(kind="target", value_max=t.get("value_max"), period=t.get("period"))
     return ev
 
 
@@ -301,7 +303,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
-        answers = cov >= MATCH or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)
+        answers = cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)
         found: dict[str, Any] = {}
         if answers:
             answers, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)

@@ -64,7 +64,7 @@ EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "hours": "小时", "hour"
             "class hours": "课时", "periods": "节", "lessons": "节", "classes": "节", "teachers": "名",
             "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
 _EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
-QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})\b", re.IGNORECASE)
+QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
 QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
@@ -201,8 +201,16 @@ def quantities(text: str) -> list[Quantity]:
         if v is not None and per is not None:
             out.append(Quantity(v, "名", "=", None, per, EN_PER_UNIT[m.group("pu").lower()], m.start(), m.end()))
             spans.append((m.start(), m.end()))
+    for m in QTY_EN.finditer(text):
+        v = number(m.group("v"))
+        taken = spans + [(q.start, q.end) for q in out]
+        if not m.group("pre") and m.group("u") == "%":
+            continue  # a bare 10%: the Chinese reading below takes its comparator (不低于10%)
+        if v is not None and not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append(Quantity(v, EN_UNITS[m.group("u").lower()], _comparator(m.group("pre")),
+                                start=m.start(), end=m.end()))
     for m in QTY_ZH.finditer(text):
-        if any(a <= m.start("v") < b or a < m.end() <= b for a, b in spans):
+        if any(a <= m.start("v") < b or a < m.end() <= b for a, b in spans + [(q.start, q.end) for q in out]):
             continue
         if re.fullmatch(YEAR, m.group("v") or "") and m.group("u") == "年":
             continue  # a year, not a quantity
@@ -212,14 +220,9 @@ def quantities(text: str) -> list[Quantity]:
         v2 = number(m.group("v2")) if m.group("v2") else None
         out.append(Quantity(v, m.group("u"), _comparator(m.group("pre"), m.group("post")), v2,
                             start=m.start(), end=m.end()))
-    for m in QTY_EN.finditer(text):
-        v = number(m.group("v"))
-        if v is not None and not any(a <= m.start() < b for a, b in spans):
-            out.append(Quantity(v, EN_UNITS[m.group("u").lower()], _comparator(m.group("pre")),
-                                start=m.start(), end=m.end()))
     for m in QTY_EN_BARE.finditer(text):
         v = number(m.group("v"))
-        if v is not None and not any(q.start <= m.start() < q.end for q in out):
+        if v is not None and not any(q.start < m.end() and m.start() < q.end for q in out):
             out.append(Quantity(v, "", _comparator(m.group("pre")), start=m.start(), end=m.end()))
     return sorted(out, key=lambda q: (q.start, q.end))
 

@@ -84,7 +84,7 @@ def _labels(concepts: Sequence[Any]) -> list[tuple[str, str, bool]]:
         for lab in [c.label_en, *c.alt_en, c.id.replace("-", " ")]:
             if lab:
                 out.append((lab.lower(), c.id, False))
-    return sorted(set(out), key=lambda t: -len(t[0]))
+    return sorted(set(out), key=lambda t: (-len(t[0]), t[0], t[1]))  # a stable order: no set order
 
 
 def find_topic(question: str, concepts: Sequence[Any]) -> tuple[str | None, str | None]:

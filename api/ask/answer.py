@@ -284,7 +284,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         return {}
     dense, closest_texts = _dense_clauses(service, question, allowed)
     if interp.language == "en":
-        req = adapt(req, closest_texts, ctx.tokenizer)
+        req = adapt(req, closest_texts, ctx.tokenizer, ctx.corpus)
         extra["_req"] = req
     best: dict[str, tuple[tuple, dict[str, Any]]] = {}
     more: dict[str, int] = {}

@@ -174,15 +174,21 @@ def _phrase_group(phrase: str, terms: list[str], per_word: list[list[str]], corp
     return Group(phrase, kept, max(corpus.idf(t) for t in kept))
 
 
-ADAPT_MIN_TEXTS = 2  # a rendering the corpus uses must occur in this many of the closest clauses
+ADAPT_MIN_TEXTS = 3  # a rendering the corpus uses must occur in this many of the closest clauses
+ADAPT_LIFT = 30.0  # ... and be this many times more frequent there than in the corpus at large
 
 
-def adapt(req: Requirement, texts: list[str], tokenizer: Any) -> Requirement:
+def _lift(n: int, n_texts: int, df: int, n_units: int) -> float:
+    return (n / max(n_texts, 1)) / (max(df, 1) / max(n_units, 1))
+
+
+def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Requirement:
     """An English group takes the corpus's own word for it: a word of the clauses closest to
     the question (dense search), as long as a rendering and sharing its first or last
-    character, found in more of those clauses than any rendering (and in at least
-    ``ADAPT_MIN_TEXTS``): exhibition → 展览, 表演; the clauses write 展演. Chinese groups are
-    as the question wrote them."""
+    character, found in more of those clauses than any rendering, in at least
+    ``ADAPT_MIN_TEXTS``, and ``ADAPT_LIFT`` times more often there than in the corpus at large
+    (a word typical of the answer, not of the genre): exhibition → 展览, 表演; the clauses write
+    展演. Chinese groups are as the question wrote them."""
     if not texts:
         return req
     seen: dict[str, int] = {}
@@ -194,6 +200,7 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any) -> Requirement:
         if g.asked and not HAN.search(g.asked):
             used = max(sum(1 for text in texts if a in text) for a in g.alternatives)
             extra = [w for w, n in sorted(seen.items()) if n >= ADAPT_MIN_TEXTS and n > used
+                     and _lift(n, len(texts), corpus.doc_frequency(w), len(corpus)) >= ADAPT_LIFT
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
             g = Group(g.asked, g.alternatives + tuple(extra), g.weight)

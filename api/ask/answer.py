@@ -52,6 +52,7 @@ from .terms import (
     candidates,
     coverage,
     group_hits,
+    heaviest_stated,
     requirement_terms,
     strip_scaffold,
     unit_coverage,
@@ -303,7 +304,8 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
-        answers = cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)
+        answers = (cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)) \
+            and heaviest_stated(req.groups, unit.key, ctx.corpus)
         found: dict[str, Any] = {}
         if answers:
             answers, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)

@@ -150,7 +150,8 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
         if not taken:
             terms = single[words[i]]
             if terms:
-                req.groups.append(Group(words[i], tuple(terms), max(corpus.idf(t) for t in terms)))
+                verb = VERB_WEIGHT if all(_is_verb(t) for t in terms) else 1.0
+                req.groups.append(Group(words[i], tuple(terms), verb * max(corpus.idf(t) for t in terms)))
             elif len(words[i]) > 2:
                 req.ignored.append(words[i])
             taken = 1
@@ -243,6 +244,14 @@ def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
     if total <= 0:
         return 0.0
     return sum(g.weight * max(unit_credit(a, key, corpus) for a in g.alternatives) for g in groups) / total
+
+
+def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:
+    """The most specific word asked (the heaviest group) is stated, at least by half."""
+    if not groups:
+        return True
+    heavy = max(groups, key=lambda g: g.weight)
+    return max(unit_credit(a, key, corpus) for a in heavy.alternatives) >= 0.5
 
 
 def coverage(groups: list[Group], text: str) -> float:

@@ -48,14 +48,12 @@ from .structured import (
 )
 from .terms import (
     Requirement,
+    Scorer,
     adapt,
-    candidates,
     coverage,
     group_hits,
-    heaviest_stated,
     requirement_terms,
     strip_scaffold,
-    unit_coverage,
 )
 
 MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
@@ -291,8 +289,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     more: dict[str, int] = {}
     near: list[tuple[tuple, Any, float, int | None]] = []
     units = ctx.corpus.units
+    scorer = Scorer(req.groups, ctx.corpus)
     if req.groups:
-        keys = candidates(req.groups, ctx.corpus)
+        keys = scorer.candidates()
         keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
         pool = [units[k] for k in sorted(keys)]
     else:
@@ -300,12 +299,12 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     for unit in pool:
         if allowed is not None and unit.doc_id not in allowed:
             continue
-        cov = unit_coverage(req.groups, unit.key, ctx.corpus) if req.groups else 1.0
+        cov = scorer.coverage(unit.key) if req.groups else 1.0
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
         answers = (cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)) \
-            and heaviest_stated(req.groups, unit.key, ctx.corpus)
+            and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
             answers, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)

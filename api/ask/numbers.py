@@ -178,11 +178,19 @@ class Quantity:
         return self.value == asked.value or (self.value_max is not None and self.value <= asked.value <= self.value_max)
 
 
+_GE = re.compile(GE_ZH + "|" + GE_EN, re.IGNORECASE)
+_LE = re.compile(LE_ZH + "|" + LE_EN, re.IGNORECASE)
+_CMP_ZH = re.compile(f"{GE_ZH}|{LE_ZH}")
+_PERIOD_END = re.compile(r"\d\s*[-－—–~～至到]\s*$")
+_START_WORD = re.compile(r"\s*(?:起|开始|以来|始)")
+_YEAR_ONLY = re.compile(YEAR)
+
+
 def _comparator(*words: str | None) -> str:
     for w in words:
-        if w and re.fullmatch(GE_ZH + "|" + GE_EN, w, re.IGNORECASE):
+        if w and _GE.fullmatch(w):
             return ">="
-        if w and re.fullmatch(LE_ZH + "|" + LE_EN, w, re.IGNORECASE):
+        if w and _LE.fullmatch(w):
             return "<="
     return "="
 
@@ -194,7 +202,7 @@ def quantities(text: str) -> list[Quantity]:
         v, per = number(m.group("v")), number(m.group("per")) if m.group("per") else 1.0
         if v is not None and per is not None:
             gap = text[m.end("pu"):m.start("v")]
-            cmp = _comparator(*(w for w in re.findall(f"{GE_ZH}|{LE_ZH}", gap)))
+            cmp = _comparator(*_CMP_ZH.findall(gap))
             out.append(Quantity(v, m.group("u"), cmp, None, per, {"校": "所"}.get(m.group("pu"), m.group("pu")),
                                 m.start(), m.end()))
             spans.append((m.start(), m.end()))
@@ -214,7 +222,7 @@ def quantities(text: str) -> list[Quantity]:
     for m in QTY_ZH.finditer(text):
         if any(a <= m.start("v") < b or a < m.end() <= b for a, b in spans + [(q.start, q.end) for q in out]):
             continue
-        if re.fullmatch(YEAR, m.group("v") or "") and m.group("u") == "年":
+        if _YEAR_ONLY.fullmatch(m.group("v") or "") and m.group("u") == "年":
             continue  # a year, not a quantity
         v = number(m.group("v"))
         if v is None or (m.group("u") in ("次", "届") and text[max(0, m.start() - 6):m.start()].find("每") >= 0):
@@ -233,8 +241,8 @@ def years(text: str) -> list[tuple[int, int, int]]:
     """Deadline-like years in ``text``: (year, start, end); the end of a span of years
     (2010-2020年, a plan's period) and a start (2016年起) are not deadlines."""
     out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
-           if not re.search(r"\d\s*[-－—–~～至到]\s*$", text[max(0, m.start("y") - 3):m.start("y")])
-           and not re.match(r"\s*(?:起|开始|以来|始)", text[m.end():m.end() + 3])]
+           if not _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")])
+           and not _START_WORD.match(text[m.end():m.end() + 3])]
     if not out:
         out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
     return out

@@ -79,10 +79,12 @@ class PlaceIndex:
             return all(b <= x or a >= y for x, y in taken)
 
         for form, code, name in self.zh:
-            for m in re.finditer(re.escape(form), question):
-                if free(m.start(), m.end()):
-                    taken.append((m.start(), m.end()))
-                    found.append((m.start(), Place(code, name, form)))
+            i = question.find(form)
+            while i >= 0:
+                if free(i, i + len(form)):
+                    taken.append((i, i + len(form)))
+                    found.append((i, Place(code, name, form)))
+                i = question.find(form, i + 1)
         squashed = re.sub(r"[\s\-']", "", question.lower())
         if not re.search(r"[a-z]{3}", squashed):
             return _unique(found)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -87,18 +88,28 @@ def _labels(concepts: Sequence[Any]) -> list[tuple[str, str, bool]]:
     return sorted(set(out), key=lambda t: (-len(t[0]), t[0], t[1]))  # a stable order: no set order
 
 
+@lru_cache(maxsize=8)
+def _label_patterns(labels: tuple[tuple[str, str, bool], ...]) -> tuple[tuple[str, str, bool, Any], ...]:
+    """Each label with its compiled pattern (English: a whole word, plural allowed), once per scheme."""
+    out = []
+    for label, topic, zh in labels:
+        pattern = None
+        if not zh:
+            variants = sorted({label, label.replace("-", " ")})
+            pattern = re.compile("|".join(rf"(?<![a-z]){re.escape(v)}(?:s|es)?(?![a-z])" for v in variants))
+        out.append((label, topic, zh, pattern))
+    return tuple(out)
+
+
 def find_topic(question: str, concepts: Sequence[Any]) -> tuple[str | None, str | None]:
     """The topic whose longest label occurs in the question, and that label."""
     lowered = question.lower().replace("-", " ").replace("_", " ")
-    for label, topic, zh in _labels(concepts):
+    for label, topic, zh, pattern in _label_patterns(tuple(_labels(concepts))):
         if zh:
             if label in question:
                 return topic, label
-        else:
-            variants = {label, label.replace("-", " ")}
-            for v in variants:
-                if re.search(rf"(?<![a-z]){re.escape(v)}(?:s|es)?(?![a-z])", lowered):
-                    return topic, label
+        elif pattern.search(lowered):
+            return topic, label
     return None, None
 
 

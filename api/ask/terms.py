@@ -246,6 +246,45 @@ def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
     return sum(g.weight * max(unit_credit(a, key, corpus) for a in g.alternatives) for g in groups) / total
 
 
+def group_credits(group: Group, corpus: Any) -> dict[int, float]:
+    """Unit key → the group's ``credit`` in that unit, for every unit that earns any (from the
+    corpus's term index: proportional to the postings, not to the corpus)."""
+    out: dict[int, float] = {}
+    for a in group.alternatives:
+        n = len(a)
+        forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in range(n - 1, 1, -1)]
+        for form, value in forms:
+            for key in corpus.units_with(form):
+                if out.get(key, 0.0) < value:
+                    out[key] = value
+    return out
+
+
+class Scorer:
+    """Coverage of the requirement's groups in any unit, from precomputed group credits."""
+
+    def __init__(self, groups: list[Group], corpus: Any) -> None:
+        self.groups = groups
+        self.credits = [group_credits(g, corpus) for g in groups]
+        self.total = sum(g.weight for g in groups)
+        self.heavy = max(range(len(groups)), key=lambda i: (groups[i].weight, -i)) if groups else None
+
+    def candidates(self) -> set[int]:
+        keys: set[int] = set()
+        for c in self.credits:
+            keys.update(c)
+        return keys
+
+    def coverage(self, key: int) -> float:
+        if self.total <= 0:
+            return 0.0
+        return sum(g.weight * c.get(key, 0.0) for g, c in zip(self.groups, self.credits)) / self.total
+
+    def heaviest_stated(self, key: int) -> bool:
+        """The most specific word asked (the heaviest group) is stated, at least by half."""
+        return self.heavy is None or self.credits[self.heavy].get(key, 0.0) >= 0.5
+
+
 def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:
     """The most specific word asked (the heaviest group) is stated, at least by half."""
     if not groups:

@@ -176,3 +176,17 @@ def test_no_region_only_after_reading_everything_with_the_closest_labelled(seed_
     assert a["answer"] == [] and a["fallback"] is False
     assert "no region" in a["summary"] and "closest" in a["summary"]
     assert a["closest"] and all(ev["closest"] is True for ev in a["closest"])
+
+
+def test_no_model_or_dictionary_is_loaded_on_a_request(seed_service):
+    import sys
+
+    from api.ask import warm
+
+    warm(seed_service)
+    before = set(sys.modules)
+    for q in ("Which regions hold a student art exhibition every three years?", "哪些地区要求每年举办一次合唱节",
+              "which regions in Hebei require at least 10% of funds for art"):
+        seed_service.ask(q)
+    loaded = sorted(m for m in set(sys.modules) - before if not m.startswith(("encodings.", "_")))
+    assert loaded == [], f"modules loaded on a request: {loaded}"

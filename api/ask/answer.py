@@ -109,6 +109,7 @@ def warm(service: Any) -> None:
 
     ctx = context(service)
     terms.warm()
+    nb.number("三十五")  # imports cn2an (half a second)
     ctx.expander.expand("teacher training every three years")
     ctx.tokenizer.tokens("教师培训")
     from embeddings.topics import concept_vectors

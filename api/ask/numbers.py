@@ -55,7 +55,7 @@ COUNT_UNITS = frozenset({"名", "人", "个", "所", "节", "项", "次", "届",
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 GE_ZH = r"(?:不少于|不低于|至少|达到|达|超过|以上|及以上|以上的|高于|大于|≥|>=)"
 LE_ZH = r"(?:不超过|不高于|不多于|低于|少于|以内|以下|之内|≤|<=|控制在)"
-QTY_ZH = re.compile(rf"(?:(?P<pre>{GE_ZH}|{LE_ZH})(?:[\u4e00-\u9fff]{{0,3}}?(?={NUM}))?)?(?P<v>{NUM})(?:\s*[-~～至到]\s*(?P<v2>{NUM}))?\s*(?P<u>{_UNIT})(?P<post>{GE_ZH}|{LE_ZH})?")
+QTY_ZH = re.compile(rf"(?:(?P<pre>{GE_ZH}|{LE_ZH})(?:[\u4e00-\u9fff]{{0,6}}?(?={NUM}))?)?(?P<v>{NUM})(?:\s*[-~～至到]\s*(?P<v2>{NUM}))?\s*(?P<u>{_UNIT})(?P<post>{GE_ZH}|{LE_ZH})?")
 # 每6个班(配备/至少配备)1名 — a ratio
 RATIO_ZH = re.compile(rf"每(?P<per>{NUM})?(?:个)?(?P<pu>班|所|校|人|名)[^，。；\d{CN_DIGITS}]{{0,8}}?(?P<v>{NUM})(?P<u>名|个|人|所)")
 GE_EN = r"(?:at least|no less than|not less than|no fewer than|not fewer than|more than|over|above|minimum of|≥)"

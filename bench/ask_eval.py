@@ -7,8 +7,11 @@ file name, "region", "start", "end"}], "borderline": [{"doc", "why"}], "notes"}`
 
 A document is predicted when the answer cites it as evidence (``answer[*].evidence[*]``: its
 stored source file name); borderline documents count neither way. Regions: a region is
-predicted when an answer group names it (its code), relevant when a relevant document's
-``region`` is it; a region only borderline documents support counts neither way. An empty gold
+predicted when an answer cites a document of it (the group's region: its name, or its adcode
+when the gold writes codes; a document with no region counts as 全国, national), relevant when
+a relevant document's ``region`` is it (a parenthesised remark dropped: xx市（未具名） is xx市); a
+region only borderline documents support counts neither way. Regions are only as right as
+the workspace's document regions. An empty gold
 answered by an empty answer scores 1. Prints one row per question (precision, recall, F1 of
 documents and of regions, latency) and the mean per language and overall; the latency column
 is wall time of ``service.ask`` after a warm-up (``api.ask.warm``), with p50/p95 at the end.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -44,18 +48,35 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def predicted(answer: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """(source files cited as evidence, region codes named) by an answer."""
+NATIONAL = "全国"  # a document with no region in the graph is a central (national) one
+
+
+def region_label(region: dict[str, Any] | None, by_code: bool) -> str:
+    """How a predicted region is compared with the gold's: its adcode when the gold uses codes,
+    else its name (no region: 全国)."""
+    region = region or {}
+    if by_code:
+        return region.get("code") or NATIONAL
+    return region.get("name") or NATIONAL
+
+
+def gold_label(text: str) -> str:
+    """A gold region as written, without a parenthesised remark (xx市（未具名） → xx市)."""
+    return re.sub(r"[（(].*?[）)]", "", str(text)).strip()
+
+
+def predicted(answer: dict[str, Any], by_code: bool = False) -> tuple[set[str], set[str]]:
+    """(source files cited as evidence, regions named) by an answer."""
     docs: set[str] = set()
     regions: set[str] = set()
     for group in answer.get("answer") or []:
         evs = group.get("evidence") or []
         for ev in evs:
+            if ev.get("closest"):
+                continue
             if ev.get("source_file"):
                 docs.add(ev["source_file"])
-            region = ev.get("document_region") or group.get("region") or {}
-            if region.get("code") and not ev.get("closest"):
-                regions.add(region["code"])
+            regions.add(region_label(ev.get("document_region") or group.get("region"), by_code))
     return docs, regions
 
 
@@ -72,18 +93,20 @@ def prf(pred: set[str], gold: set[str], ignore: set[str]) -> tuple[float, float,
 
 def evaluate(questions: list[dict[str, Any]], service: Any) -> list[dict[str, Any]]:
     rows = []
+    documents = service.documents()
     for q in questions:
         t0 = time.perf_counter()
         ans = service.ask(q["question"])
         ms = (time.perf_counter() - t0) * 1000
-        docs, regions = predicted(ans)
+        gold_regions = {gold_label(r["region"]) for r in q["relevant"] if r.get("region")}
+        by_code = bool(gold_regions) and all(re.fullmatch(r"\d{6}", g) for g in gold_regions)
+        docs, regions = predicted(ans, by_code)
         gold_docs = {r["doc"] for r in q["relevant"]}
         border_docs = {b["doc"] for b in q.get("borderline") or []}
-        gold_regions = {str(r["region"]) for r in q["relevant"] if r.get("region")}
-        doc_region = {}
-        for d in service.documents():
-            doc_region[(d.get("source") or {}).get("file")] = ((d.get("region") or {}).get("code"))
-        border_regions = {doc_region.get(b) for b in border_docs} - gold_regions - {None}
+        doc_region = {(d.get("source") or {}).get("file"): region_label(d.get("region"), by_code)
+                      for d in documents}
+        # a region only borderline documents support counts neither way
+        border_regions = {doc_region[b] for b in border_docs if b in doc_region} - gold_regions
         dp, dr, df = prf(docs, gold_docs, border_docs)
         rp, rr, rf = prf(regions, gold_regions, border_regions)
         rows.append({"id": q["id"], "lang": q.get("lang") or "zh", "question": q["question"], "ms": ms,

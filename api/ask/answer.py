@@ -54,6 +54,7 @@ from .terms import (
     group_hits,
     requirement_terms,
     strip_scaffold,
+    strip_words,
 )
 
 MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
@@ -144,7 +145,12 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     yrs = nb.years(q)
     spans = [(f.start, f.end) for f in freqs] + [(x.start, x.end) for x in qtys] + [(a, b) for _, a, b in yrs]
     core = _core(q, interp, places, spans)
+    core, asks_number = strip_words(core, interp.language, "asks_number")
+    core, asks_frequency = strip_words(core, interp.language, "asks_frequency")
     core, removed = strip_scaffold(core, interp.language)
+    removed = asks_number + asks_frequency + removed
+    if asks_number:
+        interp.with_targets = True
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
                                          ctx.expander if interp.language == "en" else None, ctx.renderings)
     if yrs:
@@ -156,7 +162,8 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "years": [y for y, _, _ in yrs],
         "terms": [g.to_dict() for g in req.groups],
         "ignored": req.ignored + removed,
-        "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places,
+        "asks": [w for w, on in (("a number", interp.with_targets), ("a frequency", bool(asks_frequency))) if on],
+        "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
     }
     return interp, extra
 
@@ -197,15 +204,18 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
                      with_targets: bool, year: int | None) -> tuple[bool, dict[str, Any]]:
     found: dict[str, Any] = {}
     heavy = max(req.groups, key=lambda g: g.weight) if req.groups else None
-    for asked in extra["_freqs"]:
-        ok = [f for f in nb.frequencies(unit_text) if f.satisfies(asked)]
-        ok = [f for f in ok if heavy is None or coverage([heavy], _scope(unit_text, f.start, f.end)) >= 0.5]
+
+    def near(start: int, end: int) -> bool:
+        return heavy is None or coverage([heavy], _scope(unit_text, start, end)) >= 0.5
+
+    if extra["_freqs"] or extra["_any_frequency"]:  # any of the frequencies asked (每学期（每学年）)
+        stated = [f for f in nb.frequencies(unit_text) if near(f.start, f.end)]
+        ok = [f for f in stated if not extra["_freqs"] or any(f.satisfies(a) for a in extra["_freqs"])]
         if not ok:
             return False, {}
         found["frequency"] = ok[0].label()
-    for asked in extra["_qtys"]:
-        ok = [x for x in nb.quantities(unit_text) if x.satisfies(asked)]
-        ok = [x for x in ok if heavy is None or coverage([heavy], _scope(unit_text, x.start, x.end)) >= 0.5]
+    if extra["_qtys"]:
+        ok = [x for x in nb.quantities(unit_text) if any(x.satisfies(a) for a in extra["_qtys"]) and near(x.start, x.end)]
         if not ok:
             return False, {}
         found["quantity"] = ok[0].label()
@@ -214,8 +224,7 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
             return False, {}
         found["deadline"] = year
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
-        stated = [x for x in nb.quantities(unit_text)
-                  if heavy is None or coverage([heavy], _scope(unit_text, x.start, x.end)) >= 0.5]
+        stated = [x for x in nb.quantities(unit_text) if near(x.start, x.end)]
         if not stated:
             return False, {}
         found["quantity"] = stated[0].label()

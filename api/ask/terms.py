@@ -53,6 +53,30 @@ class Requirement:
         return sum(g.weight for g in self.groups)
 
 
+@lru_cache(maxsize=8)
+def word_list(name: str, lang: str) -> tuple[str, ...]:
+    text = resources.files("api.ask").joinpath(f"data/{name}_{lang}.txt").read_text(encoding="utf-8")
+    rows = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted(set(rows), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=8)
+def _word_patterns(name: str, lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if lang == "en":
+        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in word_list(name, lang))
+    return tuple((p, re.compile(re.escape(p))) for p in word_list(name, lang))
+
+
+def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
+    """``text`` without the words of the list ``data/{name}_{lang}.txt``, and those found."""
+    found = []
+    for phrase, pattern in _word_patterns(name, lang):
+        if pattern.search(text):
+            found.append(phrase)
+            text = pattern.sub(" ", text)
+    return text, found
+
+
 @lru_cache(maxsize=2)
 def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     if lang == "en":
@@ -100,24 +124,121 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
+JOIN_ZH = frozenset({"、", "或", "或者", "或是", "/", "／", "和", "及", "与", "以及", "及其"})
+EXAMPLE_ZH = frozenset({"如", "含", "包括", "包含", "例如", "比如", "等", "即", "或"})
+OPEN, CLOSE = frozenset("（(［[【"), frozenset("）)］]】")
+JOIN_EN = frozenset({"or", "and", "/", ","})
+EXAMPLE_EN = frozenset({"e.g.", "eg", "incl", "incl.", "including", "includes", "include", "such", "as", "i.e.", "ie",
+                        "or", "and", "etc", "etc."})
+
+
+def _zh_weight(word: str, corpus: Any) -> float:
+    return corpus.idf(word) * (VERB_WEIGHT if _is_verb(word) else 1.0)
+
+
+def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
+    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室)."""
+    if corpus.doc_frequency(word) > 0:
+        return [word]
+    parts = [p for p in zh_words(word, tokenizer) if p != word] or ([word[:2], word[2:]] if len(word) >= 4 else [])
+    return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
+
+
+def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
+    """Chinese words in question order; words joined by 、/或/和 or written in parentheses after a
+    word (美术（艺术）, 中小学生（或大中小学生）, 基地（含…）) are alternatives of one group."""
+    from embeddings.bm25 import _jieba, stopwords
+
+    stop = stopwords()
+    req = Requirement()
+    groups: list[list[str]] = []
+    join = False
+    depth = 0
+    for token in _jieba(tokenizer.words).cut(core):
+        token = token.strip()
+        if not token:
+            continue
+        if token in OPEN or token in CLOSE:
+            depth += 1 if token in OPEN else -1
+            depth = max(depth, 0)
+            join = False
+            continue
+        if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
+            join = bool(groups)
+            continue
+        if not HAN.search(token):
+            join = False
+            continue
+        if len(token) < 2 or token in stop:
+            continue
+        forms = _zh_forms(token, corpus, tokenizer)
+        if not forms:
+            req.ignored.append(token)
+            continue
+        if (join or depth) and groups:
+            groups[-1].extend(f for f in forms if f not in groups[-1])
+        elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
+            groups.extend([f] for f in forms)  # halves of an unknown word: each required
+        else:
+            groups.append(list(forms))
+        join = False
+    seen: set[tuple[str, ...]] = set()
+    for alts in groups:
+        key = tuple(alts)
+        if key in seen:
+            continue
+        seen.add(key)
+        verb = all(_is_verb(a) for a in alts)
+        weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
+        req.groups.append(Group("|".join(alts), key, weight))
+    return req
+
+
+def _en_chunks(core: str) -> list[tuple[str, bool]]:
+    """The English core cut at or/and/commas and parentheses: (chunk, is an alternative of the
+    chunk before: after "or", inside parentheses)."""
+    out: list[tuple[str, bool]] = []
+    for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
+        inside = m.group(1) is not None
+        text = m.group(1) if inside else m.group(2)
+        parts = re.split(r"\b(or|and)\b|,", text)
+        alt = inside
+        for part in parts:
+            if part is None:
+                continue
+            if part.strip().lower() in ("or", "and"):
+                alt = True
+                continue
+            words = [w for w in part.split() if w.lower().strip(".") not in EXAMPLE_EN]
+            if words:
+                out.append((" ".join(words), alt and bool(out)))
+            alt = inside
+    return out
+
+
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, list[str]] | None = None) -> Requirement:
-    req = Requirement()
     if lang == "zh" or expander is None:
-        for w in zh_words(core, tokenizer):
-            if corpus.doc_frequency(w) == 0:
-                # a word the corpus never writes: try its halves (名师工作室 → 名师, 工作室)
-                parts = [p for p in zh_words(w, tokenizer) if p != w] or (
-                    [w[:2], w[2:]] if len(w) >= 4 else [])
-                parts = [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
-                if not parts:
-                    req.ignored.append(w)
-                    continue
-                for p in parts:
-                    req.groups.append(Group(p, (p,), corpus.idf(p) * (VERB_WEIGHT if _is_verb(p) else 1.0)))
-                continue
-            req.groups.append(Group(w, (w,), corpus.idf(w) * (VERB_WEIGHT if _is_verb(w) else 1.0)))
-        return req
+        return _zh_requirement(core, corpus, tokenizer)
+    req = Requirement()
+    for chunk, alternative in _en_chunks(re.sub(r"[\u4e00-\u9fff]+", " ", core)):
+        sub = _en_requirement(chunk, corpus, expander, renderings)
+        req.ignored.extend(sub.ignored)
+        if alternative and req.groups and sub.groups:
+            last = req.groups[-1]
+            extra = tuple(a for g in sub.groups for a in g.alternatives if a not in last.alternatives)
+            req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
+        else:
+            req.groups.extend(sub.groups)
+    for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", core):
+        sub = _zh_requirement(chunk, corpus, tokenizer)
+        req.groups.extend(sub.groups)
+        req.ignored.extend(sub.ignored)
+    return req
+
+
+def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str, list[str]] | None) -> Requirement:
+    req = Requirement()
     from embeddings.expand import EN_STOPWORDS, PHRASE_ONLY
 
     from .numbers import EN_NUMBERS
@@ -156,10 +277,6 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
                 req.ignored.append(words[i])
             taken = 1
         i += taken
-    for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", core):
-        sub = requirement_terms(chunk, "zh", corpus, tokenizer)
-        req.groups.extend(sub.groups)
-        req.ignored.extend(sub.ignored)
     return req
 
 

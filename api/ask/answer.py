@@ -66,6 +66,8 @@ DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
 CLOSEST = 5
 SCOPE_PIECES = 1  # a constraint must sit within this many comma-pieces of the words it qualifies
 PIECE = re.compile(r"[，,：:]")
+REGIONS_ASKED = re.compile(r"哪些(?:地区|地方|城市|省份|省市|区县|县区|地市)|哪个(?:地区|城市)|\bwhich (?:regions?|cities|provinces|places)\b",
+                           re.IGNORECASE)
 
 
 class AskContext:
@@ -140,8 +142,12 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     interp = structured_interpret(q, service.topic_concepts, [], getattr(service, "encoder_if_loaded", None))
     if places:
         interp.region = {"code": places[0].code, "name": places[0].name}
+    if interp.intent == "bodies" and REGIONS_ASKED.search(q):
+        interp.intent = "regions"  # 哪些地区把…列为责任单位: regions are asked, bodies are the condition
     freqs = nb.frequencies(q)
     qtys = nb.quantities(q)
+    if freqs:  # 每三年举办一次（一届）: the count belongs to the frequency
+        qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
     yrs = nb.years(q)
     spans = [(f.start, f.end) for f in freqs] + [(x.start, x.end) for x in qtys] + [(a, b) for _, a, b in yrs]
     core = _core(q, interp, places, spans)

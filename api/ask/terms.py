@@ -144,14 +144,21 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
     return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
 
 
+EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
+
+
 def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
-    """Chinese words in question order; words joined by 、/或/和 or written in parentheses after a
-    word (美术（艺术）, 中小学生（或大中小学生）, 基地（含…）) are alternatives of one group."""
+    """Chinese words in question order. Words joined by 、/或/和, or written in parentheses after
+    a phrase (美术（艺术）, 中小学生（或大中小学生）, 共青团组织（团委、团市委）), are alternatives of one
+    group: the heaviest of the phrase before. Parentheses that give examples (（如…）, （含…）)
+    only illustrate and are left out."""
     from embeddings.bm25 import _jieba, stopwords
 
+    core = re.sub(r"[（(]\s*(?:{})[^）)]*[）)]".format("|".join(EXAMPLE_OPENERS_ZH)), " ", core)
     stop = stopwords()
     req = Requirement()
     groups: list[list[str]] = []
+    phrase_start = 0  # index of the first group of the current phrase
     join = False
     depth = 0
     for token in _jieba(tokenizer.words).cut(core):
@@ -159,8 +166,11 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if not token:
             continue
         if token in OPEN or token in CLOSE:
-            depth += 1 if token in OPEN else -1
-            depth = max(depth, 0)
+            if token in OPEN:
+                depth += 1
+            else:
+                depth = max(depth - 1, 0)
+                phrase_start = len(groups)
             join = False
             continue
         if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
@@ -168,6 +178,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             continue
         if not HAN.search(token):
             join = False
+            phrase_start = len(groups)
             continue
         if len(token) < 2 or token in stop:
             continue
@@ -175,7 +186,11 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if not forms:
             req.ignored.append(token)
             continue
-        if (join or depth) and groups:
+        if depth and groups:  # an alternative of the phrase before the parenthesis
+            target = max(range(phrase_start, len(groups)) or [len(groups) - 1],
+                         key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+            groups[target].extend(f for f in forms if f not in groups[target])
+        elif join and groups:
             groups[-1].extend(f for f in forms if f not in groups[-1])
         elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
             groups.extend([f] for f in forms)  # halves of an unknown word: each required
@@ -198,6 +213,7 @@ def _en_chunks(core: str) -> list[tuple[str, bool]]:
     """The English core cut at or/and/commas and parentheses: (chunk, is an alternative of the
     chunk before: after "or", inside parentheses)."""
     out: list[tuple[str, bool]] = []
+    core = re.sub(r"\(\s*(?:e\.g\.|eg\b|for example|such as|i\.e\.)[^)]*\)", " ", core, flags=re.IGNORECASE)
     for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
         inside = m.group(1) is not None
         text = m.group(1) if inside else m.group(2)

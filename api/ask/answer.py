@@ -66,6 +66,8 @@ DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
 CLOSEST = 5
 SCOPE_PIECES = 1  # a constraint must sit within this many comma-pieces of the words it qualifies
 PIECE = re.compile(r"[，,：:]")
+QUESTION = re.compile(r"[？?]|怎么|怎样|如何|多久|多少|哪|是否|\b(?:what|which|how|where|who|whether|does|do|is|are)\b",
+                      re.IGNORECASE)  # a question, not a pasted statement (that falls back to search)
 REGIONS_ASKED = re.compile(r"哪些(?:地区|地方|城市|省份|省市|区县|县区|地市)|哪个(?:地区|城市)|\bwhich (?:regions?|cities|provinces|places)\b",
                            re.IGNORECASE)
 
@@ -157,6 +159,8 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     removed = asks_number + asks_frequency + removed
     if asks_number:
         interp.with_targets = True
+    if asks_frequency:  # 多久举办一次: the count belongs to the frequency asked
+        qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
                                          ctx.expander if interp.language == "en" else None, ctx.renderings)
     if yrs:
@@ -168,7 +172,8 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "years": [y for y, _, _ in yrs],
         "terms": [g.to_dict() for g in req.groups],
         "ignored": req.ignored + removed,
-        "asks": [w for w, on in (("a number", interp.with_targets), ("a frequency", bool(asks_frequency))) if on],
+        "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency))) if on],
+        "_needs_number": bool(asks_number),
         "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
     }
     return interp, extra
@@ -323,7 +328,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
-            answers, found = _constraints_met(unit.text, unit.sentence, extra, req, interp.with_targets, interp.year)
+            answers, found = _constraints_met(unit.text, unit.sentence, extra, req, extra["_needs_number"], interp.year)
         key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
         if not answers:
             near.append((key, unit, cov, rank))
@@ -384,7 +389,7 @@ def answer(question: str, service: Any) -> dict[str, Any]:
         interp.intent in ("bodies", "count", "targets")
         or (interp.intent in ("regions", "documents") and _whole_topic(interp, req, service.topic_concepts)
             and not (extra["_freqs"] or extra["_qtys"]))
-        or interp.intent == "search"
+        or (interp.intent == "search" and not QUESTION.search(question))
     )
     if structured:
         result = structured_answer(question, service, interp)

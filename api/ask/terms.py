@@ -144,6 +144,7 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
     return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
 
 
+COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类]?")  # 一届, 两项: numbers, not words
 EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
 
 
@@ -180,7 +181,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             join = False
             phrase_start = len(groups)
             continue
-        if len(token) < 2 or token in stop:
+        if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
             continue
         forms = _zh_forms(token, corpus, tokenizer)
         if not forms:

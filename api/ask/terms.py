@@ -145,6 +145,7 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
 
 
 COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类]?")  # 一届, 两项: numbers, not words
+PREPOSITIONS = frozenset("对把将在为向从由给被")
 EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
 
 
@@ -181,6 +182,8 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             join = False
             phrase_start = len(groups)
             continue
+        if len(token) == 2 and token[0] in PREPOSITIONS:
+            token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
         if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
             continue
         forms = _zh_forms(token, corpus, tokenizer)
@@ -310,6 +313,7 @@ def _phrase_group(phrase: str, terms: list[str], per_word: list[list[str]], corp
 
 
 ADAPT_MIN_TEXTS = 3  # a rendering the corpus uses must occur in this many of the closest clauses
+UNUSED_WEIGHT = 0.3  # a rendering none of the closest clauses uses is likely the dictionary's, not the corpus's
 ADAPT_LIFT = 30.0  # ... and be this many times more frequent there than in the corpus at large
 
 
@@ -338,7 +342,8 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
                      and _lift(n, len(texts), corpus.doc_frequency(w), len(corpus)) >= ADAPT_LIFT
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
-            g = Group(g.asked, g.alternatives + tuple(extra), g.weight)
+            weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
+            g = Group(g.asked, g.alternatives + tuple(extra), weight)
         groups.append(g)
     return Requirement(groups, req.ignored)
 

@@ -246,7 +246,8 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
         req.ignored.extend(sub.ignored)
         if alternative and req.groups and sub.groups:
             last = req.groups[-1]
-            extra = tuple(a for g in sub.groups for a in g.alternatives if a not in last.alternatives)
+            best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
+            extra = tuple(a for a in best.alternatives if a not in last.alternatives)
             req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
         else:
             req.groups.extend(sub.groups)

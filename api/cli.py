@@ -140,11 +140,15 @@ def _target_text(t: dict[str, Any]) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     comp = {">=": "≥", "<=": "≤"}.get(t.get("comparator") or "=", "")
-    bits = [f"{comp}{value}{t.get('unit') or ''}", t.get("object") or ""]
+    upper = t.get("value_max")
+    upper = f"–{int(upper) if isinstance(upper, float) and upper.is_integer() else upper}" if upper is not None else ""
+    bits = [f"{comp}{value}{upper}{t.get('unit') or ''}", t.get("object") or ""]
     if t.get("deadline"):
         bits.append(f"by {t['deadline']}")
     if t.get("frequency"):
         bits.append(t["frequency"])
+    if t.get("period"):
+        bits.append(f"period {t['period']}")
     return " ".join(b for b in bits if b)
 
 
@@ -330,10 +334,15 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
             rows.append([label, item.get("count", ""), "", "", ""])
         for ev in evidence:
             rows.append([label, _target_text(ev) if ev.get("unit") or ev.get("value") is not None else "",
-                         ev.get("source_file") or ev.get("doc"), ev.get("path"), _clip(ev.get("quote"), 60)])
+                         _clip(ev.get("title") or ev.get("source_file") or ev.get("doc"), 30), ev.get("path"),
+                         _clip(ev.get("quote"), 60)])
             label = ""
     if rows:
         _table(None, ["answer", "target", "document", "clause", "quote"], rows)
+    if result.get("closest"):
+        _table("closest clauses (not answers)", ["region", "document", "clause", "quote"],
+               [[_region_name(ev.get("region")), _clip(ev.get("title") or ev.get("source_file"), 30), ev.get("path"),
+                 _clip(ev.get("quote"), 60)] for ev in result["closest"]])
     if result.get("results"):
         _print_results(result["results"], "related clauses (search)")
 

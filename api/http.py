@@ -16,7 +16,9 @@ naming the valid choices).
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import logging
 import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -35,6 +37,7 @@ from api.routers.sparql import TRUNCATED_HEADER
 from api.settings import Settings
 
 __all__ = ["TRUNCATED_HEADER", "create_app", "get_service"]
+log = logging.getLogger(__name__)
 
 
 def _error(status: int, payload: dict[str, Any]) -> JSONResponse:
@@ -50,6 +53,7 @@ def create_app(
     sparql_time_limit: float | None = None,
     sparql_row_limit: int | None = None,
     close_service: bool = True,
+    warm_service: bool = True,
 ) -> FastAPI:
     """The FastAPI app. ``settings`` (default: ``Settings.from_env()``) give the token that
     enables ``POST /ingest`` and the limits; the keyword arguments override single ones.
@@ -64,7 +68,13 @@ def create_app(
     holder: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI):  # close the store when the server stops
+    async def lifespan(_: FastAPI):  # warm the service at start, close its store when it stops
+        warm = getattr(service(), "warm", None) if warm_service else None
+        if callable(warm):
+            try:
+                await asyncio.to_thread(warm)
+            except Exception as exc:  # noqa: BLE001 - an empty workspace: requests say what is missing
+                log.warning("could not warm the service: %s", exc)
         yield
         svc = holder.get("svc")
         if close_service and svc is not None and hasattr(svc, "close"):

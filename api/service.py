@@ -557,6 +557,13 @@ class PolicyKG(Ingestion, Filters, GraphView):
         concept = next(c for c in self.topic_concepts if c.id == topic)
         return self.search(f"{concept.label_zh} {' '.join(concept.alt_zh[:4])}", k=k, topic=topic)["results"]
 
+    def warm(self) -> None:
+        """Load what answering a question needs (encoder, index, expander dictionaries, jieba's
+        tables, ask's clause table and romanised place names) before the first request."""
+        from api.ask import warm
+
+        warm(self)
+
     def ask(self, q: str) -> dict[str, Any]:
         from api.ask import answer
 

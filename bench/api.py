@@ -43,7 +43,8 @@ SEEDS = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared")) / "seeds
 SEARCH_QUERIES = ["校长每学期听课不少于", "名师工作室建设", "课后服务", "teacher training quotas",
                   "心理健康教师配备", "集团化办学", "消除大班额", "教师交流轮岗 县管校聘"]
 ASK_QUESTIONS = ["which regions set teacher-training quotas", "哪些地区设定了教师培训的数量指标",
-                 "哪些地区要求消除大班额", "which plans set deadlines of 2027"]
+                 "哪些地区要求消除大班额", "which plans set deadlines of 2027", "哪些地区要求建设名师工作室",
+                 "哪些地区要求校长每学期听课", "What targets does Chengde set for teacher training?"]
 
 CLIENT = r"""
 import json, sys, threading, time, urllib.parse, urllib.request

@@ -15,6 +15,7 @@ so a clause encoded here at ingest is not encoded again when it is indexed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,39 @@ def concept_text(concept: TopicConcept) -> str:
     return f"{concept.label_zh}：{'、'.join(alts)}" if alts else concept.label_zh
 
 
+_VECTORS_LOCK = threading.Lock()
+_VECTORS: dict[tuple[int, tuple[str, ...]], tuple[object, np.ndarray]] = {}
+
+
+def concept_vectors(encoder: Encoder, concepts: Sequence[TopicConcept]) -> np.ndarray:
+    """The concepts' vectors (``concept_text`` encoded as queries), computed once per encoder
+    and scheme: the one recipe both the classifier and the question reader use. The lock makes
+    concurrent first callers wait for one computation instead of each starting its own."""
+    texts = tuple(concept_text(c) for c in concepts)
+    key = (id(encoder), texts)
+    with _VECTORS_LOCK:
+        cached = _VECTORS.get(key)
+        if cached is None or cached[0] is not encoder:  # an id reused by a new encoder
+            cached = (encoder, encoder.encode_queries(list(texts)))
+            _VECTORS[key] = cached
+        return cached[1]
+
+
+def closest_topic(text: str, concepts: Sequence[TopicConcept], encoder: Encoder,
+                  margin: float = 0.015) -> str | None:
+    """The concept closest to ``text`` (encoded as a passage, as clauses are), only when it
+    stands ``margin`` above the runner-up; None otherwise. Ties resolve by scheme order."""
+    if not concepts:
+        return None
+    p = concept_vectors(encoder, concepts)
+    q = encoder.encode_passages([text])
+    scores = (p @ q[0]).astype(float)
+    order = np.argsort(-scores, kind="stable")
+    if len(order) > 1 and scores[order[0]] - scores[order[1]] < margin:
+        return None
+    return concepts[int(order[0])].id
+
+
 class EmbeddingTopicClassifier:
     def __init__(self, encoder: Encoder, concepts: Sequence[TopicConcept],
                  cache: VectorCache | None = None, *, threshold: float = 2.5,
@@ -49,14 +83,10 @@ class EmbeddingTopicClassifier:
         self.ids = [c.id for c in self.concepts]
         self.cues = [sorted({w for w in [c.label_zh, *c.alt_zh] if w and len(w) >= min_cue_len},
                             key=len, reverse=True) for c in self.concepts]
-        self._concept_vectors: np.ndarray | None = None
 
     @property
     def concept_vectors(self) -> np.ndarray:
-        if self._concept_vectors is None:
-            self._concept_vectors = self.encoder.encode_queries(
-                [concept_text(c) for c in self.concepts])
-        return self._concept_vectors
+        return concept_vectors(self.encoder, self.concepts)
 
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(z-scores, cue matrix) of shape (len(texts), len(concepts))."""

@@ -80,7 +80,7 @@ def test_deadline_year_and_count_questions(seed_service):
     assert chengde["count"].get("个") == 100
 
 
-def test_unfit_question_falls_back_to_grouped_search(seed_service):
+def test_a_statement_without_a_question_falls_back_to_grouped_search(seed_service):
     a = seed_service.ask("校长每学期听课不少于")
     assert a["fallback"] is True and a["answer"] == [] and a["results"]
     assert a["groups"] and all("evidence" in g for g in a["groups"])
@@ -131,3 +131,62 @@ def test_no_measure_level_body_is_said_and_document_bodies_are_labelled(seed_ser
             assert ev["kind"] == "document" and ev["role"] in ("issuer", "forwarder", "addressee")
             assert ev["clauses_on_topic"] >= 1 and _quote_in_source(ev)
     assert issuers & {b["name"] for b in doc_level}  # the issuers of the on-topic documents are there
+
+
+# ---------------------------------------------------------------------- the examples
+
+
+def _codes(answer):
+    return [(g.get("region") or {}).get("code") for g in answer["answer"]]
+
+
+def test_a_narrow_requirement_is_verified_in_every_clause(seed_service):
+    a = seed_service.ask("哪些地区要求建设名师工作室")
+    assert a["fallback"] is False and a["interpretation"]["source"] == "every clause, verified"
+    assert {"130800", "330304"} <= set(_codes(a))  # 承德 建立100个市级名师工作室, 瓯海 名师工作室（站）
+    for g in a["answer"]:
+        _check_evidence(g)
+        assert len({ev["doc"] for ev in g["evidence"]}) == len(g["evidence"]), "one best piece per document"
+
+
+def test_a_frequency_filters_the_answer(seed_service):
+    a = seed_service.ask("哪些地区要求校长每学期听课")
+    assert a["interpretation"]["frequency"] == ["每学期"]
+    assert "330304" in _codes(a)  # 瓯海: 每学期在本校听评课不少于30节
+    assert "370400" not in _codes(a)  # 枣庄 says 每学年, not 每学期
+    for g in a["answer"]:
+        for ev in g["evidence"]:
+            assert "每学期" in ev["provision"] and "听" in ev["provision"]
+
+
+def test_a_count_target_on_a_narrow_object_is_not_the_whole_topic(seed_service):
+    a = seed_service.ask("哪些地区设定了名师工作室数量指标")
+    assert _codes(a) == ["130800"]
+    assert all("名师工作室" in ev["quote"] for ev in a["answer"][0]["evidence"])
+
+
+def test_a_place_in_pinyin_restricts_the_answer(seed_service):
+    a = seed_service.ask("What targets does Chengde set for teacher training?")
+    assert a["interpretation"]["places"][0]["code"] == "130800"
+    assert a["answer"] and set(_codes(a)) == {"130800"}
+
+
+def test_no_region_only_after_reading_everything_with_the_closest_labelled(seed_service):
+    a = seed_service.ask("哪些地区要求每五年举办一次校长论坛")
+    assert a["answer"] == [] and a["fallback"] is False
+    assert "no region" in a["summary"] and "closest" in a["summary"]
+    assert a["closest"] and all(ev["closest"] is True for ev in a["closest"])
+
+
+def test_no_model_or_dictionary_is_loaded_on_a_request(seed_service):
+    import sys
+
+    from api.ask import warm
+
+    warm(seed_service)
+    before = set(sys.modules)
+    for q in ("Which regions hold a student art exhibition every three years?", "哪些地区要求每年举办一次合唱节",
+              "which regions in Hebei require at least 10% of funds for art"):
+        seed_service.ask(q)
+    loaded = sorted(m for m in set(sys.modules) - before if not m.startswith(("encodings.", "_")))
+    assert loaded == [], f"modules loaded on a request: {loaded}"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from api.ask import topic_by_embedding
+from api.ask.structured import topic_by_embedding
 from api.service import PolicyKG
 
 
@@ -77,18 +77,20 @@ def test_close_releases_the_store_without_gc(tmp_path):
 
 @dataclass
 class CountingEncoder:
+    """Topic labels are encoded as queries (embeddings.topics' one recipe), questions as
+    passages (as clauses are); counts the label encodings."""
     name: str = "counting"
     dim: int = 3
-    passage_calls: int = 0
-
-    def encode_passages(self, texts):
-        self.passage_calls += 1
-        out = np.zeros((len(texts), self.dim), dtype="float32")
-        out[:, 0] = 1.0
-        out[0] = [0.0, 1.0, 0.0]  # the first topic stands out for the query below
-        return out
+    label_calls: int = 0
 
     def encode_queries(self, texts):
+        self.label_calls += 1
+        out = np.zeros((len(texts), self.dim), dtype="float32")
+        out[:, 0] = 1.0
+        out[0] = [0.0, 1.0, 0.0]  # the first topic stands out for the question below
+        return out
+
+    def encode_passages(self, texts):
         return np.array([[0.0, 1.0, 0.0]] * len(texts), dtype="float32")
 
     __hash__ = object.__hash__
@@ -113,4 +115,4 @@ def test_topic_vectors_are_encoded_once_for_concurrent_questions():
     for w in workers:
         w.join()
     assert found == ["a"] * 8
-    assert encoder.passage_calls == 1
+    assert encoder.label_calls == 1

@@ -21,9 +21,9 @@ region the graph does not tie to the evidence.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -85,58 +85,42 @@ def _labels(concepts: Sequence[Any]) -> list[tuple[str, str, bool]]:
         for lab in [c.label_en, *c.alt_en, c.id.replace("-", " ")]:
             if lab:
                 out.append((lab.lower(), c.id, False))
-    return sorted(set(out), key=lambda t: -len(t[0]))
+    return sorted(set(out), key=lambda t: (-len(t[0]), t[0], t[1]))  # a stable order: no set order
+
+
+@lru_cache(maxsize=8)
+def _label_patterns(labels: tuple[tuple[str, str, bool], ...]) -> tuple[tuple[str, str, bool, Any], ...]:
+    """Each label with its compiled pattern (English: a whole word, plural allowed), once per scheme."""
+    out = []
+    for label, topic, zh in labels:
+        pattern = None
+        if not zh:
+            variants = sorted({label, label.replace("-", " ")})
+            pattern = re.compile("|".join(rf"(?<![a-z]){re.escape(v)}(?:s|es)?(?![a-z])" for v in variants))
+        out.append((label, topic, zh, pattern))
+    return tuple(out)
 
 
 def find_topic(question: str, concepts: Sequence[Any]) -> tuple[str | None, str | None]:
     """The topic whose longest label occurs in the question, and that label."""
     lowered = question.lower().replace("-", " ").replace("_", " ")
-    for label, topic, zh in _labels(concepts):
+    for label, topic, zh, pattern in _label_patterns(tuple(_labels(concepts))):
         if zh:
             if label in question:
                 return topic, label
-        else:
-            variants = {label, label.replace("-", " ")}
-            for v in variants:
-                if re.search(rf"(?<![a-z]){re.escape(v)}(?:s|es)?(?![a-z])", lowered):
-                    return topic, label
+        elif pattern.search(lowered):
+            return topic, label
     return None, None
 
 
-_VECTORS_LOCK = threading.Lock()
-_VECTORS: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
-
-
-def concept_vectors(concepts: Sequence[Any], encoder: Any) -> Any:
-    """The encoder's vectors of the topic labels, computed once per encoder and scheme.
-
-    Encoding the ~40 label texts takes over a second on this CPU; done per question it made
-    every such /ask request slow and, under concurrent load, queued them behind each other.
-    The lock makes concurrent first requests wait for one computation instead of each
-    starting its own."""
-    texts = tuple(f"{c.label_zh} {c.label_en} {' '.join(c.alt_zh[:6])}" for c in concepts)
-    key = (id(encoder), texts)
-    with _VECTORS_LOCK:
-        cached = _VECTORS.get(key)
-        if cached is None or cached[0] is not encoder:  # an id reused by a new encoder
-            cached = (encoder, encoder.encode_passages(list(texts)))
-            _VECTORS[key] = cached
-        return cached[1]
-
-
 def topic_by_embedding(question: str, concepts: Sequence[Any], encoder: Any, margin: float = 0.015) -> str | None:
-    """The closest topic by the encoder, only when it stands clearly above the runner-up."""
+    """The closest topic by the encoder (embeddings.topics: the classifier's own concept
+    vectors), only when it stands clearly above the runner-up."""
     if encoder is None or not concepts:
         return None
-    import numpy as np
+    from embeddings.topics import closest_topic
 
-    p = concept_vectors(concepts, encoder)
-    q = encoder.encode_queries([question])
-    scores = (p @ q[0]).astype(float)
-    order = np.argsort(-scores)
-    if len(order) > 1 and scores[order[0]] - scores[order[1]] < margin:
-        return None
-    return concepts[int(order[0])].id
+    return closest_topic(question, concepts, encoder, margin)
 
 
 def find_region(question: str, regions: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -301,9 +285,12 @@ def _summary_regions(groups: list[dict[str, Any]], what: str) -> str:
     return f"{len(groups)} region(s) {what}: {', '.join(names)}" if groups else f"no region {what}"
 
 
-def answer(question: str, service: Any) -> dict[str, Any]:
-    """Answer ``question`` from the graph (see the module docstring)."""
-    interp = interpret(question, service.topic_concepts, service.regions(), getattr(service, "encoder_if_loaded", None))
+def answer(question: str, service: Any, interp: Interpretation | None = None) -> dict[str, Any]:
+    """Answer ``question`` from the graph's targets, bodies and topic clauses (see the module
+    docstring); ``interp`` when the caller has read the question already."""
+    if interp is None:
+        interp = interpret(question, service.topic_concepts, service.regions(),
+                           getattr(service, "encoder_if_loaded", None))
     about = []
     if interp.topic:
         about.append(f"topic {interp.topic_label or interp.topic}")

@@ -1,0 +1,134 @@
+"""Every clause of the workspace cut into the units an answer verifies, built once per store state.
+
+A clause's text is cut into sentences (。！？ and line breaks: the quote an answer shows) and
+each sentence into units (；: one provision). Verification reads a unit; the evidence quotes
+its whole sentence. ``AskCorpus.build(passages, documents)`` takes the search index's passages
+(clause IRI, document id, text) and the catalog's documents; units are ordered by (source file,
+clause path, offset), so every scan visits them in the same order in every process.
+
+``doc_frequency(term)`` counts the units containing ``term`` as written (cached): the weight of a
+question's word is its inverse document frequency over this corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+SENTENCE_END = re.compile(r"[。！？!?]+|\n+")
+UNIT_END = re.compile(r"[；;]")
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: int
+    clause_id: str
+    doc_id: str
+    path: str
+    text: str  # the unit (one provision)
+    sentence: str  # the whole sentence it belongs to (the quote)
+    sentence_start: int  # offset of the sentence in the clause text
+    offset: int  # offset of the unit in the clause text
+
+
+def _path_key(path: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 10**6 for p in path.split("."))
+
+
+def split_units(text: str) -> list[tuple[int, int, int, int]]:
+    """(sentence start, sentence end, unit start, unit end) over ``text``."""
+    out = []
+    pos = 0
+    bounds = [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+    for end in bounds:
+        if end <= pos:
+            continue
+        s0, s1 = pos, end
+        while s0 < s1 and text[s0].isspace():
+            s0 += 1
+        sent = text[s0:s1]
+        if sent.strip():
+            u0 = s0
+            for m in list(UNIT_END.finditer(sent)) + [None]:
+                u1 = s0 + (m.end() if m else len(sent))
+                if text[u0:u1].strip():
+                    out.append((s0, s1, u0, u1))
+                u0 = u1
+        pos = end
+    return out
+
+
+@dataclass
+class AskCorpus:
+    units: list[Unit] = field(default_factory=list)
+    doc_region: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    _df: dict[str, int] = field(default_factory=dict)
+    _bigrams: dict[str, frozenset[int]] = field(default_factory=dict)
+    _with: dict[str, frozenset[int]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, passages: Iterable[Any], documents: dict[str, dict[str, Any]]) -> AskCorpus:
+        by_id = {d["id"]: d for d in documents.values()}
+        rows = []
+        for p in passages:
+            doc = by_id.get(p.doc_id)
+            if doc is None or not p.text:
+                continue
+            path = p.id.rsplit("/clause/", 1)[-1]
+            rows.append((((doc.get("source") or {}).get("file") or "", p.doc_id, _path_key(path), path), p, path))
+        rows.sort(key=lambda r: r[0])
+        corpus = cls()
+        for _, p, path in rows:
+            text = p.text
+            for s0, s1, u0, u1 in split_units(text):
+                sentence = text[s0:s1].strip()
+                corpus.units.append(Unit(len(corpus.units), p.id, p.doc_id, path, text[u0:u1].strip(),
+                                         sentence, s0, u0))
+        corpus.doc_region = {d["id"]: d.get("region") for d in documents.values()}
+        postings: dict[str, set[int]] = {}
+        for u in corpus.units:
+            for i in range(len(u.text) - 1):
+                postings.setdefault(u.text[i:i + 2], set()).add(u.key)
+        corpus._bigrams = {k: frozenset(v) for k, v in postings.items()}
+        return corpus
+
+    def units_with(self, term: str) -> frozenset[int]:
+        """Keys of the units whose text contains ``term`` (a character-bigram index, then the
+        text itself; cached per term)."""
+        with self._lock:
+            hit = self._with.get(term)
+        if hit is not None:
+            return hit
+        if len(term) < 2:
+            keys = frozenset(u.key for u in self.units if term in u.text)
+        else:
+            grams = sorted({term[i:i + 2] for i in range(len(term) - 1)},
+                           key=lambda g: len(self._bigrams.get(g, ())))
+            pool = self._bigrams.get(grams[0], frozenset())
+            for g in grams[1:]:
+                pool = pool & self._bigrams.get(g, frozenset())
+            keys = frozenset(k for k in pool if term in self.units[k].text)
+        with self._lock:
+            self._with[term] = keys
+        return keys
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def doc_frequency(self, term: str) -> int:
+        with self._lock:
+            n = self._df.get(term)
+        if n is None:
+            n = len(self.units_with(term))
+            with self._lock:
+                self._df[term] = n
+        return n
+
+    def idf(self, term: str) -> float:
+        n = len(self.units) or 1
+        return math.log((n + 1) / (self.doc_frequency(term) + 0.5))

@@ -1,0 +1,248 @@
+"""Numbers, frequencies, quantities and years in questions and in clause text.
+
+One reader serves both sides, so that what a question asks (每三年, every 3 years, 三年一届,
+不低于10%, 每6个班1名, by 2020, 2027年前) is compared with what a sentence states in the same
+normal form:
+
+- ``number("三")`` → 3.0 (Chinese numerals through cn2an, Arabic numerals, 两 = 2);
+- ``frequencies(text)`` → ``Frequency(every, unit, times, start, end)``: 每三年举办一次 →
+  (3, 年, 1); 三年一届 → (3, 年, 1); 每学期 → (1, 学期, None); 每年 → (1, 年, None);
+  English: every three years, once every 3 years, each term, annually;
+- ``quantities(text)`` → ``Quantity(value, unit, comparator, per, per_unit)``: 不低于10% →
+  (10, %, >=); 每6个班1名 → (1, 名, =, per 6 班); at least 10% → (10, %, >=);
+- ``years(text)`` → deadline years (到2020年, 2027年前, by 2020, before 2027).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "twenty": 20, "hundred": 100,
+              "a": 1, "an": 1, "once": 1, "twice": 2}
+EN_NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+
+# period words: Chinese as written → canonical unit; English → the same units
+PERIODS_ZH = {"年": "年", "学年": "学年", "学期": "学期", "季度": "季度", "月": "月", "周": "周",
+              "星期": "周", "天": "天", "日": "天"}
+PERIODS_EN = {"year": "年", "years": "年", "annually": "年", "annual": "年", "yearly": "年",
+              "school year": "学年", "academic year": "学年", "semester": "学期", "semesters": "学期",
+              "term": "学期", "terms": "学期", "quarter": "季度", "month": "月", "months": "月",
+              "monthly": "月", "week": "周", "weeks": "周", "weekly": "周", "day": "天", "days": "天",
+              "daily": "天"}
+TIMES_ZH = r"(?:次|届|轮|回|期|场)"
+
+_PERIOD_ZH = "|".join(sorted(PERIODS_ZH, key=len, reverse=True))
+# 每(三)年(至少)(举办/组织…)(一)次 — the verb part is any short run of Han characters
+FREQ_ZH = re.compile(
+    rf"每(?P<n>{NUM})?(?:个)?(?P<p>{_PERIOD_ZH})(?:(?:至少|不少于|不低于)?[\u4e00-\u9fff]{{0,6}}?(?P<t>{NUM}){TIMES_ZH})?")
+# 三年一届 / 两年一次 / 一年一度
+FREQ_ZH_RATE = re.compile(rf"(?P<n>{NUM})(?:个)?(?P<p>{_PERIOD_ZH})(?P<t>{NUM})(?:{TIMES_ZH}|度)")
+_PERIOD_EN = "|".join(sorted(PERIODS_EN, key=len, reverse=True))
+FREQ_EN = re.compile(
+    rf"\b(?:(?P<t>{EN_NUM}|once|twice)\s+(?:times?\s+)?)?(?:a|an|per|every|each)\s+"
+    rf"(?:(?P<n>{EN_NUM})\s+)?(?P<p>{_PERIOD_EN})\b|\b(?P<adv>annually|yearly|monthly|weekly|daily)\b",
+    re.IGNORECASE)
+
+UNITS = ("万元", "亿元", "千元", "元", "%", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
+         "小时", "分钟", "项", "次", "届", "门", "类", "种", "支", "班", "平方米", "册", "台", "套", "天",
+         "周", "年", "家", "间", "场", "期")
+COUNT_UNITS = frozenset({"名", "人", "个", "所", "节", "项", "次", "届", "门", "类", "种", "支", "台", "套", "家", "间", "场", "期"})
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+GE_ZH = r"(?:不少于|不低于|至少|达到|达|超过|以上|及以上|以上的|高于|大于|≥|>=)"
+LE_ZH = r"(?:不超过|不高于|不多于|低于|少于|以内|以下|之内|≤|<=|控制在)"
+QTY_ZH = re.compile(rf"(?:(?P<pre>{GE_ZH}|{LE_ZH})(?:[\u4e00-\u9fff]{{0,6}}?(?={NUM}))?)?(?P<v>{NUM})(?:\s*[-~～至到]\s*(?P<v2>{NUM}))?\s*(?P<u>{_UNIT})(?P<post>{GE_ZH}|{LE_ZH})?")
+# 每6个班(配备/至少配备)1名 — a ratio
+RATIO_ZH = re.compile(rf"每(?P<per>{NUM})?(?:个)?(?P<pu>班|所|校|人|名)[^，。；\d{CN_DIGITS}]{{0,8}}?(?P<v>{NUM})(?P<u>名|个|人|所)")
+GE_EN = r"(?:at least|no less than|not less than|no fewer than|not fewer than|more than|over|above|minimum of|≥)"
+LE_EN = r"(?:at most|no more than|not more than|up to|less than|under|below|within|maximum of|≤)"
+EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "hours": "小时", "hour": "小时",
+            "class hours": "课时", "periods": "节", "lessons": "节", "classes": "节", "teachers": "名",
+            "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
+_EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
+QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
+QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
+RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
+                      re.IGNORECASE)
+EN_PER_UNIT = {"classes": "班", "schools": "所", "students": "人"}
+
+YEAR = r"(?:19[5-9]\d|20\d\d)"
+YEAR_ZH = re.compile(rf"(?:到|至|截至|截止到?|力争|争取|在)?(?P<y>{YEAR})年(?:前|底|末|之前|以前|年底|年末)?")
+YEAR_EN = re.compile(rf"\b(?:by|before|until|till|in|from)?\s*(?:the end of\s+)?(?P<y>{YEAR})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def number(text: str) -> float | None:
+    """A numeral as written (3, 3.5, 三, 十二, 两, three) → its value, None when unreadable."""
+    text = text.strip()
+    if not text:
+        return None
+    low = text.lower()
+    if low in EN_NUMBERS:
+        return float(EN_NUMBERS[low])
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(text.replace("〇", "零").replace("两", "二"), "smart"))
+    except Exception:  # noqa: BLE001 - cn2an raises ValueError and others on odd strings
+        return None
+
+
+@dataclass(frozen=True)
+class Frequency:
+    every: float  # how many periods: 3 for 每三年
+    unit: str  # canonical period: 年, 学年, 学期, 月, 周, 天
+    times: float | None  # how many times per that span, when stated
+    start: int = 0
+    end: int = 0
+
+    def label(self) -> str:
+        n = "" if self.every == 1 else _fmt(self.every)
+        t = "" if self.times is None else f"{_fmt(self.times)}次"
+        return f"每{n}{self.unit}{t}"
+
+    def satisfies(self, asked: Frequency) -> bool:
+        """This (stated) frequency is the one ``asked``: same span; same count when both say it."""
+        if self.every != asked.every or _unit_family(self.unit) != _unit_family(asked.unit):
+            return False
+        return asked.times is None or self.times is None or self.times == asked.times
+
+
+def _unit_family(unit: str) -> str:
+    return {"学年": "年"}.get(unit, unit)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def frequencies(text: str) -> list[Frequency]:
+    out: list[Frequency] = []
+    for m in FREQ_ZH.finditer(text):
+        n = number(m.group("n")) if m.group("n") else 1.0
+        t = number(m.group("t")) if m.group("t") else None
+        if n:
+            out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end()))
+    for m in FREQ_ZH_RATE.finditer(text):
+        n, t = number(m.group("n")), number(m.group("t"))
+        if n and t and not any(f.start <= m.start() < f.end for f in out):
+            out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end()))
+    for m in FREQ_EN.finditer(text):
+        if m.group("adv"):
+            out.append(Frequency(1.0, PERIODS_EN[m.group("adv").lower()], None, m.start(), m.end()))
+            continue
+        n = number(m.group("n")) if m.group("n") else 1.0
+        t = number(m.group("t")) if m.group("t") else None
+        if t is not None and t > 100:  # "by 2020 every year": a year, not a count
+            t = None
+        if n:
+            out.append(Frequency(n, PERIODS_EN[m.group("p").lower()], t, m.start(), m.end()))
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str
+    comparator: str = "="  # =, >=, <=
+    value_max: float | None = None
+    per: float | None = None  # a ratio: 1 名 per 6 班
+    per_unit: str | None = None
+    start: int = 0
+    end: int = 0
+
+    def label(self) -> str:
+        cmp = {"=": "", ">=": "≥", "<=": "≤"}[self.comparator]
+        per = f"每{_fmt(self.per)}{self.per_unit}" if self.per is not None else ""
+        rng = f"–{_fmt(self.value_max)}" if self.value_max is not None else ""
+        return f"{per}{cmp}{_fmt(self.value)}{rng}{self.unit}"
+
+    def satisfies(self, asked: Quantity) -> bool:
+        """This stated quantity meets what ``asked`` says (unit, ratio base, value by comparator)."""
+        if asked.unit == "" and self.unit not in COUNT_UNITS:
+            return False  # "at least one (activity)": a count, never a share or a sum of money
+        if (asked.unit and self.unit != asked.unit) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
+            return False
+        if asked.comparator == ">=":
+            return self.value >= asked.value
+        if asked.comparator == "<=":
+            return self.value <= asked.value
+        return self.value == asked.value or (self.value_max is not None and self.value <= asked.value <= self.value_max)
+
+
+_GE = re.compile(GE_ZH + "|" + GE_EN, re.IGNORECASE)
+_LE = re.compile(LE_ZH + "|" + LE_EN, re.IGNORECASE)
+_CMP_ZH = re.compile(f"{GE_ZH}|{LE_ZH}")
+_PERIOD_END = re.compile(r"\d\s*[-－—–~～至到]\s*$")
+_START_WORD = re.compile(r"\s*(?:起|开始|以来|始)")
+_YEAR_ONLY = re.compile(YEAR)
+
+
+def _comparator(*words: str | None) -> str:
+    for w in words:
+        if w and _GE.fullmatch(w):
+            return ">="
+        if w and _LE.fullmatch(w):
+            return "<="
+    return "="
+
+
+def quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    spans: list[tuple[int, int]] = [(f.start, f.end) for f in frequencies(text)]
+    for m in RATIO_ZH.finditer(text):
+        v, per = number(m.group("v")), number(m.group("per")) if m.group("per") else 1.0
+        if v is not None and per is not None:
+            gap = text[m.end("pu"):m.start("v")]
+            cmp = _comparator(*_CMP_ZH.findall(gap))
+            out.append(Quantity(v, m.group("u"), cmp, None, per, {"校": "所"}.get(m.group("pu"), m.group("pu")),
+                                m.start(), m.end()))
+            spans.append((m.start(), m.end()))
+    for m in RATIO_EN.finditer(text):
+        v, per = number(m.group("v")), number(m.group("per"))
+        if v is not None and per is not None:
+            out.append(Quantity(v, "名", "=", None, per, EN_PER_UNIT[m.group("pu").lower()], m.start(), m.end()))
+            spans.append((m.start(), m.end()))
+    for m in QTY_EN.finditer(text):
+        v = number(m.group("v"))
+        taken = spans + [(q.start, q.end) for q in out]
+        if not m.group("pre") and m.group("u") == "%":
+            continue  # a bare 10%: the Chinese reading below takes its comparator (不低于10%)
+        if v is not None and not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append(Quantity(v, EN_UNITS[m.group("u").lower()], _comparator(m.group("pre")),
+                                start=m.start(), end=m.end()))
+    for m in QTY_ZH.finditer(text):
+        if any(a <= m.start("v") < b or a < m.end() <= b for a, b in spans + [(q.start, q.end) for q in out]):
+            continue
+        if _YEAR_ONLY.fullmatch(m.group("v") or "") and m.group("u") == "年":
+            continue  # a year, not a quantity
+        v = number(m.group("v"))
+        if v is None or (m.group("u") in ("次", "届") and text[max(0, m.start() - 6):m.start()].find("每") >= 0):
+            continue  # 每三年一次: a frequency, read by frequencies()
+        v2 = number(m.group("v2")) if m.group("v2") else None
+        out.append(Quantity(v, m.group("u"), _comparator(m.group("pre"), m.group("post")), v2,
+                            start=m.start(), end=m.end()))
+    for m in QTY_EN_BARE.finditer(text):
+        v = number(m.group("v"))
+        if v is not None and not any(q.start < m.end() and m.start() < q.end for q in out):
+            out.append(Quantity(v, "", _comparator(m.group("pre")), start=m.start(), end=m.end()))
+    return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def years(text: str) -> list[tuple[int, int, int]]:
+    """Deadline-like years in ``text``: (year, start, end); the end of a span of years
+    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines."""
+    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
+           if not _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")])
+           and not _START_WORD.match(text[m.end():m.end() + 3])]
+    if not out:
+        out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
+    return out

@@ -1,0 +1,446 @@
+"""What a question asks for, as weighted word groups, and how well a unit of text states it.
+
+``requirement_terms(core, lang, corpus, expander)``: the words left of a question once its
+scaffolding (``data/scaffold_zh.txt``, ``data/scaffold_en.txt``: question words and reporting
+verbs), places, years, frequencies and quantities are taken out. Chinese: jieba words (with the
+search index's domain dictionary); English: phrases of up to three words rendered into Chinese
+by the search index's expander (topic labels, glossary, CC-CEDICT), each phrase one group of
+alternative renderings. A group weighs its inverse document frequency over the corpus's units
+(a verb's weight is lowered: plans share verbs, the object decides).
+
+``coverage(groups, text)``: the weighted share of the groups a text states; a long word found
+only in part (中小学 for 中小学生) earns part of its credit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+VERB_WEIGHT = 0.5
+PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
+HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
+
+
+@lru_cache(maxsize=2)
+def scaffold(lang: str) -> tuple[str, ...]:
+    text = resources.files("api.ask").joinpath(f"data/scaffold_{lang}.txt").read_text(encoding="utf-8")
+    rows = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted(set(rows), key=lambda w: (-len(w), w)))
+
+
+@dataclass
+class Group:
+    asked: str  # as the question says it
+    alternatives: tuple[str, ...]  # Chinese forms any of which states it
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
+
+
+@dataclass
+class Requirement:
+    groups: list[Group] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # words nothing in the corpus states
+
+    @property
+    def total(self) -> float:
+        return sum(g.weight for g in self.groups)
+
+
+@lru_cache(maxsize=8)
+def word_list(name: str, lang: str) -> tuple[str, ...]:
+    text = resources.files("api.ask").joinpath(f"data/{name}_{lang}.txt").read_text(encoding="utf-8")
+    rows = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return tuple(sorted(set(rows), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=8)
+def _word_patterns(name: str, lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if lang == "en":
+        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in word_list(name, lang))
+    return tuple((p, re.compile(re.escape(p))) for p in word_list(name, lang))
+
+
+def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
+    """``text`` without the words of the list ``data/{name}_{lang}.txt``, and those found."""
+    found = []
+    for phrase, pattern in _word_patterns(name, lang):
+        if pattern.search(text):
+            found.append(phrase)
+            text = pattern.sub(" ", text)
+    return text, found
+
+
+@lru_cache(maxsize=2)
+def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if lang == "en":
+        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in scaffold(lang))
+    return tuple((p, re.compile(re.escape(p))) for p in scaffold(lang))
+
+
+def strip_scaffold(text: str, lang: str) -> tuple[str, list[str]]:
+    removed = []
+    for phrase, pattern in _scaffold_patterns(lang):
+        if pattern.search(text):
+            removed.append(phrase)
+            text = pattern.sub(" ", text)
+    return text, removed
+
+
+def _pos_table() -> dict[str, str]:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab if jieba.posseg.dt.word_tag_tab else {}
+
+
+def warm() -> None:
+    """Load jieba's part-of-speech table (once, at service start)."""
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    _ = jieba.posseg.dt.word_tag_tab
+
+
+def _is_verb(word: str) -> bool:
+    return _pos_table().get(word, "n") in ("v", "vd", "vi", "vn")
+
+
+def zh_words(text: str, tokenizer: Any) -> list[str]:
+    from embeddings.bm25 import _jieba, stopwords
+
+    stop = stopwords()
+    out: list[str] = []
+    for chunk in re.findall(r"[\u4e00-\u9fff]+", text):
+        for w in _jieba(tokenizer.words).cut(chunk):
+            w = w.strip()
+            if len(w) >= 2 and w not in stop and w not in out:
+                out.append(w)
+    return out
+
+
+JOIN_ZH = frozenset({"、", "或", "或者", "或是", "/", "／", "和", "及", "与", "以及", "及其"})
+EXAMPLE_ZH = frozenset({"如", "含", "包括", "包含", "例如", "比如", "等", "即", "或"})
+OPEN, CLOSE = frozenset("（(［[【"), frozenset("）)］]】")
+JOIN_EN = frozenset({"or", "and", "/", ","})
+EXAMPLE_EN = frozenset({"e.g.", "eg", "incl", "incl.", "including", "includes", "include", "such", "as", "i.e.", "ie",
+                        "or", "and", "etc", "etc."})
+
+
+def _zh_weight(word: str, corpus: Any) -> float:
+    return corpus.idf(word) * (VERB_WEIGHT if _is_verb(word) else 1.0)
+
+
+def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
+    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室)."""
+    if corpus.doc_frequency(word) > 0:
+        return [word]
+    parts = [p for p in zh_words(word, tokenizer) if p != word] or ([word[:2], word[2:]] if len(word) >= 4 else [])
+    return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
+
+
+COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类]?")  # 一届, 两项: numbers, not words
+PREPOSITIONS = frozenset("对把将在为向从由给被")
+EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
+
+
+def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
+    """Chinese words in question order. Words joined by 、/或/和, or written in parentheses after
+    a phrase (美术（艺术）, 中小学生（或大中小学生）, 共青团组织（团委、团市委）), are alternatives of one
+    group: the heaviest of the phrase before. Parentheses that give examples (（如…）, （含…）)
+    only illustrate and are left out."""
+    from embeddings.bm25 import _jieba, stopwords
+
+    core = re.sub(r"[（(]\s*(?:{})[^）)]*[）)]".format("|".join(EXAMPLE_OPENERS_ZH)), " ", core)
+    stop = stopwords()
+    req = Requirement()
+    groups: list[list[str]] = []
+    phrase_start = 0  # index of the first group of the current phrase
+    join = False
+    depth = 0
+    for token in _jieba(tokenizer.words).cut(core):
+        token = token.strip()
+        if not token:
+            continue
+        if token in OPEN or token in CLOSE:
+            if token in OPEN:
+                depth += 1
+            else:
+                depth = max(depth - 1, 0)
+                phrase_start = len(groups)
+            join = False
+            continue
+        if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
+            join = bool(groups)
+            continue
+        if not HAN.search(token):
+            join = False
+            phrase_start = len(groups)
+            continue
+        if len(token) == 2 and token[0] in PREPOSITIONS:
+            token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
+        if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
+            continue
+        forms = _zh_forms(token, corpus, tokenizer)
+        if not forms:
+            req.ignored.append(token)
+            continue
+        if depth and groups:  # an alternative of the phrase before the parenthesis
+            target = max(range(phrase_start, len(groups)) or [len(groups) - 1],
+                         key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+            groups[target].extend(f for f in forms if f not in groups[target])
+        elif join and groups:
+            groups[-1].extend(f for f in forms if f not in groups[-1])
+        elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
+            groups.extend([f] for f in forms)  # halves of an unknown word: each required
+        else:
+            groups.append(list(forms))
+        join = False
+    seen: set[tuple[str, ...]] = set()
+    for alts in groups:
+        key = tuple(alts)
+        if key in seen:
+            continue
+        seen.add(key)
+        verb = all(_is_verb(a) for a in alts)
+        weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
+        req.groups.append(Group("|".join(alts), key, weight))
+    return req
+
+
+def _en_chunks(core: str) -> list[tuple[str, bool]]:
+    """The English core cut at or/and/commas and parentheses: (chunk, is an alternative of the
+    chunk before: after "or", inside parentheses)."""
+    out: list[tuple[str, bool]] = []
+    core = re.sub(r"\(\s*(?:e\.g\.|eg\b|for example|such as|i\.e\.)[^)]*\)", " ", core, flags=re.IGNORECASE)
+    for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
+        inside = m.group(1) is not None
+        text = m.group(1) if inside else m.group(2)
+        parts = re.split(r"\b(or|and)\b|,", text)
+        alt = inside
+        for part in parts:
+            if part is None:
+                continue
+            if part.strip().lower() in ("or", "and"):
+                alt = True
+                continue
+            words = [w for w in part.split() if w.lower().strip(".") not in EXAMPLE_EN]
+            if words:
+                out.append((" ".join(words), alt and bool(out)))
+            alt = inside
+    return out
+
+
+def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+                      renderings: dict[str, list[str]] | None = None) -> Requirement:
+    if lang == "zh" or expander is None:
+        return _zh_requirement(core, corpus, tokenizer)
+    req = Requirement()
+    for chunk, alternative in _en_chunks(re.sub(r"[\u4e00-\u9fff]+", " ", core)):
+        sub = _en_requirement(chunk, corpus, expander, renderings)
+        req.ignored.extend(sub.ignored)
+        if alternative and req.groups and sub.groups:
+            last = req.groups[-1]
+            best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
+            extra = tuple(a for a in best.alternatives if a not in last.alternatives)
+            req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
+        else:
+            req.groups.extend(sub.groups)
+    for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", core):
+        sub = _zh_requirement(chunk, corpus, tokenizer)
+        req.groups.extend(sub.groups)
+        req.ignored.extend(sub.ignored)
+    return req
+
+
+def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str, list[str]] | None) -> Requirement:
+    req = Requirement()
+    from embeddings.expand import EN_STOPWORDS, PHRASE_ONLY
+
+    from .numbers import EN_NUMBERS
+
+    skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
+    words = [w.lower() for w in _WORD.findall(core) if w.lower() not in skip]
+
+    cache = renderings if renderings is not None else {}
+
+    def rendered(phrase: str) -> list[str]:
+        if phrase not in cache:
+            cache[phrase] = [t for t in expander.expand(phrase).terms
+                             if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+        return cache[phrase]
+
+    single = {w: rendered(w) for w in words}
+    i = 0
+    while i < len(words):
+        taken = 0
+        for n in range(min(3, len(words) - i), 1, -1):
+            span = words[i:i + n]
+            by_word = {t for w in span for t in single[w]}
+            if n > 2:  # what a shorter phrase inside renders is that phrase's, not this span's
+                by_word |= set(rendered(" ".join(span[1:]))) | set(rendered(" ".join(span[:-1])))
+            whole = [t for t in rendered(" ".join(span)) if t not in by_word]
+            if whole:  # the phrase as a whole has renderings its words do not: one group
+                req.groups.append(_phrase_group(" ".join(span), whole, [single[w] for w in span], corpus))
+                taken = n
+                break
+        if not taken:
+            terms = single[words[i]]
+            if terms:
+                verb = VERB_WEIGHT if all(_is_verb(t) for t in terms) else 1.0
+                req.groups.append(Group(words[i], tuple(terms), verb * max(corpus.idf(t) for t in terms)))
+            elif len(words[i]) > 2:
+                req.ignored.append(words[i])
+            taken = 1
+        i += taken
+    return req
+
+
+def _phrase_group(phrase: str, terms: list[str], per_word: list[list[str]], corpus: Any) -> Group:
+    """A phrase's renderings, keeping those that best carry its words' own renderings
+    (famous teacher studios → 名师工作室 rather than the topic's other labels 教师培训, 名师)."""
+    def aligned(term: str) -> float:
+        chars = set(term)
+        return sum(max((len(set(r) & chars) / len(set(r)) for r in renders), default=0.0) for renders in per_word)
+
+    best = max(aligned(t) for t in terms)
+    kept = tuple(t for t in terms if aligned(t) >= best - 1e-9)
+    return Group(phrase, kept, max(corpus.idf(t) for t in kept))
+
+
+ADAPT_MIN_TEXTS = 3  # a rendering the corpus uses must occur in this many of the closest clauses
+UNUSED_WEIGHT = 0.3  # a rendering none of the closest clauses uses is likely the dictionary's, not the corpus's
+ADAPT_LIFT = 30.0  # ... and be this many times more frequent there than in the corpus at large
+
+
+def _lift(n: int, n_texts: int, df: int, n_units: int) -> float:
+    return (n / max(n_texts, 1)) / (max(df, 1) / max(n_units, 1))
+
+
+def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Requirement:
+    """An English group takes the corpus's own word for it: a word of the clauses closest to
+    the question (dense search), as long as a rendering and sharing its first or last
+    character, found in more of those clauses than any rendering, in at least
+    ``ADAPT_MIN_TEXTS``, and ``ADAPT_LIFT`` times more often there than in the corpus at large
+    (a word typical of the answer, not of the genre): exhibition → 展览, 表演; the clauses write
+    展演. Chinese groups are as the question wrote them."""
+    if not texts:
+        return req
+    seen: dict[str, int] = {}
+    for text in texts:
+        for w in set(zh_words(text, tokenizer)):
+            seen[w] = seen.get(w, 0) + 1
+    groups = []
+    for g in req.groups:
+        if g.asked and not HAN.search(g.asked):
+            used = max(sum(1 for text in texts if a in text) for a in g.alternatives)
+            extra = [w for w, n in sorted(seen.items()) if n >= ADAPT_MIN_TEXTS and n > used
+                     and _lift(n, len(texts), corpus.doc_frequency(w), len(corpus)) >= ADAPT_LIFT
+                     and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
+                     and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
+            weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
+            g = Group(g.asked, g.alternatives + tuple(extra), weight)
+        groups.append(g)
+    return Requirement(groups, req.ignored)
+
+
+def credit(word: str, text: str) -> float:
+    if word in text:
+        return 1.0
+    n = len(word)
+    for k in range(n - 1, 1, -1):  # the head of a compound may vary (中小学生, 中小学), its modifier not
+        if word[:k] in text:
+            return PART_CREDIT * k / n
+    return 0.0
+
+
+def candidates(groups: list[Group], corpus: Any) -> set[int]:
+    """Keys of the units that state at least part of one group (the only ones worth scoring)."""
+    keys: set[int] = set()
+    for g in groups:
+        for a in g.alternatives:
+            keys |= corpus.units_with(a if len(a) <= 2 else a[:2])
+    return keys
+
+
+def unit_credit(word: str, key: int, corpus: Any) -> float:
+    """``credit`` of ``word`` in the unit ``key``, from the corpus's term index."""
+    if key in corpus.units_with(word):
+        return 1.0
+    n = len(word)
+    for k in range(n - 1, 1, -1):
+        if key in corpus.units_with(word[:k]):
+            return PART_CREDIT * k / n
+    return 0.0
+
+
+def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
+    total = sum(g.weight for g in groups)
+    if total <= 0:
+        return 0.0
+    return sum(g.weight * max(unit_credit(a, key, corpus) for a in g.alternatives) for g in groups) / total
+
+
+def group_credits(group: Group, corpus: Any) -> dict[int, float]:
+    """Unit key → the group's ``credit`` in that unit, for every unit that earns any (from the
+    corpus's term index: proportional to the postings, not to the corpus)."""
+    out: dict[int, float] = {}
+    for a in group.alternatives:
+        n = len(a)
+        forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in range(n - 1, 1, -1)]
+        for form, value in forms:
+            for key in corpus.units_with(form):
+                if out.get(key, 0.0) < value:
+                    out[key] = value
+    return out
+
+
+class Scorer:
+    """Coverage of the requirement's groups in any unit, from precomputed group credits."""
+
+    def __init__(self, groups: list[Group], corpus: Any) -> None:
+        self.groups = groups
+        self.credits = [group_credits(g, corpus) for g in groups]
+        self.total = sum(g.weight for g in groups)
+        self.heavy = max(range(len(groups)), key=lambda i: (groups[i].weight, -i)) if groups else None
+
+    def candidates(self) -> set[int]:
+        keys: set[int] = set()
+        for c in self.credits:
+            keys.update(c)
+        return keys
+
+    def coverage(self, key: int) -> float:
+        if self.total <= 0:
+            return 0.0
+        return sum(g.weight * c.get(key, 0.0) for g, c in zip(self.groups, self.credits)) / self.total
+
+    def heaviest_stated(self, key: int) -> bool:
+        """The most specific word asked (the heaviest group) is stated, at least by half."""
+        return self.heavy is None or self.credits[self.heavy].get(key, 0.0) >= 0.5
+
+
+def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:
+    """The most specific word asked (the heaviest group) is stated, at least by half."""
+    if not groups:
+        return True
+    heavy = max(groups, key=lambda g: g.weight)
+    return max(unit_credit(a, key, corpus) for a in heavy.alternatives) >= 0.5
+
+
+def coverage(groups: list[Group], text: str) -> float:
+    total = sum(g.weight for g in groups)
+    if total <= 0:
+        return 0.0
+    got = sum(g.weight * max(credit(a, text) for a in g.alternatives) for g in groups)
+    return got / total
+
+
+def group_hits(groups: list[Group], text: str) -> list[str]:
+    """The forms of the groups ``text`` states in full (for the interpretation and highlights)."""
+    return [next(a for a in g.alternatives if a in text) for g in groups if any(a in text for a in g.alternatives)]

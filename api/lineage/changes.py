@@ -1,0 +1,215 @@
+"""What changed between a source clause and the local clause adapted from it: the character
+diff, and the targets compared. Pure functions over texts and target rows; no RDF, no vectors.
+
+Targets are the rows ``kg.read.targets`` returns (or any mapping with the same keys: value,
+value_max, comparator, unit, object, deadline, frequency, period). A local target is compared
+with the source target of the same unit whose counted object is closest; a local target with
+no counterpart is ``new``, a source target the local clause no longer carries is ``dropped``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+VERDICTS = ("stronger", "weaker", "same", "new", "dropped", "mixed")
+
+# how many times a year (每学期 = twice); a frequency not listed is compared as text only
+_PER_YEAR = {"每周": 52.0, "每月": 12.0, "每季度": 4.0, "每学期": 2.0, "每学年": 1.0, "每年": 1.0}
+_CN = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def per_year(frequency: str | None) -> float | None:
+    """每年 → 1, 每学期 → 2, 每两年 → 0.5, 每三年 → 1/3; None when not understood."""
+    if not frequency:
+        return None
+    text = re.sub(r"\s", "", frequency)
+    for key, value in _PER_YEAR.items():
+        if text.startswith(key):
+            return value
+    m = re.match(r"每(\d+|[一两二三四五六七八九十])(个)?(年|学期|月|周)", text)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _CN[m.group(1)]
+        unit = {"年": 1.0, "学期": 2.0, "月": 12.0, "周": 52.0}[m.group(3)]
+        return unit / n
+    return None
+
+
+@dataclass
+class Aspect:
+    name: str  # value, deadline, frequency, scope
+    source: Any
+    local: Any
+    verdict: str  # stronger, weaker, same
+
+
+@dataclass
+class TargetChange:
+    verdict: str  # stronger, weaker, same, new, dropped, mixed
+    local: Mapping[str, Any] | None
+    source: Mapping[str, Any] | None
+    aspects: list[Aspect] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "local": _summary(self.local),
+            "source": _summary(self.source),
+            "aspects": [asdict(a) for a in self.aspects],
+        }
+
+
+def _summary(t: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    keys = ("target", "value", "value_max", "comparator", "unit", "object", "deadline", "frequency", "quote")
+    return {k: t.get(k) for k in keys if k in t}
+
+
+def _cmp(local: float, source: float, higher_is_stronger: bool = True) -> str:
+    if local == source:
+        return "same"
+    return "stronger" if (local > source) == higher_is_stronger else "weaker"
+
+
+def _scope(local: str | None, source: str | None) -> str | None:
+    """A counted object that adds qualifiers narrows the scope (weaker); one that drops them
+    widens it (stronger); unrelated objects are not compared."""
+    if not local or not source:
+        return None
+    a, b = re.sub(r"\s", "", local), re.sub(r"\s", "", source)
+    if a == b:
+        return "same"
+    if b in a:
+        return "weaker"
+    if a in b:
+        return "stronger"
+    return None
+
+
+def compare_target(local: Mapping[str, Any], source: Mapping[str, Any]) -> TargetChange:
+    """Compare one local target with the source target it adapts, aspect by aspect."""
+    aspects: list[Aspect] = []
+    lv, sv = local.get("value"), source.get("value")
+    if lv is not None and sv is not None:
+        at_most = (local.get("comparator") or source.get("comparator")) == "<="
+        aspects.append(Aspect("value", sv, lv, _cmp(float(lv), float(sv), higher_is_stronger=not at_most)))
+    ld, sd = local.get("deadline"), source.get("deadline")
+    if ld is not None and sd is not None:
+        aspects.append(Aspect("deadline", sd, ld, _cmp(int(ld), int(sd), higher_is_stronger=False)))
+    elif ld is not None and sd is None:
+        aspects.append(Aspect("deadline", None, ld, "stronger"))  # a deadline where there was none
+    elif sd is not None and ld is None:
+        aspects.append(Aspect("deadline", sd, None, "weaker"))
+    lf, sf = per_year(local.get("frequency")), per_year(source.get("frequency"))
+    if lf is not None and sf is not None:
+        aspects.append(Aspect("frequency", source.get("frequency"), local.get("frequency"), _cmp(lf, sf)))
+    scope = _scope(local.get("object"), source.get("object"))
+    if scope is not None:
+        aspects.append(Aspect("scope", source.get("object"), local.get("object"), scope))
+    return TargetChange(_overall([a.verdict for a in aspects]), local, source, aspects)
+
+
+def _overall(verdicts: Sequence[str]) -> str:
+    kinds = set(verdicts) - {"same"}
+    if not kinds:
+        return "same"
+    if len(kinds) == 1:
+        return kinds.pop()
+    return "mixed"
+
+
+def _object_similarity(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _comparable_objects(a: str | None, b: str | None) -> bool:
+    """Two counted objects that may be the same thing (either unknown, or sharing wording)."""
+    if not a or not b:
+        return True
+    return _object_similarity(a, b) >= 0.3 or a in b or b in a
+
+
+def compare_targets(local: Sequence[Mapping[str, Any]], source: Sequence[Mapping[str, Any]]) -> list[TargetChange]:
+    """Pair the targets of an adapted clause with those of its source clause (same unit, the
+    closest counted object, each used once) and compare each pair; unpaired local targets are
+    ``new``, unpaired source targets ``dropped``."""
+    out: list[TargetChange] = []
+    free = list(range(len(source)))
+    for lt in local:
+        candidates = [j for j in free if (source[j].get("unit") or "") == (lt.get("unit") or "")
+                      and _comparable_objects(lt.get("object"), source[j].get("object"))]
+        if not candidates:
+            out.append(TargetChange("new", lt, None))
+            continue
+        j = max(candidates, key=lambda k: (_object_similarity(lt.get("object"), source[k].get("object")), -k))
+        free.remove(j)
+        out.append(compare_target(lt, source[j]))
+    out.extend(TargetChange("dropped", None, source[j]) for j in free)
+    return out
+
+
+@dataclass
+class DiffOp:
+    op: str  # equal, replace, insert, delete
+    source: str
+    local: str
+    source_start: int
+    source_end: int
+    local_start: int
+    local_end: int
+
+
+MIN_EQUAL = 4  # an equal run shorter than this between two changes is folded into them
+
+
+def char_diff(source: str, local: str, min_equal: int = MIN_EQUAL) -> list[DiffOp]:
+    """The character diff of an adapted pair (difflib, no junk heuristics), as runs of
+    equal / replaced / inserted / deleted text with their offsets in each clause. Equal runs
+    shorter than ``min_equal`` characters between two changes are folded into one replacement,
+    so that a rewritten phrase reads as one change rather than a scatter of single characters."""
+    matcher = difflib.SequenceMatcher(None, source, local, autojunk=False)
+    raw = matcher.get_opcodes()
+    merged: list[list] = []
+    for k, (op, a, b, c, d) in enumerate(raw):
+        inner = 0 < k < len(raw) - 1
+        if op == "equal" and inner and (b - a) < min_equal:
+            op = "replace"
+        if merged and op != "equal" and merged[-1][0] != "equal":
+            last = merged[-1]
+            last[2], last[4] = b, d
+            last[0] = "replace"
+        else:
+            merged.append([op, a, b, c, d])
+    out = []
+    for op, a, b, c, d in merged:
+        if op == "replace" and a == b:
+            op = "insert"
+        elif op == "replace" and c == d:
+            op = "delete"
+        out.append(DiffOp(op, source[a:b], local[c:d], a, b, c, d))
+    return out
+
+
+def change_summary(ops: Sequence[DiffOp], limit: int = 3, width: int = 16) -> str:
+    """A short text of the main changes (``2017→2018; +…; −…``) for a table cell."""
+    parts = []
+    for op in ops:
+        if op.op == "equal":
+            continue
+        s, t = op.source.strip(), op.local.strip()
+        if not s and not t:
+            continue
+        if op.op == "replace":
+            parts.append(f"{s[:width]}→{t[:width]}")
+        elif op.op == "insert":
+            parts.append(f"+{t[:width]}")
+        else:
+            parts.append(f"−{s[:width]}")
+    more = len(parts) - limit
+    return "; ".join(parts[:limit]) + (f" (+{more} more)" if more > 0 else "")

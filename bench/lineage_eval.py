@@ -98,7 +98,8 @@ class Docs:
         path = find_file((row.get("source") or {}).get("file") or name) or find_file(name)
         if path is None:
             raise SystemExit(f"gold names {name!r}: file not found under {CORPUS}")
-        raw = open(path, encoding="utf-8", newline="").read()
+        with open(path, encoding="utf-8", newline="") as fh:
+            raw = fh.read()
         doc = load_document(path)
         if doc.id != row["id"]:
             print(f"warning: {path.name} parses to id {doc.id}, the workspace holds {row['id']} "
@@ -134,9 +135,9 @@ def clause_at(doc, offset: int | None) -> str | None:
         return None
     best = None
     for c in doc.walk():
-        if c.start <= offset < max(c.end, c.start + 1):
-            if best is None or c.depth >= best.depth:
-                best = c
+        inside = c.start <= offset < max(c.end, c.start + 1)
+        if inside and (best is None or c.depth >= best.depth):
+            best = c
     return best.path if best else None
 
 

@@ -165,34 +165,33 @@ class DiffOp:
     local_end: int
 
 
-MIN_EQUAL = 4  # an equal run shorter than this between two changes is folded into them
+def _tokens(text: str) -> list[str]:
+    """Words (jieba, dictionary only), so that a diff reads 全省→全市, 2017→2018 rather than
+    scattered characters; the tokens concatenate back to the text."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [t for t in jieba.lcut(text, HMM=False) if t]
 
 
-def char_diff(source: str, local: str, min_equal: int = MIN_EQUAL) -> list[DiffOp]:
-    """The character diff of an adapted pair (difflib, no junk heuristics), as runs of
-    equal / replaced / inserted / deleted text with their offsets in each clause. Equal runs
-    shorter than ``min_equal`` characters between two changes are folded into one replacement,
-    so that a rewritten phrase reads as one change rather than a scatter of single characters."""
-    matcher = difflib.SequenceMatcher(None, source, local, autojunk=False)
-    raw = matcher.get_opcodes()
-    merged: list[list] = []
-    for k, (op, a, b, c, d) in enumerate(raw):
-        inner = 0 < k < len(raw) - 1
-        if op == "equal" and inner and (b - a) < min_equal:
-            op = "replace"
-        if merged and op != "equal" and merged[-1][0] != "equal":
-            last = merged[-1]
-            last[2], last[4] = b, d
-            last[0] = "replace"
-        else:
-            merged.append([op, a, b, c, d])
+def char_diff(source: str, local: str) -> list[DiffOp]:
+    """The diff of an adapted pair, as runs of equal / replaced / inserted / deleted text with
+    their character offsets in each clause. The runs are aligned on words (difflib over jieba
+    tokens, no junk heuristics), so a changed number or name is one replacement."""
+    a, b = _tokens(source), _tokens(local)
+    pa = [0]
+    for t in a:
+        pa.append(pa[-1] + len(t))
+    pb = [0]
+    for t in b:
+        pb.append(pb[-1] + len(t))
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     out = []
-    for op, a, b, c, d in merged:
-        if op == "replace" and a == b:
-            op = "insert"
-        elif op == "replace" and c == d:
-            op = "delete"
-        out.append(DiffOp(op, source[a:b], local[c:d], a, b, c, d))
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        s0, s1, l0, l1 = pa[i1], pa[i2], pb[j1], pb[j2]
+        out.append(DiffOp(op, source[s0:s1], local[l0:l1], s0, s1, l0, l1))
     return out
 
 

@@ -297,6 +297,12 @@ def create_app(
                 paths.append(target)
             return service().ingest(paths, uploads=True).to_dict()
 
+    # --- lineage (issue 18): GET /lineage/{doc}, GET /lineage/provision/{clause}
+    from api.lineage.http import add_routes as add_lineage_routes
+
+    add_lineage_routes(app, service)
+    # --- end lineage
+
     web = importlib.util.find_spec("api.web")
     if web is not None:
         from api.web import mount_web

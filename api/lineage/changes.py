@@ -10,7 +10,9 @@ no counterpart is ``new``, a source target the local clause no longer carries is
 from __future__ import annotations
 
 import difflib
+import html
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -195,20 +197,46 @@ def char_diff(source: str, local: str) -> list[DiffOp]:
     return out
 
 
+_LEADING_LABEL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
+
+
+def _label_end(text: str) -> int:
+    m = _LEADING_LABEL.match(text)
+    return m.end() if m else 0
+
+
+def _wording(text: str) -> str:
+    """The text without whitespace, punctuation and HTML entities (what a reader counts as a
+    change)."""
+    text = html.unescape(text)
+    return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
+
+
 def change_summary(ops: Sequence[DiffOp], limit: int = 3, width: int = 16) -> str:
-    """A short text of the main changes (``2017→2018; +…; −…``) for a table cell."""
-    parts = []
+    """A short text of the main changes (``2017→2018; 全省→全市; +…; −…``) for a table cell:
+    a number swapped first, then a word swapped, then the longest rewrites; punctuation and the
+    numbering label left out."""
+    changes = []
+    source = "".join(op.source for op in ops)
+    local = "".join(op.local for op in ops)
+    label_s, label_l = _label_end(source), _label_end(local)
     for op in ops:
         if op.op == "equal":
             continue
         s, t = op.source.strip(), op.local.strip()
-        if not s and not t:
+        if not _wording(s) and not _wording(t):
+            continue
+        if op.source_end <= label_s and op.local_end <= label_l:  # the numbering: （十三） → （二）
             continue
         if op.op == "replace":
-            parts.append(f"{s[:width]}→{t[:width]}")
+            text = f"{s[:width]}→{t[:width]}"
         elif op.op == "insert":
-            parts.append(f"+{t[:width]}")
+            text = f"+{t[:width]}"
         else:
-            parts.append(f"−{s[:width]}")
+            text = f"−{s[:width]}"
+        short = op.op == "replace" and max(len(s), len(t)) <= 8  # a word or a number swapped
+        rank = (0 if re.search(r"\d", s + t) else 1) if short else 2
+        changes.append((rank, -len(s + t) if rank == 2 else 0, len(changes), text))
+    parts = [c[3] for c in sorted(changes)]
     more = len(parts) - limit
     return "; ".join(parts[:limit]) + (f" (+{more} more)" if more > 0 else "")

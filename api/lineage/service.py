@@ -169,6 +169,8 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
     unresolved: list[dict[str, Any]] = []
     if sources:
         wanted = [{"doc": loader.doc_row(s)["id"], "relation": "based_on", "by": "given"} for s in sources]
+        if any(w["doc"] == row["id"] for w in wanted):
+            raise InvalidParameter("source", f"{row['id']!r} is the document itself")
     else:
         resolved = resolve_sources(kg, row["id"], loader)
         wanted = [r for r in resolved if r["doc"]]

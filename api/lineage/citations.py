@@ -70,31 +70,46 @@ class Resolved:
     similarity: float = 1.0
 
 
-def resolve(title: str | None, number: str | None, documents: Sequence[Mapping[str, Any]],
+class DocumentTable:
+    """The documents citations are resolved against, with their 文号 and title keys prepared
+    once (rows with ``id``, ``title``, ``doc_number``)."""
+
+    def __init__(self, documents: Sequence[Mapping[str, Any]]) -> None:
+        self.rows = [(d["id"], normalise_number(d.get("doc_number")), title_keys(d.get("title")))
+                     for d in documents]
+
+
+def resolve(title: str | None, number: str | None,
+            documents: Sequence[Mapping[str, Any]] | DocumentTable,
             exclude: str | None = None) -> Resolved | None:
-    """The document (rows with ``id``, ``title``, ``doc_number``) a citation names, or None.
-    ``exclude``: the citing document's own id (a document never implements itself)."""
-    candidates = [d for d in documents if d.get("id") != exclude]
+    """The document (rows with ``id``, ``title``, ``doc_number``, or a ``DocumentTable``) a
+    citation names, or None. ``exclude``: the citing document's own id (a document never
+    implements itself)."""
+    table = documents if isinstance(documents, DocumentTable) else DocumentTable(documents)
+    candidates = [r for r in table.rows if r[0] != exclude]
     num = normalise_number(number)
     if num:
-        for d in candidates:
-            if normalise_number(d.get("doc_number")) == num:
-                return Resolved(d["id"], "number")
+        for doc, doc_number, _keys in candidates:
+            if doc_number == num:
+                return Resolved(doc, "number")
     keys = title_keys(title)
     if not keys:
         return None
-    for d in candidates:
-        if keys & title_keys(d.get("title")):
-            return Resolved(d["id"], "title")
+    for doc, _n, doc_keys in candidates:
+        if keys & doc_keys:
+            return Resolved(doc, "title")
     best: tuple[float, str] | None = None
-    for d in candidates:
+    for doc, _n, doc_keys in candidates:
         for a in keys:
-            for b in title_keys(d.get("title")):
+            for b in doc_keys:
                 if min(len(a), len(b)) < 8:
                     continue
-                ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+                matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+                if matcher.real_quick_ratio() < TITLE_SIMILARITY or matcher.quick_ratio() < TITLE_SIMILARITY:
+                    continue  # upper bounds below the bar: skip the full comparison
+                ratio = matcher.ratio()
                 if best is None or ratio > best[0]:
-                    best = (ratio, d["id"])
+                    best = (ratio, doc)
     if best is not None and best[0] >= TITLE_SIMILARITY:
         return Resolved(best[1], "title~", round(best[0], 3))
     return None
@@ -156,7 +171,7 @@ def relation(text: str, title: str | None, number: str | None) -> str:
     return "cites"
 
 
-def resolve_all(citations: Iterable[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]],
+def resolve_all(citations: Iterable[Mapping[str, Any]], documents: Sequence[Mapping[str, Any]] | DocumentTable,
                 text: str, own_id: str | None = None) -> list[dict[str, Any]]:
     """Every citation row (``cited_title``, ``cited_number``) resolved: the row plus ``doc``
     (None when not in the store), ``by``, and ``relation`` (from ``text``, the citing
@@ -164,9 +179,10 @@ def resolve_all(citations: Iterable[Mapping[str, Any]], documents: Sequence[Mapp
     ``based_on`` upgrading a ``cites``)."""
     out: dict[str, dict[str, Any]] = {}
     unresolved: list[dict[str, Any]] = []
+    table = documents if isinstance(documents, DocumentTable) else DocumentTable(documents)
     for c in citations:
         title, number = c.get("cited_title"), c.get("cited_number")
-        found = resolve(title, number, documents, exclude=own_id)
+        found = resolve(title, number, table, exclude=own_id)
         row = {"title": title, "doc_number": number, "doc": found.doc if found else None,
                "by": found.by if found else None, "relation": relation(text, title, number)}
         if found is None:

@@ -1,6 +1,6 @@
 """The ``policykg lineage`` command, registered on the CLI's typer app by api/cli.py.
 
-``policykg lineage DOC [--source DOC …] [--provision CLAUSE] [--no-write] [--json]``: a table
+``policykg lineage DOC [--source DOC …] [--provision CLAUSE] [--all] [--no-write] [--json]``: a table
 per source document (source clause, label, local clause, change), or with ``--provision``
 the documents that carry one provision in date order. Uses the CLI's own helpers (errors,
 JSON, tables) so it behaves like every other command.
@@ -23,11 +23,22 @@ def register(app: typer.Typer) -> None:
         source: list[str] = typer.Option(None, "--source", help="source document id(s) instead of its resolved citations"),
         provision: str | None = typer.Option(None, "--provision", help="a clause (IRI or {doc}/{path}): who carries it"),
         write: bool = typer.Option(True, "--write/--no-write", help="store the lineage graph (default) or only print it"),
+        every: bool = typer.Option(False, "--all", help="every document whose citations resolve in the store"),
         as_json: bool = cli.JsonOpt,
     ) -> None:
         """What a document took from the documents it implements, and what it changed."""
-        from api.lineage import document_lineage, provision_lineage
+        from api.lineage import corpus_lineage, document_lineage, provision_lineage
 
+        if every:
+            result = cli._run(lambda: corpus_lineage(cli._svc(ctx), write=write))
+            if as_json:
+                return cli._print_json(result)
+            cli._table(f"lineage of {len(result['documents'])} documents ({result['seconds']} s)",
+                       ["document", "source", "relation", "adopted", "adapted", "added", "dropped"],
+                       [[cli._clip(d["doc"].get("title") or d["doc"]["id"], 40), s["doc"], s["relation"],
+                         *(s["counts"][k] for k in ("adopted", "adapted", "added", "dropped"))]
+                        for d in result["documents"] for s in d["sources"]])
+            return None
         if provision:
             result = cli._run(lambda: provision_lineage(cli._svc(ctx), provision))
             if as_json:

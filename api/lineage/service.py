@@ -26,7 +26,7 @@ from embeddings.align import AlignClause, Alignment, AlignParams, align, score_m
 from kg.namespaces import doc_id_of
 
 from .changes import change_summary, char_diff, compare_targets
-from .citations import resolve_all
+from .citations import DocumentTable, resolve_all
 
 DEFAULT_PARAMS = AlignParams()
 PEER_K = 40  # candidate clauses taken from the index for a provision's peers
@@ -47,6 +47,13 @@ class Loader:
         self.kg = kg
         self.vectors = vectors
         self._docs: dict[str, DocClauses] = {}
+        self._table: DocumentTable | None = None
+
+    def documents(self) -> DocumentTable:
+        """The store's documents, prepared for citation resolution (once per loader)."""
+        if self._table is None:
+            self._table = DocumentTable(list(self.kg.catalog().documents.values()))
+        return self._table
 
     def doc_row(self, doc_id: str) -> dict[str, Any]:
         doc_id = doc_id_of(doc_id) or doc_id
@@ -87,9 +94,10 @@ def resolve_sources(kg: Any, doc_id: str, loader: Loader | None = None) -> list[
     loader = loader or Loader(kg, vectors=False)
     row = loader.doc_row(doc_id)
     citations = run_named(kg.store, "citations", doc=row["id"])
-    documents = list(kg.catalog().documents.values())
-    text = "\n".join(c["text"] for c in loader.get(row["id"]).clauses) if citations else ""
-    return resolve_all(citations, documents, text, own_id=row["id"])
+    if not citations:
+        return []
+    text = "\n".join(c["text"] for c in loader.get(row["id"]).clauses)
+    return resolve_all(citations, loader.documents(), text, own_id=row["id"])
 
 
 # ---------------------------------------------------------------- one document

@@ -22,21 +22,29 @@ clauses the order left out: an unmatched clause of either side whose best counte
 at least ``rescue_threshold`` is paired with it even out of order, or with a clause that is
 already paired (a source clause split in two, two source clauses merged in one).
 
-Labels: ``adopted`` (wording ≥ ``adopt_threshold`` and the same numbers), ``adapted`` (the
-same provision, changed), ``added`` (a local clause with no source clause) and ``dropped``
-(a source clause no local clause carries).
+A third pass keeps, between clauses already paired elsewhere, a pair that shares one whole
+sentence (``moved_sentence``): a sentence moved in from another item of the source.
+
+Labels, read sentence by sentence (``label_pairs``; the characters naming an administrative
+level are read as one, so 全省→全市 is no change): ``adopted`` when every sentence of the
+local clause comes near-verbatim from the source clauses paired with it and every sentence of
+the source clause is carried into the local clauses paired with it (a provision split over
+several items is adopted by each part); ``adapted`` (the same provision, changed: a sentence
+added, dropped or rewritten, a number changed); ``added`` (a local clause with no source
+clause) and ``dropped`` (a source clause no local clause carries).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 LABELS = ("adopted", "adapted", "added", "dropped")
+MOVED_MIN_CHARS = 20  # a moved sentence is a provision's sentence, not a stock phrase
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,8 @@ class AlignParams:
     dense_floor: float = 0.0  # lowest cosine mapped to 0 (the median of the pair is used above it)
     match_threshold: float = 0.35  # a pair the monotone pass may match
     rescue_threshold: float = 0.55  # a pair the out-of-order pass may add
-    adopt_threshold: float = 0.85  # wording above which a pair (with equal numbers) is adopted
+    adopt_threshold: float = 0.85  # sentence overlap above which a sentence is carried verbatim
+    moved_sentence: float = 0.85  # a sentence this close pairs two clauses already paired elsewhere
     sentence_weight: float = 0.7  # score of a pair sharing one sentence verbatim
     heading_weight: float = 0.6  # score of a pair whose headings are the same, bodies aside
     min_chars: int = 4  # clauses shorter than this (after normalisation) are never matched
@@ -110,12 +119,24 @@ _NUMBER = re.compile(
 )
 
 
+# Characters that name an administrative level or a level's office: a local document swaps
+# them for its own (全省→全市, 省级→市级, 各地→各县区, 教育厅→教育局), which is no change of
+# the provision. For comparing sentences they are all read as one placeholder.
+JURISDICTION_CHARS = "省市县区州盟旗地厅局"
+_MASK = str.maketrans({ch: "〇" for ch in JURISDICTION_CHARS})
+
+
 def normalise(text: str) -> str:
     """The text compared for wording: NFKC, the leading numbering label, whitespace and
     punctuation removed."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _LABEL.sub("", text, count=1)
     return "".join(ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZ"))
+
+
+def masked(text: str) -> str:
+    """``normalise`` with the jurisdiction characters read as one (全省 = 全市)."""
+    return normalise(text).translate(_MASK)
 
 
 def numbers(text: str) -> list[str]:
@@ -203,21 +224,55 @@ def sentences(text: str, min_chars: int = 12) -> list[str]:
     return [p for p in parts if len(normalise(p)) >= min_chars]
 
 
-def sentence_matrix(local: Sequence[str], source: Sequence[str]) -> np.ndarray:
-    """For every local × source clause, the best Dice overlap of one sentence of each: a
-    sentence carried over into a rewritten clause (a deadline moved, a sentence added)."""
-    out = np.zeros((len(local), len(source)), dtype=np.float32)
-    ls = [(i, t) for i, text in enumerate(local) for t in sentences(text)]
-    ss = [(j, t) for j, text in enumerate(source) for t in sentences(text)]
-    if not ls or not ss:
+@dataclass
+class Sentences:
+    """The sentences of two lists of clauses and their pairwise overlap (Dice of the bigrams
+    of the masked texts): ``owner_l[k]`` is the local clause of local sentence k."""
+
+    local: list[str]
+    source: list[str]
+    owner_l: np.ndarray
+    owner_s: np.ndarray
+    dice: np.ndarray  # local sentences × source sentences
+
+    @classmethod
+    def of(cls, local: Sequence[str], source: Sequence[str], min_chars: int = 12) -> Sentences:
+        def split(texts: Sequence[str]) -> list[tuple[int, str]]:
+            out = []
+            for i, text in enumerate(texts):
+                parts = sentences(text, min_chars)
+                if not parts and len(normalise(text)) >= min_chars:
+                    parts = [text]
+                out.extend((i, t) for t in parts)
+            return out
+
+        ls, ss = split(local), split(source)
+        dice = char_matrix([masked_text(t) for _, t in ls], [masked_text(t) for _, t in ss]) \
+            if ls and ss else np.zeros((len(ls), len(ss)), dtype=np.float32)
+        return cls([t for _, t in ls], [t for _, t in ss], np.array([i for i, _ in ls], dtype=int),
+                   np.array([j for j, _ in ss], dtype=int), dice)
+
+    def clause_matrix(self, n_local: int, n_source: int) -> np.ndarray:
+        """For every local × source clause, the best overlap of one sentence of each."""
+        out = np.zeros((n_local, n_source), dtype=np.float32)
+        if not self.dice.size:
+            return out
+        for i in np.unique(self.owner_l):
+            rows = self.dice[self.owner_l == i].max(axis=0)
+            np.maximum.at(out[i], self.owner_s, rows)
         return out
-    m = char_matrix([t for _, t in ls], [t for _, t in ss])
-    li = np.array([i for i, _ in ls])
-    sj = np.array([j for j, _ in ss])
-    for i in np.unique(li):
-        rows = m[li == i].max(axis=0)
-        np.maximum.at(out[i], sj, rows)
-    return out
+
+
+def masked_text(text: str) -> str:
+    """A sentence with its jurisdiction characters masked, punctuation kept out (for bigrams)."""
+    return masked(text)
+
+
+def sentence_matrix(local: Sequence[str], source: Sequence[str], min_chars: int = 12) -> np.ndarray:
+    """For every local × source clause, the best Dice overlap of one sentence of each (the
+    jurisdiction masked): a sentence carried over into a rewritten clause (a deadline moved, a
+    sentence added)."""
+    return Sentences.of(local, source, min_chars).clause_matrix(len(local), len(source))
 
 
 def char_similarity(a: str, b: str, containment: bool = False) -> float:
@@ -312,10 +367,50 @@ def monotone(score: np.ndarray, threshold: float) -> list[tuple[int, int]]:
 
 
 def label_pair(local_text: str, source_text: str, char: float, params: AlignParams = AlignParams()) -> str:
-    """adopted (near-verbatim, same numbers) or adapted."""
+    """adopted (near-verbatim, same numbers) or adapted, for one pair seen alone."""
     if char >= params.adopt_threshold and numbers(local_text) == numbers(source_text):
         return "adopted"
     return "adapted"
+
+
+def label_pairs(local: Sequence[str], source: Sequence[str], pairs: Iterable[tuple[int, int]],
+                params: AlignParams = AlignParams()) -> dict[tuple[int, int], str]:
+    """adopted or adapted for every pair, read sentence by sentence (jurisdiction swaps are no
+    change). A pair is adopted when every sentence of the local clause comes near-verbatim
+    (``adopt_threshold``, same numbers) from the source clauses paired with it, every sentence
+    of the source clause is carried into the local clauses paired with it (a provision split
+    over several local items is adopted by each), and the two share at least one sentence;
+    otherwise (a sentence added, dropped or rewritten, a number changed) it is adapted."""
+    pairs = list(pairs)
+    sent = Sentences.of(local, source)
+    sources_of: dict[int, set[int]] = {}
+    locals_of: dict[int, set[int]] = {}
+    for i, j in pairs:
+        sources_of.setdefault(i, set()).add(j)
+        locals_of.setdefault(j, set()).add(i)
+    nl, ns = len(sent.local), len(sent.source)
+    num_l = [numbers(t) for t in sent.local]
+    num_s = [numbers(t) for t in sent.source]
+    verbatim = np.zeros((nl, ns), dtype=bool)
+    if nl and ns:
+        verbatim = sent.dice >= params.adopt_threshold
+        for a, b in zip(*np.nonzero(verbatim)):
+            if num_l[a] != num_s[b]:
+                verbatim[a, b] = False
+    out: dict[tuple[int, int], str] = {}
+    for i, j in pairs:
+        li = np.nonzero(sent.owner_l == i)[0]
+        sj = np.nonzero(sent.owner_s == j)[0]
+        if not len(li) or not len(sj):
+            out[(i, j)] = label_pair(local[i], source[j], char_similarity(masked(local[i]), masked(source[j])), params)
+            continue
+        partner_s = np.isin(sent.owner_s, list(sources_of[i]))
+        partner_l = np.isin(sent.owner_l, list(locals_of[j]))
+        local_from_sources = all(verbatim[a, partner_s].any() for a in li)
+        source_carried = all(verbatim[partner_l, b].any() for b in sj)
+        shared = verbatim[np.ix_(li, sj)].any()
+        out[(i, j)] = "adopted" if (local_from_sources and source_carried and shared) else "adapted"
+    return out
 
 
 def align(local: Sequence[AlignClause], source: Sequence[AlignClause],
@@ -350,6 +445,17 @@ def align(local: Sequence[AlignClause], source: Sequence[AlignClause],
                 matched[(i, j)] = False
                 used_l.add(i)
                 used_s.add(j)
+    if score.size:
+        # a sentence moved in from another source item (or out to another local item): the
+        # pair is kept even when both clauses are paired already
+        moved = sentence_matrix([c.text for c in local], [c.text for c in source], MOVED_MIN_CHARS)
+        for i, j in zip(*np.nonzero(moved >= params.moved_sentence)):
+            i, j = int(i), int(j)
+            if (i, j) not in matched and score[i, j] > 0:
+                matched[(i, j)] = False
+                used_l.add(i)
+                used_s.add(j)
+    labels = label_pairs([c.text for c in local], [c.text for c in source], list(matched), params)
     by_local: dict[int, list[int]] = {}
     for i, j in matched:
         by_local.setdefault(i, []).append(j)
@@ -361,7 +467,7 @@ def align(local: Sequence[AlignClause], source: Sequence[AlignClause],
             while dropped and dropped[0] < j:
                 links.append(Link(None, dropped.pop(0), "dropped"))
             links.append(Link(
-                i, j, label_pair(c.text, source[j].text, float(char[i, j]), params),
+                i, j, labels[(i, j)],
                 score=round(float(score[i, j]), 4), char=round(float(char[i, j]), 4),
                 dense=None if dense is None else round(float(dense[i, j]), 4),
                 in_order=matched[(i, j)],

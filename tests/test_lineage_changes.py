@@ -45,7 +45,8 @@ def test_compare_targets_pairs_by_unit_and_object():
     verdicts = [(c.verdict, (c.local or {}).get("unit"), (c.source or {}).get("unit")) for c in out]
     assert ("new", "%", None) in verdicts
     assert ("stronger", "所", "所") in verdicts
-    assert ("dropped", None, "次") in verdicts
+    assert ("weaker", None, "次") in verdicts  # a target no longer carried
+    assert out[-1].aspects[0].name == "dropped"
     d = out[1].to_dict()
     assert d["aspects"][0]["name"] == "value" and d["aspects"][0]["source"] == 5
 
@@ -62,3 +63,19 @@ def test_char_diff_rebuilds_both_texts_and_groups_changes():
     assert "2020→2018" in summary.replace("年", "") or "20→18" in summary
     assert "省" in summary and "市" in summary
     assert change_summary(char_diff(source, source)) == ""
+
+
+def test_milestones_compared_from_the_text():
+    """Milestone years (到2018年, 2020年底前) are compared even without an extracted target; a
+    start year (从2016年起) is not a milestone."""
+    from api.lineage.changes import compare_milestones, milestones, pair_verdict
+
+    assert milestones("从2016年起，到2018年取得突破，2020年底前基本完成") == [2018, 2020]
+    assert compare_milestones("到2020年完成", "到2018年完成").verdict == "stronger"
+    assert compare_milestones("到2018年完成", "到2019年完成").verdict == "weaker"
+    assert compare_milestones("从2015年起，到2020年完成", "从2016年起，到2020年完成").verdict == "same"
+    assert compare_milestones("逐步完成", "2020年前完成").verdict == "new"
+    assert compare_milestones("2020年前完成", "逐步完成").verdict == "weaker"
+    assert compare_milestones("逐步完成", "尽快完成") is None
+    assert pair_verdict([], None) is None
+    assert pair_verdict([], compare_milestones("到2020年", "到2018年")) == "stronger"

@@ -4,7 +4,9 @@ diff, and the targets compared. Pure functions over texts and target rows; no RD
 Targets are the rows ``kg.read.targets`` returns (or any mapping with the same keys: value,
 value_max, comparator, unit, object, deadline, frequency, period). A local target is compared
 with the source target of the same unit whose counted object is closest; a local target with
-no counterpart is ``new``, a source target the local clause no longer carries is ``dropped``.
+no counterpart is ``new``, a source target the local clause no longer carries makes it
+``weaker``. Milestone years written in the text (到2018年, 2020年底前) are compared too, since
+many provisions date a goal without a number the target extraction would count.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-VERDICTS = ("stronger", "weaker", "same", "new", "dropped", "mixed")
+VERDICTS = ("stronger", "weaker", "same", "new", "mixed")
 
 # how many times a year (每学期 = twice); a frequency not listed is compared as text only
 _PER_YEAR = {"每周": 52.0, "每月": 12.0, "每季度": 4.0, "每学期": 2.0, "每学年": 1.0, "每年": 1.0}
@@ -50,7 +52,7 @@ class Aspect:
 
 @dataclass
 class TargetChange:
-    verdict: str  # stronger, weaker, same, new, dropped, mixed
+    verdict: str  # stronger, weaker, same, new, mixed
     local: Mapping[str, Any] | None
     source: Mapping[str, Any] | None
     aspects: list[Aspect] = field(default_factory=list)
@@ -140,7 +142,7 @@ def _comparable_objects(a: str | None, b: str | None) -> bool:
 def compare_targets(local: Sequence[Mapping[str, Any]], source: Sequence[Mapping[str, Any]]) -> list[TargetChange]:
     """Pair the targets of an adapted clause with those of its source clause (same unit, the
     closest counted object, each used once) and compare each pair; unpaired local targets are
-    ``new``, unpaired source targets ``dropped``."""
+    ``new``, unpaired source targets ``weaker`` (aspect ``dropped``)."""
     out: list[TargetChange] = []
     free = list(range(len(source)))
     for lt in local:
@@ -152,8 +154,67 @@ def compare_targets(local: Sequence[Mapping[str, Any]], source: Sequence[Mapping
         j = max(candidates, key=lambda k: (_object_similarity(lt.get("object"), source[k].get("object")), -k))
         free.remove(j)
         out.append(compare_target(lt, source[j]))
-    out.extend(TargetChange("dropped", None, source[j]) for j in free)
+    # a source target the local clause no longer carries: the provision asks for less
+    out.extend(TargetChange("weaker", None, source[j], [Aspect("dropped", _summary(source[j]), None, "weaker")])
+               for j in free)
     return out
+
+
+# ---------------------------------------------------------------- years written in the text
+
+_MILESTONE = re.compile(r"(?:到|至|截至|截止到?)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底|末)?\s*(?:前|以前|之前)")
+_START = re.compile(r"(?:从|自)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*(?:起|开始)")
+
+
+def milestones(text: str) -> list[int]:
+    """The years a clause sets a milestone for (到2018年, 2020年底前), in order; start years
+    (从2016年起) are not milestones."""
+    return [int(a or b) for a, b in _MILESTONE.findall(text or "")]
+
+
+def start_years(text: str) -> list[int]:
+    return [int(a or b) for a, b in _START.findall(text or "")]
+
+
+def compare_milestones(source_text: str, local_text: str) -> Aspect | None:
+    """The milestones of an adapted pair compared: earlier is stronger, later weaker, a
+    milestone the source does not set is new, one the local clause drops is weaker; the same
+    milestones are the same (a moved start year alone changes nothing: it follows the
+    document's own date). None when neither clause sets a milestone."""
+    a, b = sorted(set(milestones(source_text))), sorted(set(milestones(local_text)))
+    if not a and not b:
+        return None
+    if a == b:
+        return Aspect("milestone", a, b, "same")
+    if not a:
+        return Aspect("milestone", a, b, "new")
+    if not b:
+        return Aspect("milestone", a, b, "weaker")
+    if len(a) == len(b):
+        verdicts = {_cmp(y, x, higher_is_stronger=False) for x, y in zip(a, b)} - {"same"}
+        return Aspect("milestone", a, b, verdicts.pop() if len(verdicts) == 1 else "mixed")
+    extra, missing = set(b) - set(a), set(a) - set(b)
+    if extra and not missing:
+        return Aspect("milestone", a, b, "new")
+    if missing and not extra:
+        return Aspect("milestone", a, b, "weaker")
+    return Aspect("milestone", a, b, "mixed")
+
+
+def pair_verdict(changes: Sequence[TargetChange], milestone: Aspect | None = None) -> str | None:
+    """One verdict for an adapted pair from its targets and milestones: stronger or weaker
+    when every change points one way (mixed when they disagree), else new when it adds a
+    target, else same; None when the pair carries no target and no milestone."""
+    verdicts = [c.verdict for c in changes] + ([milestone.verdict] if milestone else [])
+    if not verdicts:
+        return None
+    kinds = set(verdicts)
+    if "mixed" in kinds or {"stronger", "weaker"} <= kinds:
+        return "mixed"
+    for v in ("stronger", "weaker", "new"):
+        if v in kinds:
+            return v
+    return "same"
 
 
 @dataclass

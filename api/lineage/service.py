@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from api.errors import InvalidParameter, NotFound
 from embeddings.align import AlignClause, Alignment, AlignParams, align, score_matrix
 from kg.namespaces import doc_id_of
 
-from .changes import change_summary, char_diff, compare_targets
+from .changes import (
+    change_summary,
+    char_diff,
+    compare_milestones,
+    compare_targets,
+    milestones,
+    pair_verdict,
+)
 from .citations import DocumentTable, resolve_all
 
 DEFAULT_PARAMS = AlignParams()
@@ -134,12 +141,12 @@ def _rows(local: DocClauses, source: DocClauses, alignment: Alignment,
             row["diff"] = [{"op": o.op, "source": o.source, "local": o.local} for o in ops]
         if lc and sc:
             lt, st = targets.get(lc["id"], []), targets.get(sc["id"], [])
-            if lt or st:
-                changes = compare_targets(lt, st)
-                row["targets"] = [c.to_dict() for c in changes]
-                verdicts = {c.verdict for c in changes} - {"same"}
-                row["target_change"] = (verdicts.pop() if len(verdicts) == 1 else "mixed") if verdicts else "same"
-        elif lc and targets.get(lc["id"]):
+            changes = compare_targets(lt, st)
+            milestone = compare_milestones(sc["text"], lc["text"])
+            row["targets"] = [c.to_dict() for c in changes]
+            row["milestone"] = asdict(milestone) if milestone else None
+            row["target_change"] = pair_verdict(changes, milestone)
+        elif lc and (targets.get(lc["id"]) or milestones(lc["text"])):
             row["target_change"] = "new"
         rows.append(row)
     return rows

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from api.errors import InvalidParameter, NotFound
-from embeddings.align import AlignClause, Alignment, AlignParams, align, score_matrix
+from embeddings.align import AlignClause, Alignment, AlignParams, align, label_pairs, score_matrix
 from kg.namespaces import doc_id_of
 
 from .changes import (
@@ -36,7 +36,7 @@ from .changes import (
 from .citations import DocumentTable, resolve_all
 
 DEFAULT_PARAMS = AlignParams()
-PEER_K = 40  # candidate clauses taken from the index for a provision's peers
+PEER_K = 100  # candidate clauses taken from the index for a provision's peers
 PEER_SCORE = 0.55  # the aligner's pair score above which a peer clause carries the provision
 
 
@@ -297,8 +297,10 @@ def _peers(kg: Any, iri: str, meta: dict[str, Any], params: AlignParams) -> list
         if s < PEER_SCORE:
             continue
         doc = cat.doc_by_id(h.doc_id) or {"id": h.doc_id}
+        # adopted or adapted, read as if the peer implemented the provision's document
+        label = label_pairs([h.text], [text], [(0, 0)], params)[(0, 0)]
         out.append({"doc": _doc_ref(doc), "clause": {"id": h.id, "path": None, "text": h.text},
-                    "label": "similar", "score": round(float(s), 4), "change": None,
+                    "label": label, "score": round(float(s), 4), "change": None,
                     "target_change": None, "via": "peer"})
     best: dict[str, dict[str, Any]] = {}
     for c in out:  # one clause per document: its best

@@ -480,5 +480,12 @@ def serve(
     uvicorn.run(create_app(lambda: svc, settings=state.settings), host=host, port=port, log_level="info")
 
 
+# --- lineage (issue 18): `policykg lineage` (api/lineage/cli.py)
+from api.lineage.cli import register as _register_lineage
+
+_register_lineage(app)
+# --- end lineage
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

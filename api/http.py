@@ -145,6 +145,12 @@ def create_app(
     for router in (reading.router, graph.router, sparql.router, ingest.router):
         app.include_router(router)
 
+    # --- lineage (issue 18): GET /lineage/{doc}, GET /lineage/provision/{clause}
+    from api.lineage.http import add_routes as add_lineage_routes
+
+    add_lineage_routes(app, service)
+    # --- end lineage
+
     web = importlib.util.find_spec("api.web")
     if web is not None:
         from api.web import mount_web

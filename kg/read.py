@@ -279,3 +279,45 @@ def document_bodies_on_topic(store: Any, topic: str) -> list[dict[str, Any]]:
     clauses on ``topic`` (incl. narrower): one row per (body, document, role) with the count
     of on-topic clauses and an example clause. Not measure-level responsibility."""
     return run_named(store, "document_bodies_on_topic", topic=topic)
+
+
+def node_links(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
+    """IRI-valued links (not rdf:type) of the given nodes: s (the given node), p, o, out."""
+    return run_named(store, "node_links", node=list(nodes))
+
+
+def node_labels(store: Any, nodes: Iterable[str]) -> list[dict[str, Any]]:
+    """Type, prefLabel, title, heading and path of the given nodes (rows per combination)."""
+    return run_named(store, "node_labels", node=list(nodes))
+
+
+def node_exists(store: Any, node: str) -> bool:
+    return bool(run_named(store, "node_exists", node=node))
+
+
+def iri_links(store: Any) -> list[dict[str, Any]]:
+    """Every IRI-valued link of the graph except rdf:type: s, p, o."""
+    return run_named(store, "iri_links")
+
+
+# ---------------------------------------------------------------- lineage (kg/lineage.py)
+
+
+def lineage_alignments(store: Any, doc: str, source: str | None = None) -> list[dict[str, Any]]:
+    """The clause alignment of a local document with its sources, in order: alignment IRI, n,
+    label, score, wording, meaning, change, target_change, source (IRI, id, title), local and
+    source clause (IRI, path, text) where present."""
+    return run_named(store, "lineage_alignments", doc=doc_id_of(doc) or doc,
+                     source=(doc_id_of(source) or source) if source else None)
+
+
+def lineage_provision(store: Any, clause_iri: str) -> list[dict[str, Any]]:
+    """Every alignment carrying (or dropping) the clause ``clause_iri``, and those carrying
+    the local clauses derived from it (hops = 2), in the local documents' date order."""
+    return run_named(store, "lineage_provision", clause=clause_iri)
+
+
+def lineage_sources(store: Any, doc: str | None = None) -> list[dict[str, Any]]:
+    """The documents each document's lineage links it to: local id, source IRI/id/title,
+    based_on (it says it implements them) or only cites."""
+    return run_named(store, "lineage_sources", doc=(doc_id_of(doc) or doc) if doc else None)

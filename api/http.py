@@ -68,8 +68,10 @@ def create_app(
     holder: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI):  # warm the service at start, close its store when it stops
-        warm = getattr(service(), "warm", None) if warm_service else None
+    async def lifespan(app_: FastAPI):  # warm the service at start, close its store when it stops
+        override = app_.dependency_overrides.get(get_service)  # tests stand a service in
+        current = override() if override is not None else service() if warm_service else None
+        warm = getattr(current, "warm", None) if warm_service else None
         if callable(warm):
             try:
                 await asyncio.to_thread(warm)

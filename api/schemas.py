@@ -44,6 +44,7 @@ class BodyKind(StrEnum):
     university = "university"
     leading_group = "leading-group"
     party = "party"
+    collective = "collective"  # 各级教育行政部门, 各级各类学校 … (ingest.model.Body.collective)
     other = "other"
 
 

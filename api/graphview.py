@@ -28,7 +28,31 @@ class GraphView:
         for b in cat.bodies.values():
             if b["name"] == node:
                 return b["iri"]
-        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
+        matches = self.find_nodes(node, limit=5)
+        if matches and matches[0]["match"] == "exact":
+            return matches[0]["id"]
+        hint = f"; did you mean {', '.join(m['label'] for m in matches)}?" if matches else ""
+        raise InvalidParameter(
+            "node", f"unknown node {node!r}: give a name (region, body, topic, document title), "
+                    f"an IRI, a document id, an adcode or a topic id{hint}")
+
+    def find_nodes(self, q: str, kind: str | list[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Regions, topics, bodies and documents whose names match ``q`` (枣庄市, 美育, a
+        title, a 文号), best first: kg.lookup.find_nodes over the projection. Each match has
+        ``id`` (the IRI, which ``neighbourhood`` and ``export`` take), ``label``, ``kind``,
+        ``matched`` (the name that matched), ``match`` (exact / prefix / contains / within)
+        and ``detail``. ``kind`` keeps one kind or a list of kinds."""
+        from kg.lookup import KINDS, find_nodes
+
+        if not q or not q.strip():
+            raise InvalidParameter("q", "empty: give part of a name (a region, body, topic or document title)")
+        kinds = [kind] if isinstance(kind, str) else kind
+        for k in kinds or []:
+            if k not in KINDS:
+                raise InvalidParameter("kind", f"{k!r}", list(KINDS))
+        if limit < 1:
+            raise InvalidParameter("limit", f"{limit}: must be at least 1")
+        return [m.to_dict() for m in find_nodes(self.projection(), q, kinds=kinds, limit=limit)]
 
     def projection(self) -> Any:
         """kg.projection.build over the store (cached until the next write)."""

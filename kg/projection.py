@@ -146,17 +146,37 @@ def from_rdf(graph: Graph | Iterable[tuple[Any, Any, Any]]) -> nx.MultiDiGraph:
         G.add_node(node)
     for s, o, pred, iri in edges:
         G.add_edge(s, o, key=pred, predicate=pred, iri=iri)
+    scheme = None
     for node in G.nodes:
         node_attrs = attrs.get(node, {})
         node_types = types.get(node, set())
-        if not node_types and str(node).startswith(str(TOPIC)):
-            node_types = {str(SKOS.Concept)}
+        if str(node).startswith(str(TOPIC)):
+            if not node_types:
+                node_types = {str(SKOS.Concept)}
+            if "prefLabel" not in node_attrs:  # the store lacks graph/topics: the packaged scheme
+                scheme = scheme if scheme is not None else _topic_labels()
+                node_attrs.update(scheme.get(str(node)[len(str(TOPIC)):], {}))
         node_attrs["kind"] = _kind(node_types)
         node_attrs["types"] = "; ".join(sorted(short(t) for t in node_types))
         node_attrs["iri"] = node
         node_attrs["label"] = _label(node, node_attrs)
         G.nodes[node].update(node_attrs)
     return G
+
+
+def _topic_labels() -> dict[str, dict[str, str]]:
+    """Topic id → prefLabel (zh), prefLabel_en, altLabel, altLabel_en from kg/topics.ttl."""
+    from kg.topics import load_topic_scheme
+
+    out: dict[str, dict[str, str]] = {}
+    for c in load_topic_scheme():
+        labels = {"prefLabel": c.label_zh, "prefLabel_en": c.label_en}
+        if c.alt_zh:
+            labels["altLabel"] = "; ".join(c.alt_zh)
+        if c.alt_en:
+            labels["altLabel_en"] = "; ".join(c.alt_en)
+        out[c.id] = labels
+    return out
 
 
 def build(store: Any) -> nx.MultiDiGraph:

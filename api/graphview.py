@@ -21,6 +21,11 @@ class GraphView:
         cat = self.catalog()
         if cat.doc_by_id(node):
             return cat.doc_by_id(node)["iri"]
+        doc_id, _, path = node.partition("/")
+        if path and cat.doc_by_id(doc_id):  # {doc}/{path}: a clause (folded into its measure)
+            from kg.namespaces import clause_iri
+
+            return str(clause_iri(doc_id, path))
         if node in cat.regions:
             return cat.regions[node]["iri"]
         if node in self._topic_ids():
@@ -64,14 +69,16 @@ class GraphView:
             return self._projection
 
     def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph (what
-        kg/README.md documents: target value/deadline/evidence nodes folded into the target,
-        literals as node attributes, no ontology); edges point from subject to object as
-        stored; at most ``limit`` nodes, nearest first."""
-        from kg.projection import neighbourhood
+        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph for
+        people (what kg/README.md documents: the plumbing — target values, deadlines and
+        evidence, clauses, citations, tables, alignments — folded into its parents, literals as
+        node attributes, no ontology); a folded node (a clause IRI) is centred on the node
+        holding it; edges point from subject to object as stored; at most ``limit`` nodes,
+        nearest first."""
+        from kg.projection import neighbourhood, resolve
 
-        iri = self._node_iri(node)
         G = self.projection()
+        iri = resolve(G, self._node_iri(node))  # a clause IRI → its measure or document
         if iri not in G:
             raise NotFound(f"node {node!r} is not in the graph")
         sub = neighbourhood(G, iri, depth, limit=limit)
@@ -90,9 +97,11 @@ class GraphView:
 
         if fmt not in FORMATS:
             raise InvalidParameter("format", f"{fmt!r}", list(FORMATS))
+        from kg.projection import resolve
+
         iri = None
         if node:
-            iri = self._node_iri(node)
+            iri = resolve(self.projection(), self._node_iri(node))
             if iri not in self.projection():
                 raise NotFound(f"node {node!r} is not in the graph")
         return export_store(self.store, fmt, node=iri, depth=depth)

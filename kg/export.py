@@ -40,8 +40,8 @@ def _check_format(fmt: str) -> str:
 
 def _rdf_bytes(graph: Graph, fmt: str) -> bytes:
     out = Graph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
+    for prefix, ns in PREFIXES.items():  # ours win over rdflib's defaults (its geo: is GeoSPARQL)
+        out.bind(prefix, ns, override=True, replace=True)
     out += graph
     if fmt == "ttl":
         return out.serialize(format="turtle").encode("utf-8")

@@ -296,6 +296,11 @@ class PolicyKG(Ingestion, Filters, GraphView):
         return {iri: {"doc_iri": m["doc"], "path": m.get("path"), "heading": m.get("heading"),
                       "text": m.get("text"), "topics": topics.get(iri, [])} for iri, m in meta.items()}
 
+    def clause_texts(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Clause IRI → its document IRI, path, heading, text and topics, for many clauses in
+        one read (the command line shows the sentence a piece of evidence stands in)."""
+        return self._clause_rows(list(clause_ids))
+
     def clause(self, clause_id: str) -> dict[str, Any]:
         from api.readmodel import resolve_clause_id
 

@@ -525,10 +525,29 @@ def topics(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 
 
 @app.command()
+def nodes(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="part of a name: 枣庄市, 美育, Teacher training, a title or 文号"),
+    kind: list[str] = typer.Option([], "--kind", help="region, topic, body or document (repeatable)"),
+    limit: int = typer.Option(20, "--limit", min=1, max=200),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Regions, topics, bodies and documents by name, best first: the IRI to give `export
+    --node` (or the page's graph view)."""
+    rows = _run(lambda: _svc(ctx).find_nodes(query, kind=kind or None, limit=limit))
+    if as_json:
+        return _print_json(rows, list[schemas.NodeMatch])
+    _table(f"{len(rows)} nodes matching {query}", ["kind", "name", "detail", "match", "IRI"],
+           [[r["kind"], r["label"], r.get("detail"), r["match"] if r["matched"] == r["label"] else f"{r['match']}: {r['matched']}",
+             r["id"]] for r in rows])
+
+
+@app.command()
 def export(
     ctx: typer.Context,
     format: str = typer.Option("ttl", "--format", help="ttl, jsonld, graphml or gexf"),
-    node: str | None = typer.Option(None, help="IRI (or short id) of the centre of a neighbourhood"),
+    node: str | None = typer.Option(None, help="centre of a neighbourhood: a name (枣庄市), IRI, document id, "
+                                                  "adcode or topic id (`policykg nodes` finds one)"),
     depth: int = typer.Option(1, min=0, max=4),
     out_file: Path | None = typer.Option(None, "--out", help="file to write (default: stdout)"),
 ) -> None:

@@ -214,7 +214,8 @@ def _scope(text: str, start: int, end: int) -> str:
 def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: Requirement,
                      with_targets: bool, year: int | None) -> tuple[bool, dict[str, Any]]:
     found: dict[str, Any] = {}
-    heavy = max(req.groups, key=lambda g: g.weight) if req.groups else None
+    heads = [g for g in req.groups if not g.tail] or req.groups
+    heavy = max(heads, key=lambda g: g.weight) if heads else None
 
     def near(start: int, end: int) -> bool:
         return heavy is None or coverage([heavy], _scope(unit_text, start, end)) >= 0.5
@@ -310,9 +311,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     more: dict[str, int] = {}
     near: list[tuple[tuple, Any, float, int | None]] = []
     units = ctx.corpus.units
-    scorer = Scorer(req.groups, ctx.corpus)
+    scorers = [(Scorer(b, ctx.corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
     if req.groups:
-        keys = scorer.candidates()
+        keys = set().union(*(sc.candidates() for sc, _ in scorers))
         keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
         pool = [units[k] for k in sorted(keys)]
     else:
@@ -320,7 +321,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     for unit in pool:
         if allowed is not None and unit.doc_id not in allowed:
             continue
-        cov = scorer.coverage(unit.key) if req.groups else 1.0
+        # the branch (A或B) that states most of itself
+        cov, scorer, branch = max(((sc.coverage(unit.key) if req.groups else 1.0, sc, r) for sc, r in scorers),
+                                  key=lambda t: t[0])
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
@@ -328,7 +331,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
-            answers, found = _constraints_met(unit.text, unit.sentence, extra, req, extra["_needs_number"], interp.year)
+            answers, found = _constraints_met(unit.text, unit.sentence, extra, branch, extra["_needs_number"], interp.year)
         key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
         if not answers:
             near.append((key, unit, cov, rank))

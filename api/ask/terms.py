@@ -38,15 +38,24 @@ class Group:
     asked: str  # as the question says it
     alternatives: tuple[str, ...]  # Chinese forms any of which states it
     weight: float
+    tail: bool = False  # ends the last item of a coordination (校长、教师或分管干部): maybe shared, maybe not
 
     def to_dict(self) -> dict[str, Any]:
-        return {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
+        out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
+        if self.tail:
+            out["tail of a list"] = True
+        return out
 
 
 @dataclass
 class Requirement:
     groups: list[Group] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words nothing in the corpus states
+    branches: list[list[Group]] = field(default_factory=list)  # A或B of two verb phrases: either answers
+
+    def alternatives(self) -> list[list[Group]]:
+        """The requirements any of which answers (one, unless the question joins two verb phrases)."""
+        return self.branches or [self.groups]
 
     @property
     def total(self) -> float:
@@ -124,6 +133,9 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
+TAIL_WEIGHT = 0.5  # a word after the last item of a list (分管干部 in 校长、教师或分管干部) may qualify
+# that item only: it weighs less and is never the word a unit must state
+PHRASE_END = frozenset("，,。；;：:？?！!")
 JOIN_ZH = frozenset({"、", "或", "或者", "或是", "/", "／", "和", "及", "与", "以及", "及其"})
 EXAMPLE_ZH = frozenset({"如", "含", "包括", "包含", "例如", "比如", "等", "即", "或"})
 OPEN, CLOSE = frozenset("（(［[【"), frozenset("）)］]】")
@@ -136,10 +148,29 @@ def _zh_weight(word: str, corpus: Any) -> float:
     return corpus.idf(word) * (VERB_WEIGHT if _is_verb(word) else 1.0)
 
 
+def _department_tokens(tokens: list[str]) -> list[str]:
+    """jieba's words with a department it cut in two joined again (共青团 + 组织)."""
+    from .bodies import department_key
+
+    out: list[str] = []
+    for tok in tokens:
+        if out and out[-1].strip() and tok.strip() and department_key(out[-1] + tok) and not department_key(tok):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
 def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
-    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室)."""
+    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室);
+    a department in the forms the corpus writes it (``with_departments`` adds the others)."""
+    from .bodies import department_forms
+
     if corpus.doc_frequency(word) > 0:
         return [word]
+    written = [f for f in department_forms(word) if corpus.doc_frequency(f) > 0]
+    if written:
+        return written
     parts = [p for p in zh_words(word, tokenizer) if p != word] or ([word[:2], word[2:]] if len(word) >= 4 else [])
     return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
 
@@ -160,20 +191,25 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     stop = stopwords()
     req = Requirement()
     groups: list[list[str]] = []
+    tails: set[int] = set()  # groups that follow the last item of a coordination in the same phrase
     phrase_start = 0  # index of the first group of the current phrase
     join = False
+    joined = False  # a coordination was joined in this phrase (its last item may run on)
     depth = 0
-    for token in _jieba(tokenizer.words).cut(core):
-        token = token.strip()
+    for raw in _department_tokens(list(_jieba(tokenizer.words).cut(core))):
+        token = raw.strip()
         if not token:
+            joined = False  # scaffolding taken out: a new phrase
             continue
+        if token in PHRASE_END:
+            joined = False
         if token in OPEN or token in CLOSE:
             if token in OPEN:
                 depth += 1
             else:
                 depth = max(depth - 1, 0)
                 phrase_start = len(groups)
-            join = False
+            join = joined = False
             continue
         if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
             join = bool(groups)
@@ -196,20 +232,25 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             groups[target].extend(f for f in forms if f not in groups[target])
         elif join and groups:
             groups[-1].extend(f for f in forms if f not in groups[-1])
+            joined = not depth
         elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
             groups.extend([f] for f in forms)  # halves of an unknown word: each required
         else:
+            if joined and not depth and not _is_verb(token):
+                tails.add(len(groups))  # the word right after a list's last noun
+            joined = False
             groups.append(list(forms))
         join = False
     seen: set[tuple[str, ...]] = set()
-    for alts in groups:
+    for i, alts in enumerate(groups):
         key = tuple(alts)
         if key in seen:
             continue
         seen.add(key)
         verb = all(_is_verb(a) for a in alts)
         weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
-        req.groups.append(Group("|".join(alts), key, weight))
+        tail = i in tails
+        req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail))
     return req
 
 
@@ -236,8 +277,89 @@ def _en_chunks(core: str) -> list[tuple[str, bool]]:
     return out
 
 
+def with_departments(req: Requirement, corpus: Any) -> Requirement:
+    """A group that names a department (文化部门; or two groups that together do: 文化 + 部门)
+    takes every form plans write it in (``bodies.department_forms``) that the corpus uses."""
+    from .bodies import department_forms
+
+    groups = list(req.groups)
+    out: list[Group] = []
+    i = 0
+    while i < len(groups):
+        g = groups[i]
+        forms: list[str] = []
+        if i + 1 < len(groups):
+            nxt = groups[i + 1]
+            pair = next((a + b for a in g.alternatives for b in nxt.alternatives if department_forms(a + b)), None)
+            if pair:
+                forms = list(department_forms(pair))
+                g = Group(f"{g.asked} {nxt.asked}".strip() if g.asked != nxt.asked else g.asked, (pair,), g.weight)
+                i += 1
+        if not forms:
+            for a in g.alternatives:
+                forms.extend(f for f in department_forms(a) if f not in forms)
+        if forms:
+            alts = g.alternatives + tuple(f for f in forms if f not in g.alternatives and corpus.doc_frequency(f) > 0)
+            alts = tuple(a for a in alts if corpus.doc_frequency(a) > 0) or alts
+            g = Group(g.asked, alts, max(corpus.idf(a) for a in alts[:1]) if alts else g.weight)
+        out.append(g)
+        i += 1
+    return Requirement(out, req.ignored)
+
+
+DISJUNCTION_ZH = re.compile(r"或者|或是|或")
+
+
+def verb_phrases(core: str, tokenizer: Any) -> list[str]:
+    """A Chinese core cut at 或 where 或 joins two verb phrases (配齐专职教师或解决教师短缺):
+    each side has a verb of its own. Outside parentheses only; otherwise the core whole."""
+    from embeddings.bm25 import _jieba
+
+    depth, cuts = 0, []
+    for i, ch in enumerate(core):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch == "或" and (i + 1 >= len(core) or core[i + 1] not in "者是"):
+            cuts.append(i)
+    if not cuts:
+        return [core]
+    sides, pos = [], 0
+    for c in cuts:
+        sides.append(core[pos:c])
+        pos = c + 1
+    sides.append(core[pos:])
+    sides = [re.sub(r"^(?:者|是)", "", side) for side in sides]
+
+    def first_word(text: str) -> str:
+        return next((w for w in _jieba(tokenizer.words).cut(text) if HAN.search(w)), "")
+
+    def has_verb(text: str) -> bool:
+        return any(_is_verb(w) for w in _jieba(tokenizer.words).cut(text) if len(w) >= 2)
+
+    if all(has_verb(side) for side in sides) and all(_is_verb(first_word(side)) for side in sides[1:]):
+        return sides
+    return [core]
+
+
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, list[str]] | None = None) -> Requirement:
+    if lang == "zh" or expander is None:
+        sides = verb_phrases(core, tokenizer)
+        if len(sides) > 1:
+            parts = [with_departments(_zh_requirement(side, corpus, tokenizer), corpus) for side in sides]
+            parts = [p for p in parts if p.groups]
+            if len(parts) > 1:
+                union: list[Group] = []
+                for p in parts:
+                    union.extend(g for g in p.groups if g.alternatives not in [u.alternatives for u in union])
+                return Requirement(union, [w for p in parts for w in p.ignored], [p.groups for p in parts])
+    return with_departments(_requirement_terms(core, lang, corpus, tokenizer, expander, renderings), corpus)
+
+
+def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+                       renderings: dict[str, list[str]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
@@ -407,7 +529,8 @@ class Scorer:
         self.groups = groups
         self.credits = [group_credits(g, corpus) for g in groups]
         self.total = sum(g.weight for g in groups)
-        self.heavy = max(range(len(groups)), key=lambda i: (groups[i].weight, -i)) if groups else None
+        heads = [i for i in range(len(groups)) if not groups[i].tail] or list(range(len(groups)))
+        self.heavy = max(heads, key=lambda i: (groups[i].weight, -i)) if groups else None
 
     def candidates(self) -> set[int]:
         keys: set[int] = set()

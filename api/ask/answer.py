@@ -232,7 +232,7 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
             return False, {}
         found["quantity"] = ok[0].label()
     if year is not None:
-        if not any(y == year for y, _, _ in nb.years(sentence)):
+        if not any(y == year for y, _, _ in nb.years(sentence, stated=True)):
             return False, {}
         found["deadline"] = year
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):

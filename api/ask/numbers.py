@@ -155,7 +155,8 @@ def frequencies(text: str) -> list[Frequency]:
     for m in FREQ_ZH_WITHIN.finditer(text):
         n, t = number(m.group("n")), number(m.group("t"))
         if n is not None and t and not any(f.start <= m.start() < f.end for f in out):
-            out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end()))
+            # the span is the period (3年内): what is done within it is the words asked
+            out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end("p") + 2))
     for m in FREQ_ZH_RATE.finditer(text):
         n, t = number(m.group("n")), number(m.group("t"))
         if n and t and not any(f.start <= m.start() < f.end for f in out):
@@ -275,12 +276,30 @@ def quantities(text: str) -> list[Quantity]:
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
-def years(text: str) -> list[tuple[int, int, int]]:
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEADS = "，,、：:"
+_MONTH_DUE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|底|末)")  # 2019年5月底前
+
+
+def years(text: str, stated: bool = False) -> list[tuple[int, int, int]]:
     """Deadline-like years in ``text``: (year, start, end); the end of a span of years
-    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines."""
-    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
-           if not _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")])
-           and not _START_WORD.match(text[m.end():m.end() + 3])]
-    if not out:
+    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines. English years
+    (by 2020) only in a text without Chinese (a document number 〔2019〕 is no year).
+
+    ``stated``: read a plan's sentence, where a deadline is written as one: 到/至/力争…2020年,
+    2020年前/底/末, or a year opening the sentence or a comma-piece (2020年，全市…; ，2017年配齐…);
+    a date in passing (2019年3月印发) is not."""
+    out = []
+    for m in YEAR_ZH.finditer(text):
+        if _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")]) or _START_WORD.match(text[m.end():m.end() + 3]):
+            continue
+        if stated:
+            marked = m.group(0) != m.group("y") + "年" or bool(_MONTH_DUE.match(text, m.end()))
+            before = text[:m.start()].rstrip()
+            opens = (not before or before[-1] in _LEADS + "。；;（(") and not re.match(r"\s*\d{1,2}月", text[m.end():])
+            if not (marked or opens):
+                continue
+        out.append((int(m.group("y")), m.start(), m.end()))
+    if not out and not _HAN.search(text):
         out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
     return out

@@ -175,9 +175,29 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
     return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
 
 
-COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类]?")  # 一届, 两项: numbers, not words
+COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类遍]?")  # 一届, 两项: numbers, not words
 PREPOSITIONS = frozenset("对把将在为向从由给被")
 EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
+
+
+SCOPE_REMARK = re.compile(r"[，,]\s*(?:包括|包含|也包括|含)[^，,。；;？?]*")
+PAREN_ITEM = re.compile(r"[、，,/／]|或者|或是|或|以及|及|和")
+
+
+def _item_forms(item: str, corpus: Any, tokenizer: Any) -> list[str]:
+    """An item of a parenthesis (高中阶段学校招生录取, 团市委) as one alternative: the item as
+    written when the corpus writes it, else its longest written beginning (of three characters
+    or more), else its most specific word; never each of its words (学校 alone is not 中考)."""
+    item = re.sub(r"[^\u4e00-\u9fff]", "", item)
+    if len(item) < 2 or COUNT_WORD.fullmatch(item):
+        return []
+    if corpus.doc_frequency(item) > 0:
+        return [item]
+    for k in range(len(item) - 1, 2, -1):
+        if corpus.doc_frequency(item[:k]) > 0:
+            return [item[:k]]
+    words = [w for w in zh_words(item, tokenizer) if corpus.doc_frequency(w) > 0]
+    return [max(words, key=lambda w: (corpus.idf(w), w))] if words else []
 
 
 def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
@@ -190,11 +210,16 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     core = re.sub(r"[（(]\s*(?:{})[^）)]*[）)]".format("|".join(EXAMPLE_OPENERS_ZH)), " ", core)
     stop = stopwords()
     req = Requirement()
+    for m in SCOPE_REMARK.finditer(core):  # ，包括探索和试点: how far the question reaches, not what it asks
+        req.ignored.append(m.group(0).strip("，, "))
+    core = SCOPE_REMARK.sub(" ", core)
+    paren = ""
     groups: list[list[str]] = []
     tails: set[int] = set()  # groups that follow the last item of a coordination in the same phrase
     phrase_start = 0  # index of the first group of the current phrase
     join = False
     joined = False  # a coordination was joined in this phrase (its last item may run on)
+    dangling = False  # the word before was dropped (one character, a stopword)
     depth = 0
     for raw in _department_tokens(list(_jieba(tokenizer.words).cut(core))):
         token = raw.strip()
@@ -206,13 +231,22 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if token in OPEN or token in CLOSE:
             if token in OPEN:
                 depth += 1
+                paren = ""
             else:
                 depth = max(depth - 1, 0)
+                items = [f for item in PAREN_ITEM.split(paren) for f in _item_forms(item, corpus, tokenizer)]
+                if items and groups:  # alternatives of the phrase before the parenthesis, each item whole
+                    target = max(range(phrase_start, len(groups)) or [len(groups) - 1],
+                                 key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+                    groups[target].extend(f for f in items if f not in groups[target])
                 phrase_start = len(groups)
             join = joined = False
             continue
+        if depth:
+            paren += raw
+            continue
         if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
-            join = bool(groups)
+            join = bool(groups) and not dangling  # 市、县级: 市 was dropped, 县级 joins nothing
             continue
         if not HAN.search(token):
             join = False
@@ -221,7 +255,9 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if len(token) == 2 and token[0] in PREPOSITIONS:
             token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
         if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
+            dangling = True
             continue
+        dangling = False
         forms = _zh_forms(token, corpus, tokenizer)
         if not forms:
             req.ignored.append(token)
@@ -387,7 +423,26 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     from .numbers import EN_NUMBERS
 
     skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
-    words = [w.lower() for w in _WORD.findall(core) if w.lower() not in skip]
+    from embeddings.expand import _norm_phrase, glossary
+
+    known = glossary()
+    raw = [w.lower() for w in _WORD.findall(core)]
+    words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
+    phrases: dict[str, tuple[str, ...]] = {}
+    j = 0
+    while j < len(raw):
+        for n in range(min(3, len(raw) - j), 1, -1):
+            phrase = " ".join(raw[j:j + n])
+            written = tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+            if written:
+                phrases[phrase] = written
+                words.append(phrase)
+                j += n
+                break
+        else:
+            if raw[j] not in skip:
+                words.append(raw[j])
+            j += 1
 
     cache = renderings if renderings is not None else {}
 
@@ -397,12 +452,18 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
                              if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
         return cache[phrase]
 
-    single = {w: rendered(w) for w in words}
+    single = {w: rendered(w) for w in words if w not in phrases}
     i = 0
     while i < len(words):
         taken = 0
+        if words[i] in phrases:  # a glossary phrase is one concept, in all its renderings
+            req.groups.append(Group(words[i], phrases[words[i]], max(corpus.idf(t) for t in phrases[words[i]])))
+            i += 1
+            continue
         for n in range(min(3, len(words) - i), 1, -1):
             span = words[i:i + n]
+            if any(w in phrases for w in span):
+                continue
             by_word = {t for w in span for t in single[w]}
             if n > 2:  # what a shorter phrase inside renders is that phrase's, not this span's
                 by_word |= set(rendered(" ".join(span[1:]))) | set(rendered(" ".join(span[:-1])))

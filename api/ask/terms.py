@@ -255,7 +255,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if len(token) == 2 and token[0] in PREPOSITIONS:
             token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
         if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
-            dangling = True
+            dangling = len(token) < 2 and token not in stop  # 市 of 市、县级 (not 的 of 课的节数或课时)
             continue
         dangling = False
         forms = _zh_forms(token, corpus, tokenizer)
@@ -426,7 +426,7 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     from embeddings.expand import _norm_phrase, glossary
 
     known = glossary()
-    raw = [w.lower() for w in _WORD.findall(core)]
+    raw = [w for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
     words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
     phrases: dict[str, tuple[str, ...]] = {}
     j = 0

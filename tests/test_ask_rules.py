@@ -114,3 +114,28 @@ def test_the_word_after_a_list_is_not_the_word_a_unit_must_state():
     assert [g.alternatives for g in tails] == [("干部",)]
     sc = Scorer(req.groups, corpus)
     assert not req.groups[sc.heavy].tail
+
+
+def test_a_ratio_to_classes_asks_for_a_number_per_classes():
+    (asked,) = quantities("which regions set a ratio of art teachers to classes?")
+    assert asked.comparator == "ratio" and asked.per_unit == "班"
+    assert any(x.satisfies(asked) for x in quantities("每6个班配备1名美术教师"))
+    assert not any(x.satisfies(asked) for x in quantities("专职教师比例不低于60%"))
+
+
+def test_a_deadline_is_read_as_a_plan_writes_it():
+    from api.ask.numbers import years
+
+    for text in ("到2019年，各级学校开齐课程", "建立制度，2017年配齐教研员", "2017年底前配齐", "于2019年5月底前报送"):
+        assert [y for y, _, _ in years(text, stated=True)][:1] in ([2017], [2019]), text
+    for text in ("根据某发〔2019〕21号文件", "2019年3月印发本方案"):
+        assert years(text, stated=True) == [], text
+
+
+def test_a_parenthesis_item_is_one_alternative_and_scope_remarks_are_ignored():
+    corpus = _corpus()
+    req = requirement_terms("教师（分管干部、团市委），包括探索和试点", "zh", corpus, _tokenizer())
+    (group,) = [g for g in req.groups if "教师" in g.alternatives]
+    assert "分管干部" in group.alternatives and "团市委" in group.alternatives
+    assert not any("试点" in g.alternatives for g in req.groups)
+    assert any("试点" in w for w in req.ignored)

@@ -79,6 +79,8 @@ QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IG
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
 EN_PER_UNIT = {"classes": "班", "schools": "所", "students": "人"}
+# "a ratio of art teachers to classes": some number per some number of classes (每6个班1名)
+RATIO_OF_EN = re.compile(r"\bratios?\s+of\b(?:\s+[\w-]+){1,4}?\s+to\s+(?P<pu>classes|schools|students)\b", re.IGNORECASE)
 
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 YEAR_ZH = re.compile(rf"(?:到|至|截至|截止到?|力争|争取|在)?(?P<y>{YEAR})年(?:前|底|末|之前|以前|年底|年末)?")
@@ -188,6 +190,8 @@ class Quantity:
     def label(self) -> str:
         if self.comparator == "any":
             return f"an amount in {self.unit}"
+        if self.comparator == "ratio":
+            return f"a number per so many {self.per_unit}"
         cmp = {"=": "", ">=": "≥", "<=": "≤"}[self.comparator]
         per = f"每{_fmt(self.per)}{self.per_unit}" if self.per is not None else ""
         rng = f"–{_fmt(self.value_max)}" if self.value_max is not None else ""
@@ -195,6 +199,8 @@ class Quantity:
 
     def satisfies(self, asked: Quantity) -> bool:
         """This stated quantity meets what ``asked`` says (unit, ratio base, value by comparator)."""
+        if asked.comparator == "ratio":  # a ratio to classes: any number per so many classes
+            return self.per is not None and self.per_unit == asked.per_unit
         if asked.comparator == "any":  # "in 10,000 yuan": any amount of that kind of unit
             return self.unit == asked.unit or (asked.unit in MONEY and self.unit in MONEY)
         if asked.unit == "" and self.unit not in COUNT_UNITS:
@@ -246,6 +252,10 @@ def quantities(text: str) -> list[Quantity]:
         if v is not None and per is not None:
             out.append(Quantity(v, "名", "=", None, per, EN_PER_UNIT[m.group("pu").lower()], m.start(), m.end()))
             spans.append((m.start(), m.end()))
+    for m in RATIO_OF_EN.finditer(text):  # the span is "ratio of": the words between are asked
+        out.append(Quantity(ANY, "", "ratio", None, ANY, EN_PER_UNIT[m.group("pu").lower()],
+                            m.start(), m.start() + len("ratio of")))
+        spans.append((m.start(), m.end()))
     for m in UNIT_EN.finditer(text):
         unit = UNIT_EN_NAMES[re.sub(r"\s+", " ", m.group("u").lower().replace(",", ""))]
         out.append(Quantity(ANY, unit, "any", start=m.start(), end=m.end()))

@@ -224,7 +224,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     for raw in _department_tokens(list(_jieba(tokenizer.words).cut(core))):
         token = raw.strip()
         if not token:
-            joined = False  # scaffolding taken out: a new phrase
+            joined = dangling = False  # scaffolding taken out: a new phrase
             continue
         if token in PHRASE_END:
             joined = False

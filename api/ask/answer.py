@@ -13,7 +13,8 @@
 3. **Verified clauses** for every other question: every unit (a ；-provision of a sentence) of
    every clause in the allowed documents is read; a unit answers when it states the
    requirement's words (IDF-weighted coverage, ``MATCH``; or ``NEAR`` when the dense search
-   also ranks its clause among the closest to the question) and every frequency, quantity and
+   also ranks its clause among the closest to the question and every specific word asked is
+   stated) and every frequency, quantity and
    deadline asked, close to those words. Evidence is the whole sentence, with the target the
    graph extracted from it when there is one (value, value_max, unit, comparator, deadline,
    period, frequency). One best piece of evidence per document; the others are counted
@@ -327,7 +328,8 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
-        answers = (cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)) \
+        answers = (cov >= MATCH[interp.language]
+                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))) \
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 VERB_WEIGHT = 0.5
+SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
@@ -607,6 +608,16 @@ class Scorer:
     def heaviest_stated(self, key: int) -> bool:
         """The most specific word asked (the heaviest group) is stated, at least by half."""
         return self.heavy is None or self.credits[self.heavy].get(key, 0.0) >= 0.5
+
+    def specific_stated(self, key: int, share: float = SPECIFIC_SHARE) -> bool:
+        """Every specific word asked (a group weighing at least ``share`` of the heaviest; not a
+        list's tail) is stated, at least by half: a unit that only resembles the question (the
+        dense search's closest) may miss light words, not specific ones."""
+        if self.heavy is None:
+            return True
+        top = self.groups[self.heavy].weight
+        return all(c.get(key, 0.0) >= 0.5 for g, c in zip(self.groups, self.credits)
+                   if not g.tail and g.weight >= share * top)
 
 
 def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:

@@ -172,6 +172,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "quantities": [x.label() for x in qtys],
         "years": [y for y, _, _ in yrs],
         "terms": [g.to_dict() for g in req.groups],
+        "either": [" + ".join(g.asked for g in b) for b in req.branches],  # A或B: either answers
         "ignored": req.ignored + removed,
         "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency))) if on],
         "_needs_number": bool(asks_number),

@@ -611,13 +611,13 @@ class Scorer:
 
     def specific_stated(self, key: int, share: float = SPECIFIC_SHARE) -> bool:
         """Every specific word asked (a group weighing at least ``share`` of the heaviest; not a
-        list's tail) is stated, at least by half: a unit that only resembles the question (the
+        list's tail, not a verb: plans vary their verbs, 消除/化解) is stated, at least by half: a unit that only resembles the question (the
         dense search's closest) may miss light words, not specific ones."""
         if self.heavy is None:
             return True
         top = self.groups[self.heavy].weight
         return all(c.get(key, 0.0) >= 0.5 for g, c in zip(self.groups, self.credits)
-                   if not g.tail and g.weight >= share * top)
+                   if not g.tail and g.weight >= share * top and not all(_is_verb(a) for a in g.alternatives))
 
 
 def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:

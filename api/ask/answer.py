@@ -398,7 +398,14 @@ def answer(question: str, service: Any) -> dict[str, Any]:
         or (interp.intent == "search" and not QUESTION.search(question))
     )
     if structured:
-        result = structured_answer(question, service, interp)
+        keep = None
+        if interp.intent == "count" and not interp.object and req.groups:
+            # "how many famous teacher studios": a target counts when its object and quote state
+            # the words asked (the English question names no Chinese object)
+            def keep(t: dict[str, Any]) -> bool:
+                text = f"{t.get('object') or ''} {(t.get('evidence') or {}).get('quote') or ''}"
+                return coverage(req.groups, text) >= MATCH[interp.language]
+        result = structured_answer(question, service, interp, keep)
         result["interpretation"].update(_public(extra))
         return result
     result = {"question": question, "interpretation": {**interp.to_dict(), **_public(extra)}, "fallback": False}

@@ -67,6 +67,7 @@ TEXTS = [  # one provision each, written for the test
     "文广新局负责组织艺术家进校园活动。",
     "各地要组织校长轮训，校长每年参加培训。",
     "分管干部要参加专题培训。",
+    "校长每学期听评课不少于20节。",
 ]
 
 
@@ -139,3 +140,14 @@ def test_a_parenthesis_item_is_one_alternative_and_scope_remarks_are_ignored():
     assert "分管干部" in group.alternatives and "团市委" in group.alternatives
     assert not any("试点" in g.alternatives for g in req.groups)
     assert any("试点" in w for w in req.ignored)
+
+
+def test_a_word_takes_the_synonyms_the_genre_writes():
+    from api.ask.terms import synonym_sets
+
+    assert "中招" in synonym_sets()["中考"]
+    corpus = _corpus()
+    req = requirement_terms("校长 听课", "zh", corpus, _tokenizer())
+    (listen,) = [g for g in req.groups if g.asked.startswith("听")]
+    assert "听评课" in listen.alternatives
+    assert "doc7" in {corpus.units[k].doc_id for k in _answers(req, corpus)}

@@ -170,6 +170,7 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
     if corpus.doc_frequency(word) > 0:
         return [word]
     written = [f for f in department_forms(word) if corpus.doc_frequency(f) > 0]
+    written = written or [f for f in synonym_sets().get(word, ()) if corpus.doc_frequency(f) > 0]
     if written:
         return written
     parts = [p for p in zh_words(word, tokenizer) if p != word] or ([word[:2], word[2:]] if len(word) >= 4 else [])
@@ -380,8 +381,44 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
     return [core]
 
 
+@lru_cache(maxsize=1)
+def synonym_sets() -> dict[str, tuple[str, ...]]:
+    """Word → its set in ``data/synonyms_zh.txt`` (the terms the genre writes for one thing)."""
+    text = resources.files("api.ask").joinpath("data/synonyms_zh.txt").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        terms = tuple(t.strip() for t in line.split("|") if t.strip())
+        if len(terms) < 2 or not all(HAN.search(t) for t in terms):
+            raise ValueError(f"api/ask/data/synonyms_zh.txt line {n}: expected two or more Chinese terms joined by |")
+        for t in terms:
+            out[t] = terms
+    return out
+
+
+def with_synonyms(req: Requirement, corpus: Any) -> Requirement:
+    """Each group takes the synonyms (``synonym_sets``) of its words that the corpus writes."""
+    sets = synonym_sets()
+
+    def widen(groups: list[Group]) -> list[Group]:
+        out = []
+        for g in groups:
+            extra = [t for a in g.alternatives for t in sets.get(a, ())
+                     if t not in g.alternatives and corpus.doc_frequency(t) > 0]
+            out.append(Group(g.asked, g.alternatives + tuple(dict.fromkeys(extra)), g.weight, g.tail) if extra else g)
+        return out
+
+    return Requirement(widen(req.groups), req.ignored, [widen(b) for b in req.branches])
+
+
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, list[str]] | None = None) -> Requirement:
+    return with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus)
+
+
+def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+           renderings: dict[str, list[str]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
         sides = verb_phrases(core, tokenizer)
         if len(sides) > 1:

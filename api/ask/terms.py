@@ -39,12 +39,13 @@ class Group:
     asked: str  # as the question says it
     alternatives: tuple[str, ...]  # Chinese forms any of which states it
     weight: float
-    tail: bool = False  # ends the last item of a coordination (校长、教师或分管干部): maybe shared, maybe not
+    tail: bool = False  # a light word, never one a unit must state: the word after a list's last item
+    # (校长、教师或分管干部: maybe shared, maybe not), a level (县级), a dictionary's guess (marked → 马克)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
         if self.tail:
-            out["tail of a list"] = True
+            out["light"] = True
         return out
 
 
@@ -134,6 +135,7 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
+LEVEL = re.compile(r"[省市县区校乡镇]级")  # 市、县级: a level plans write many ways (两级, 各县区): a light word
 TAIL_WEIGHT = 0.5  # a word after the last item of a list (分管干部 in 校长、教师或分管干部) may qualify
 # that item only: it weighs less and is never the word a unit must state
 PHRASE_END = frozenset("，,。；;：:？?！!")
@@ -287,7 +289,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         seen.add(key)
         verb = all(_is_verb(a) for a in alts)
         weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
-        tail = i in tails
+        tail = i in tails or all(LEVEL.fullmatch(a) for a in alts)
         req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail))
     return req
 
@@ -565,7 +567,9 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
             weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
-            g = Group(g.asked, g.alternatives + tuple(extra), weight)
+            # a rendering none of the closest clauses uses is the dictionary's guess (marked →
+            # 马克): it weighs less and is never a word a unit must state
+            g = Group(g.asked, g.alternatives + tuple(extra), weight, g.tail or not (used or extra))
         groups.append(g)
     return Requirement(groups, req.ignored)
 

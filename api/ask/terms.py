@@ -10,6 +10,15 @@ alternative renderings. A group weighs its inverse document frequency over the c
 
 ``coverage(groups, text)``: the weighted share of the groups a text states; a long word found
 only in part (中小学 for 中小学生) earns part of its credit.
+
+General rules over the words (data, not phrases of one document): a department takes every
+form plans write it in (``bodies.department_forms``, from the ingest lexicon); a word takes its
+synonyms of the genre (``data/synonyms_zh.txt``: 中考/中招); a parenthesis's items are whole
+alternatives (（高中阶段学校招生录取）, not 学校 alone); a scope remark (，包括探索和试点) is
+ignored; 或 between two verb phrases makes two alternative requirements (``branches``); an
+English glossary phrase is one concept (into schools → 进校园). Light words (``Group.tail``:
+the word after a list's last item, a level such as 县级, a dictionary's guess no close clause
+uses) weigh less and are never the words a unit must state.
 """
 
 from __future__ import annotations

@@ -180,7 +180,6 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
     """What ``doc_id`` took from each document it implements (``sources``, else its citations
     resolved in the store), and what it changed; written as its lineage graph unless
     ``write`` is False. Returns {doc, sources: [{doc, relation, by, counts, rows}], unresolved}."""
-    from kg.lineage import ClauseLink, DocumentLineage, SourceLineage, lineage_graph, write_lineage
 
     loader = loader or Loader(kg)
     row = loader.doc_row(doc_id)

@@ -18,6 +18,10 @@ moved over the document's graph with one ``MOVE`` request: the replacement itsel
 atomic, at the cost of the staging triples being visible in the union while they load (a
 failed load leaves only the staging graph, which the next attempt drops).
 
+Graphs derived from documents (the lineage graphs ``graph/lineage/{id}``) are written whole
+with ``replace_graph(name, graph)`` and ``drop_graph(name)`` (one update each), which refuse a
+document's, the shared or a built-in graph; ``graph_names(prefix)`` lists them.
+
 Shared nodes are only ever added: ``remove_document`` drops the document's graph, and regions
 and bodies it alone referenced stay in the shared graph (harmless for every query here, which
 start from documents, measures or targets; ``prune_shared()`` removes them on demand).

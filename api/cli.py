@@ -187,6 +187,10 @@ def remove(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
         _print_json(result)
     else:
         out.print(f"removed {result['removed']} ({result.get('source_file') or 'unknown file'})")
+        lineage = result.get("lineage") or {}
+        for what in ("dropped", "rebuilt"):
+            if lineage.get(what):
+                out.print(f"lineage {what}: {', '.join(lineage[what])}", highlight=False)
 
 
 # ---------------------------------------------------------------------- tables to files

@@ -243,7 +243,15 @@ class Ingestion:
         }
         if previous:
             info["replaced"] = [old.id for old in previous]
+            info["lineage"] = self._refresh_lineage([old.id for old in previous], doc.id)
         return "added", info
+
+    def _refresh_lineage(self, gone: list[str], replaced_by: str | None = None) -> dict[str, list[str]]:
+        """Lineage graphs that named the documents ``gone`` are dropped or rebuilt
+        (api/lineage/service.py ``refresh_lineage``)."""
+        from api.lineage.service import refresh_lineage
+
+        return refresh_lineage(self, gone, replaced_by)
 
     def _passages(self, doc: Any) -> list[Any]:
         from embeddings.index import Passage
@@ -271,5 +279,6 @@ class Ingestion:
             entry = manifest.documents.pop(doc_id, None)
             self._save_manifest(manifest)
             self._invalidate()
-            return {"removed": doc_id, "source_file": entry.source_file if entry else None}
+            lineage = self._refresh_lineage([doc_id])
+            return {"removed": doc_id, "source_file": entry.source_file if entry else None, "lineage": lineage}
 

@@ -325,6 +325,11 @@ class Health(Model):
     warning: str | None = None
 
 
+class LineageRefresh(Model):
+    dropped: list[str] = Field(default_factory=list, description="documents whose lineage graph was dropped")
+    rebuilt: list[str] = Field(default_factory=list, description="documents whose lineage graph was rebuilt")
+
+
 class IngestedDocument(Model):
     id: str
     file: str
@@ -333,6 +338,7 @@ class IngestedDocument(Model):
     targets: int
     region: str | None
     replaced: list[str] | None = Field(None, description="ids of earlier versions from the same source")
+    lineage: LineageRefresh | None = Field(None, description="lineage graphs dropped or rebuilt for the replaced versions")
 
 
 class UnchangedDocument(Model):

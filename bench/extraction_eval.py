@@ -107,17 +107,35 @@ def object_match(pred: str | None, gold: str | None) -> bool:
     return common > 0 and 2 * common / (len(p) + len(g)) >= 0.6
 
 
+def ratio(a: int, b: int) -> str:
+    """``0.750  (3/4)``; — when there is nothing to count."""
+    return f"{a / b:.3f}  ({a}/{b})" if b else "—"
+
+
 @dataclass
-class TargetScore:
+class Counts:
+    """Core gold items, those found (``hit``), predictions right and wrong, and what was
+    missed or predicted beyond the gold, for the --details listing."""
+
     core_total: int = 0
-    core_hit: int = 0
-    pred_right: int = 0
-    pred_wrong: int = 0
+    hit: int = 0
+    right: int = 0
+    wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TargetScore(Counts):
     fields: dict[str, list[int]] = field(
         default_factory=lambda: {k: [0, 0] for k in (*FIELDS, "object", "topics")})
-    misses: list[str] = field(default_factory=list)
-    false_pos: list[str] = field(default_factory=list)
     wrong_fields: list[str] = field(default_factory=list)
+
+    def field_check(self, name: str, ok: bool, what: str) -> None:
+        self.fields[name][0] += int(ok)
+        self.fields[name][1] += 1
+        if not ok:
+            self.wrong_fields.append(what)
 
 
 def score_targets(score: TargetScore, doc_name: str, text: str, targets: list,
@@ -140,32 +158,24 @@ def score_targets(score: TargetScore, doc_name: str, text: str, targets: list,
         g, t = gold[gi], targets[ti]
         if not g["core"]:
             continue
-        score.core_hit += 1
-        score.pred_right += 1
+        score.hit += 1
+        score.right += 1
+        quote = f"{tag} {t.evidence.quote!r}"
         for name in FIELDS:
-            ok = _same(getattr(t, name), g.get(name))
-            score.fields[name][0] += int(ok)
-            score.fields[name][1] += 1
-            if not ok:
-                score.wrong_fields.append(f"{tag} {t.evidence.quote!r} {name}: {getattr(t, name)!r} ≠ {g.get(name)!r}")
-        ok = object_match(t.object, g["object"])
-        score.fields["object"][0] += int(ok)
-        score.fields["object"][1] += 1
-        if not ok:
-            score.wrong_fields.append(f"{tag} {t.evidence.quote!r} object: {t.object!r} ≠ {g['object']!r}")
-        ok = bool(set(t.topics) & set(g["topics"]))
-        score.fields["topics"][0] += int(ok)
-        score.fields["topics"][1] += 1
-        if not ok:
-            score.wrong_fields.append(f"{tag} {t.evidence.quote!r} topics: {t.topics} ≠ {g['topics']}")
+            score.field_check(name, _same(getattr(t, name), g.get(name)),
+                              f"{quote} {name}: {getattr(t, name)!r} ≠ {g.get(name)!r}")
+        score.field_check("object", object_match(t.object, g["object"]),
+                          f"{quote} object: {t.object!r} ≠ {g['object']!r}")
+        score.field_check("topics", bool(set(t.topics) & set(g["topics"])),
+                          f"{quote} topics: {t.topics} ≠ {g['topics']}")
     for gi, g in enumerate(gold):
         score.core_total += int(g["core"])
         if g["core"] and gi not in used_g:
             score.misses.append(f"{tag} {text[g['start']:g['end']]!r}")
     for ti, t in enumerate(targets):
         if ti not in used_t:
-            score.pred_wrong += 1
-            score.false_pos.append(f"{tag} {t.evidence.quote!r}")
+            score.wrong += 1
+            score.extra.append(f"{tag} {t.evidence.quote!r}")
 
 
 def dev_gold_items(gold_file: Path, text: str, doc_name: str) -> list[dict]:
@@ -280,9 +290,6 @@ def metadata_section(details: bool = False) -> None:
     a_score, a_miss = score_metadata(aesthetic)
     s_score, s_miss = score_metadata(seeds)
 
-    def ratio(a: int, b: int) -> str:
-        return f"{a / b:.3f}  ({a}/{b})" if b else "—"
-
     rows = [(k, ratio(*a_score[k]), ratio(*s_score[k])) for k in META_FIELDS]
     right = sum(v[0] for v in a_score.values())
     total = sum(v[1] for v in a_score.values())
@@ -353,16 +360,10 @@ def body_key(name: str, gazetteer, collective: bool = False) -> str:
 
 
 @dataclass
-class BodyScore:
-    core_total: int = 0
-    hit: int = 0
-    right: int = 0
-    wrong: int = 0
-    hit_span: int = 0
+class BodyScore(Counts):
+    hit_span: int = 0  # the same, a body matched by name or by its span
     right_span: int = 0
     wrong_span: int = 0
-    misses: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
 
 
 def score_bodies(score: BodyScore, tag: str, facts, gold: list[dict], spans: dict[int, list], gazetteer) -> None:
@@ -531,15 +532,12 @@ def main() -> None:
     aesthetic_by_doc = aesthetic_gold()
     aest, aest_bodies, aest_notes = run_aesthetic(concepts, classifier, aesthetic_by_doc)
 
-    def ratio(a: int, b: int) -> str:
-        return f"{a / b:.3f}  ({a}/{b})" if b else "n/a"
-
     def both(fn) -> tuple[str, str, str]:
         return fn(dev), fn(held), fn(aest)
 
     rows: list[tuple[str, ...]] = [
-        ("target recall (core)", *both(lambda s: ratio(s.core_hit, s.core_total))),
-        ("target precision", *both(lambda s: ratio(s.pred_right, s.pred_right + s.pred_wrong))),
+        ("target recall (core)", *both(lambda s: ratio(s.hit, s.core_total))),
+        ("target precision", *both(lambda s: ratio(s.right, s.right + s.wrong))),
     ]
     for k in (*FIELDS, "object", "topics"):
         rows.append((f"field accuracy: {k}", *both(lambda s, k=k: ratio(*s.fields[k]))))
@@ -570,8 +568,8 @@ def main() -> None:
     for label, s in (("dev", dev), ("held-out", held), ("aesthetic", aest)):
         if s.misses:
             print(f"{label} missed core targets: " + " | ".join(s.misses))
-        if s.false_pos:
-            print(f"{label} unmatched predictions: " + " | ".join(s.false_pos))
+        if s.extra:
+            print(f"{label} unmatched predictions: " + " | ".join(s.extra))
         if args.details and s.wrong_fields:
             print(f"{label} wrong fields:\n  " + "\n  ".join(s.wrong_fields))
     if body_misses:

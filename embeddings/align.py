@@ -25,6 +25,13 @@ already paired (a source clause split in two, two source clauses merged in one).
 A third pass keeps, between clauses already paired elsewhere, a pair that shares one whole
 sentence (``moved_sentence``): a sentence moved in from another item of the source.
 
+A last pass looks again at the clauses still left alone (an added local clause, a dropped
+source clause): one that shares a run of at least ``shared_run`` characters (jurisdiction
+masked, punctuation out) with a clause of the other side, and scores at least
+``shared_run_floor`` with it, is paired with the one it shares most with, even when that one
+is paired already: a long source item split over several local items, or a local item that
+rewrites a source item around one phrase of it (结合实际制定具体实施方案，明确工作部署).
+
 Labels, read sentence by sentence (``label_pairs``; the characters naming an administrative
 level are read as one, so 全省→全市 is no change): ``adopted`` when every sentence of the
 local clause comes near-verbatim from the source clauses paired with it and every sentence of
@@ -67,9 +74,13 @@ class AlignParams:
     sentence_weight: float = 0.7  # score of a pair sharing one sentence verbatim
     heading_weight: float = 0.6  # score of a pair whose headings are the same, bodies aside
     min_chars: int = 4  # clauses shorter than this (after normalisation) are never matched
+    shared_run: int = 12  # a run of this many characters shared pairs a clause left alone …
+    shared_run_floor: float = 0.25  # … with a clause it scores at least this much with
 
     def __post_init__(self) -> None:
-        for name in ("char_weight", "match_threshold", "rescue_threshold", "adopt_threshold"):
+        if self.shared_run < 4:
+            raise ValueError(f"AlignParams.shared_run must be at least 4 characters, got {self.shared_run}")
+        for name in ("char_weight", "match_threshold", "rescue_threshold", "adopt_threshold", "shared_run_floor"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"AlignParams.{name} must be within [0, 1], got {value}")
@@ -275,6 +286,27 @@ def sentence_matrix(local: Sequence[str], source: Sequence[str], min_chars: int 
     return Sentences.of(local, source, min_chars).clause_matrix(len(local), len(source))
 
 
+def shared_runs(local: Sequence[str], source: Sequence[str], k: int) -> np.ndarray:
+    """For every local × source clause, how many ``k``-character runs (of the masked texts)
+    the two share: above 0 when they have a common run of at least ``k`` characters, the
+    more the longer (a run of r characters holds r − k + 1 of them)."""
+    def grams(text: str) -> set[str]:
+        m = masked(text)
+        return {m[i:i + k] for i in range(len(m) - k + 1)}
+
+    lsets, ssets = [grams(t) for t in local], [grams(t) for t in source]
+    out = np.zeros((len(lsets), len(ssets)), dtype=np.float32)
+    owners: dict[str, list[int]] = {}
+    for j, g in enumerate(ssets):
+        for gram in g:
+            owners.setdefault(gram, []).append(j)
+    for i, g in enumerate(lsets):
+        for gram in g:
+            for j in owners.get(gram, ()):
+                out[i, j] += 1
+    return out
+
+
 def char_similarity(a: str, b: str, containment: bool = False) -> float:
     return float(char_matrix([a], [b], containment=containment)[0, 0])
 
@@ -452,6 +484,26 @@ def align(local: Sequence[AlignClause], source: Sequence[AlignClause],
         for i, j in zip(*np.nonzero(moved >= params.moved_sentence)):
             i, j = int(i), int(j)
             if (i, j) not in matched and score[i, j] > 0:
+                matched[(i, j)] = False
+                used_l.add(i)
+                used_s.add(j)
+    if score.size and (len(used_l) < len(local) or len(used_s) < len(source)):
+        # a clause left alone that shares a run of a provision's length with one of the other side
+        runs = shared_runs([c.text for c in local], [c.text for c in source], params.shared_run)
+        runs[score < params.shared_run_floor] = 0.0
+        alone_l = [i for i in range(len(local)) if i not in used_l]
+        alone_s = [j for j in range(len(source)) if j not in used_s]
+        for i in alone_l:
+            j = int(np.argmax(runs[i]))
+            if runs[i, j] > 0:
+                matched[(i, j)] = False
+                used_l.add(i)
+                used_s.add(j)
+        for j in alone_s:
+            if j in used_s:
+                continue
+            i = int(np.argmax(runs[:, j]))
+            if runs[i, j] > 0:
                 matched[(i, j)] = False
                 used_l.add(i)
                 used_s.add(j)

@@ -131,29 +131,35 @@ def validate_lineage(graph: Graph) -> list[str]:
 def write_lineage(store, doc_id: str, graph: Graph) -> int:
     """Replace the lineage graph of ``doc_id`` in one update (the old one is dropped);
     returns the number of triples written."""
-    from kg.store import _insert_data, _nt
-
-    name = lineage_graph_iri(doc_id)
-    parts = [f"DROP SILENT GRAPH <{name}>"]
-    if len(graph):
-        parts.append(_insert_data(name, _nt(graph)))
-    store._update(" ;\n".join(parts))
-    return len(graph)
+    return store.replace_graph(lineage_graph_iri(doc_id), graph)
 
 
-def remove_lineage(store, doc_id: str) -> None:
-    store._update(f"DROP SILENT GRAPH <{lineage_graph_iri(doc_id)}>")
+def remove_lineage(store, doc_id: str) -> bool:
+    """Drop the lineage graph of ``doc_id``; True if it had one."""
+    return store.drop_graph(lineage_graph_iri(doc_id))
 
 
 def lineage_documents(store) -> list[str]:
     """Ids of the documents that have a lineage graph."""
     import urllib.parse
 
-    out = []
-    for name in store._graph_names():
-        if str(name).startswith(LINEAGE_GRAPH_PREFIX):
-            out.append(urllib.parse.unquote(str(name)[len(LINEAGE_GRAPH_PREFIX):]))
-    return sorted(out)
+    return sorted(urllib.parse.unquote(name[len(LINEAGE_GRAPH_PREFIX):])
+                  for name in store.graph_names(LINEAGE_GRAPH_PREFIX))
+
+
+def lineages_citing(store, doc_ids: Sequence[str]) -> list[str]:
+    """Ids of the documents whose lineage graph aligns them with one of ``doc_ids`` (as a
+    source): their lineage goes stale when one of those is removed or replaced."""
+    if not doc_ids:
+        return []
+    values = " ".join(f"<{doc_iri(d)}>" for d in doc_ids)
+    rows = store.select(
+        f"""SELECT DISTINCT ?g WHERE {{ VALUES ?src {{ {values} }}
+              GRAPH ?g {{ ?node pkg:sourceDocument ?src }}
+              FILTER(STRSTARTS(STR(?g), "{LINEAGE_GRAPH_PREFIX}")) }}""")
+    import urllib.parse
+
+    return sorted({urllib.parse.unquote(str(r["g"])[len(LINEAGE_GRAPH_PREFIX):]) for r in rows} - set(doc_ids))
 
 
 def sources_of(lineages: Sequence[DocumentLineage]) -> dict[str, list[str]]:

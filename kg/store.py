@@ -18,6 +18,10 @@ moved over the document's graph with one ``MOVE`` request: the replacement itsel
 atomic, at the cost of the staging triples being visible in the union while they load (a
 failed load leaves only the staging graph, which the next attempt drops).
 
+Graphs derived from documents (the lineage graphs ``graph/lineage/{id}``) are written whole
+with ``replace_graph(name, graph)`` and ``drop_graph(name)`` (one update each), which refuse a
+document's, the shared or a built-in graph; ``graph_names(prefix)`` lists them.
+
 Shared nodes are only ever added: ``remove_document`` drops the document's graph, and regions
 and bodies it alone referenced stay in the shared graph (harmless for every query here, which
 start from documents, measures or targets; ``prune_shared()`` removes them on demand).
@@ -172,6 +176,41 @@ class KGStore:
         present = doc_id in self.document_ids()
         self._update(f"DROP SILENT GRAPH <{doc_graph_iri(doc_id)}>")
         return present
+
+    # derived named graphs (lineage, …): replaced whole, never a document's or the shared graph
+
+    def graph_names(self, prefix: str = "") -> list[str]:
+        """Names of the store's non-empty named graphs, those starting with ``prefix``, sorted."""
+        return sorted(n for n in self._graph_names() if n.startswith(prefix))
+
+    def replace_graph(self, name: URIRef | str, graph: Graph) -> int:
+        """Replace the named graph ``name`` with ``graph`` in one update (an empty ``graph``
+        drops it); returns the number of triples written. For graphs derived from documents
+        (lineage): a document's graph or the shared graph is refused, since those are written
+        only by ``replace_document``."""
+        name = self._derived_name(name)
+        parts = [f"DROP SILENT GRAPH <{name}>"]
+        if len(graph):
+            parts.append(_insert_data(name, _nt(graph)))
+        self._update(" ;\n".join(parts))
+        return len(graph)
+
+    def drop_graph(self, name: URIRef | str) -> bool:
+        """Drop the named graph ``name`` (same refusal as ``replace_graph``); True if it was there."""
+        name = self._derived_name(name)
+        present = str(name) in set(self._graph_names())
+        self._update(f"DROP SILENT GRAPH <{name}>")
+        return present
+
+    @staticmethod
+    def _derived_name(name: URIRef | str) -> URIRef:
+        text = str(name)
+        if not text.startswith(("http://", "https://", "urn:")) or any(c in text for c in '<>"{}|^`\\ '):
+            raise ValueError(f"graph name {text!r}: expected an absolute IRI")
+        if text.startswith(DOC_GRAPH_PREFIX) or text in (str(SHARED_GRAPH), str(TOPICS_GRAPH), str(ONTOLOGY_GRAPH)):
+            raise ValueError(f"graph name {text!r}: a document's or a built-in graph; "
+                             "use replace_document / remove_document / ensure_topics")
+        return URIRef(text)
 
     def prune_shared(self) -> None:
         """Remove shared regions and bodies that no document graph points at any more
@@ -366,6 +405,12 @@ class MemoryKGStore(KGStore):
             self.dataset.remove_graph(self.dataset.graph(name))
             target = self.dataset.graph(name)
             target += graph
+
+    def replace_graph(self, name, graph):  # type: ignore[override]
+        name = self._derived_name(name)
+        _refuse_bnodes(graph)
+        self._replace_graph(name, graph)  # the graph API: rdflib's SPARQL parser is slow
+        return len(graph)
 
     def _update(self, sparql: str) -> None:
         self.dataset.update(sparql)

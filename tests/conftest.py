@@ -73,6 +73,31 @@ def corpus_files() -> list[Path]:
 
 
 @pytest.fixture(scope="session")
+def concepts():
+    """The topic scheme (kg/topics.ttl)."""
+    from kg.topics import load_topic_scheme
+
+    return load_topic_scheme()
+
+
+@pytest.fixture(scope="session")
+def plan_facts(concepts):
+    """``plan_facts(text, name="plan.txt")`` → (Document, Facts) of a plan written in a test."""
+    import hashlib
+
+    from ingest.extract import extract_facts
+    from ingest.parse import parse_document
+    from ingest.readers import RawText
+
+    def facts_of(text: str, name: str = "plan.txt"):
+        raw = RawText(text=text, format="txt", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+        doc = parse_document(raw, name)
+        return doc, extract_facts(doc, concepts)
+
+    return facts_of
+
+
+@pytest.fixture(scope="session")
 def seed_workspace(tmp_path_factory, seed_files) -> Path:
     """A workspace with the five seeds ingested once per session (default encoder)."""
     from api.service import PolicyKG

@@ -3,7 +3,6 @@ abbreviations, plural forms, roles, and phrases that only look like bodies."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
@@ -13,21 +12,7 @@ from ingest import load_document
 from ingest.extract import extract_facts
 from ingest.extract.bodies import Jurisdiction, normalise_name
 from ingest.extract.bodies.lexicon import _read_tsv
-from ingest.parse import parse_document
-from ingest.readers import RawText
 from ingest.regions import default_gazetteer
-from kg.topics import load_topic_scheme
-
-
-@pytest.fixture(scope="module")
-def concepts():
-    return load_topic_scheme()
-
-
-def _facts(text: str, concepts, name: str = "plan.txt"):
-    raw = RawText(text=text, format="txt", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
-    doc = parse_document(raw, name)
-    return doc, extract_facts(doc, concepts)
 
 
 def _names(facts) -> set[str]:
@@ -66,9 +51,9 @@ DISTRICT_PLAN = """温州市瓯海区人民政府办公室
 """
 
 
-def test_same_body_is_one_node_across_documents(concepts):
-    _, city = _facts(CITY_PLAN, concepts, "city.txt")
-    _, district = _facts(DISTRICT_PLAN, concepts, "district.txt")
+def test_same_body_is_one_node_across_documents(plan_facts):
+    _, city = plan_facts(CITY_PLAN, "city.txt")
+    _, district = plan_facts(DISTRICT_PLAN, "district.txt")
     city_bodies = {b.name: b for b in city.bodies}
     district_bodies = {b.name: b for b in district.bodies}
     # 市教育局 in the city's plan and 温州市教育局 in the district's plan: one slug
@@ -100,8 +85,8 @@ def test_abbreviations_are_expanded():
     assert normalise_name("区府办", ouhai)[0] == "温州市瓯海区人民政府办公室"
 
 
-def test_department_lists_in_a_district_plan(concepts):
-    _, facts = _facts(DISTRICT_PLAN, concepts, "district.txt")
+def test_department_lists_in_a_district_plan(plan_facts):
+    _, facts = plan_facts(DISTRICT_PLAN, "district.txt")
     names = _names(facts)
     assert {"温州市瓯海区机构编制委员会办公室", "温州市瓯海区发展和改革局", "温州市瓯海区财政局",
             "温州市瓯海区人力资源和社会保障局"} <= names
@@ -113,7 +98,7 @@ def test_department_lists_in_a_district_plan(concepts):
     assert "温州市瓯海区初中提升行动计划领导小组" in names
 
 
-def test_plural_and_generic_forms(concepts):
+def test_plural_and_generic_forms(plan_facts):
     chengde, zaozhuang = _juris("130800"), _juris("370400")
     assert normalise_name("各县（自治县、市、区）教体局", chengde)[0] == "承德市各县（自治县、市、区）教体局"
     assert normalise_name("县级教师发展中心", chengde)[0] == "承德市各县级教师发展中心"
@@ -121,7 +106,7 @@ def test_plural_and_generic_forms(concepts):
     assert normalise_name("区（市）教体局", zaozhuang)[0] == normalise_name("各区（市）教体局", zaozhuang)[0] \
         == "枣庄市各区（市）教体局"
     assert normalise_name("市直属中小学", chengde)[0] == "承德市直属中小学"
-    _, facts = _facts(DISTRICT_PLAN, concepts, "district.txt")
+    _, facts = plan_facts(DISTRICT_PLAN, "district.txt")
     names = _names(facts)
     # addressees: plural and township bodies are bodies, 区政府直属各单位 names no organisation
     assert {"温州市瓯海区各街道办事处", "温州市瓯海区泽雅镇人民政府"} <= names
@@ -130,7 +115,7 @@ def test_plural_and_generic_forms(concepts):
     assert len(addressed) == 2
 
 
-def test_phrases_that_only_look_like_bodies(concepts):
+def test_phrases_that_only_look_like_bodies(plan_facts):
     text = """xx市教育局关于印发xx市教育行动方案的通知
 xx市教育局
 2024年1月1日
@@ -139,20 +124,20 @@ xx市教育局
 2.落实要求。按照教育部消除大班额的目标要求，落实市委、市政府加快教育强市的要求，严格落实中办、国办《关于减轻中小学教师负担的若干意见》，用好教育部“一师一优课”平台。
 3.扩充学位。中心城区新建实验学校2所，扩建东山实验学校、提升改造西山中学等3所初中校园。
 """
-    _, facts = _facts(text, concepts, "anon.txt")
+    _, facts = plan_facts(text, "anon.txt")
     names = _names(facts)
     assert names <= {"xx市教育局"}, names
 
 
-def test_named_schools_only_with_a_role(concepts):
-    _, facts = _facts(DISTRICT_PLAN, concepts, "district.txt")
+def test_named_schools_only_with_a_role(plan_facts):
+    _, facts = plan_facts(DISTRICT_PLAN, "district.txt")
     names = _names(facts)
     assert {"温州市第二外国语学校", "温州市瓯海区南白象中学"} <= names
     assert not any("高铁新城" in n or "黄屿" in n for n in names)  # built, not acting
 
 
-def test_roles_from_lead_and_duty_lines(concepts):
-    _, facts = _facts(CITY_PLAN, concepts, "city.txt")
+def test_roles_from_lead_and_duty_lines(plan_facts):
+    _, facts = plan_facts(CITY_PLAN, "city.txt")
     slug = {b.name: b.slug for b in facts.bodies}
     by_heading = {m.heading: {r.body: r.role for r in m.bodies} for m in facts.measures}
     training = by_heading["加强教师培训"]

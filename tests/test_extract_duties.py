@@ -4,29 +4,12 @@ a body. The plans below are written for these tests (not taken from any corpus f
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
-from ingest.extract import extract_facts
 from ingest.extract.bodies import departments
 from ingest.extract.bodies.departments import department_key, official_name
 from ingest.model import Body, BodyRole
-from ingest.parse import parse_document
-from ingest.readers import RawText
 from ingest.regions import default_gazetteer
-from kg.topics import load_topic_scheme
-
-
-@pytest.fixture(scope="module")
-def concepts():
-    return load_topic_scheme()
-
-
-def _facts(text: str, concepts, name: str = "plan.txt"):
-    raw = RawText(text=text, format="txt", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
-    doc = parse_document(raw, name)
-    return doc, extract_facts(doc, concepts)
 
 
 def _plan(issuer: str, date: str, body: str) -> str:
@@ -45,8 +28,8 @@ def _by_name(facts) -> dict[str, Body]:
     return {b.name: b for b in facts.bodies}
 
 
-def test_duties_section_gets_official_names(concepts):
-    _, facts = _facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES), concepts)
+def test_duties_section_gets_official_names(plan_facts):
+    _, facts = plan_facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES))
     names = _by_name(facts)
     for expected in ("绍兴市教育局", "绍兴市财政局", "绍兴市人力资源和社会保障局",
                      "中共绍兴市委机构编制委员会办公室", "绍兴市文化广电新闻出版局",
@@ -57,14 +40,14 @@ def test_duties_section_gets_official_names(concepts):
     assert roles[names["绍兴市财政局"].slug] == "responsible"
 
 
-def test_historical_name_follows_the_date(concepts):
-    _, facts = _facts(_plan("绍兴市人民政府办公室", "2020年5月10日", CITY_DUTIES), concepts)
+def test_historical_name_follows_the_date(plan_facts):
+    _, facts = plan_facts(_plan("绍兴市人民政府办公室", "2020年5月10日", CITY_DUTIES))
     names = _by_name(facts)
     assert "绍兴市文化和旅游局" in names and "绍兴市文化广电新闻出版局" not in names
 
 
-def test_collectives_are_typed_and_flagged(concepts):
-    _, facts = _facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES), concepts)
+def test_collectives_are_typed_and_flagged(plan_facts):
+    _, facts = plan_facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES))
     collective = {b.name for b in facts.bodies if b.collective}
     assert {"绍兴市各级教育行政部门", "绍兴市各县（市、区）人民政府", "绍兴市各区、县人民政府",
             "绍兴市各级各类学校"} <= collective, sorted(collective)
@@ -73,25 +56,25 @@ def test_collectives_are_typed_and_flagged(concepts):
     assert not any(b.name.endswith("各县人民政府") for b in facts.bodies)
 
 
-def test_province_level_names(concepts):
+def test_province_level_names(plan_facts):
     body = "教育部门要加强统筹。财政部门要设立专项经费。宣传部门要营造氛围。"
-    _, facts = _facts(_plan("湖南省人民政府办公厅", "2016年5月10日", body), concepts)
+    _, facts = plan_facts(_plan("湖南省人民政府办公厅", "2016年5月10日", body))
     names = _by_name(facts)
     assert {"湖南省教育厅", "湖南省财政厅", "中共湖南省委宣传部"} <= set(names), sorted(names)
 
 
-def test_the_plans_own_name_wins(concepts):
+def test_the_plans_own_name_wins(plan_facts):
     body = "由市教育体育局牵头建立美育工作机制。教育部门要加强美育教研。"
-    _, facts = _facts(_plan("绍兴市人民政府办公室", "2016年5月10日", body), concepts)
+    _, facts = plan_facts(_plan("绍兴市人民政府办公室", "2016年5月10日", body))
     names = _by_name(facts)
     assert "绍兴市教育体育局" in names and "绍兴市教育局" not in names
 
 
-def test_fragments_and_cited_bodies_are_not_bodies(concepts):
+def test_fragments_and_cited_bodies_are_not_bodies(plan_facts):
     body = ("聘请社会艺术教育专业人士到中小学担任兼职教师。统筹整合学校与社会美育资源，促进合作。"
             "按照《教育部关于推进学校艺术教育发展的若干意见》要求，试行教育部印发的管理办法。"
             "学校美育课程建设要以艺术课程为主体。")
-    _, facts = _facts(_plan("绍兴市人民政府办公室", "2016年5月10日", body), concepts)
+    _, facts = plan_facts(_plan("绍兴市人民政府办公室", "2016年5月10日", body))
     names = {b.name for b in facts.bodies}
     assert not any(w in n for n in names for w in ("专业人士", "整合学校", "课程建设")), sorted(names)
     assert "教育部" not in names
@@ -127,24 +110,24 @@ def test_kinds_and_roles_are_checked():
         BodyRole("x", "owner")
 
 
-def test_collective_is_in_the_graph(concepts):
+def test_collective_is_in_the_graph(plan_facts):
     from kg.mapping import document_graph, shared_graph
     from kg.namespaces import PKG
     from kg.validate import validate
 
-    doc, facts = _facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES), concepts)
+    doc, facts = plan_facts(_plan("绍兴市人民政府办公室", "2016年5月10日", CITY_DUTIES))
     shared = shared_graph(doc, facts)
     flagged = set(shared.subjects(PKG.collective, None))
     assert len(flagged) == sum(1 for b in facts.bodies if b.collective) > 0
     assert validate(document_graph(doc, facts), shared) == []
 
 
-def test_duty_lines_keep_bracketed_levels(concepts):
+def test_duty_lines_keep_bracketed_levels(plan_facts):
     text = ("绍兴市人民政府办公室关于加强学校美育工作的实施意见\n各有关单位：\n现提出如下意见。\n"
             "一、主要任务\n（一）举办艺术展演。每年举办一次全市艺术展演。（牵头单位：市教育局，配合单位："
             "市文联、团市委，各区、县（市）政府）\n（二）建设实践基地。建设实践基地。（责任单位：大数据局、"
             "市财政局等）\n绍兴市人民政府办公室\n2016年5月10日\n")
-    _, facts = _facts(text, concepts)
+    _, facts = plan_facts(text)
     names = _by_name(facts)
     assert "绍兴市各区、县（市）人民政府" in names and names["绍兴市各区、县（市）人民政府"].collective
     assert not any(n.endswith(("（市", "等")) or "责任单位" in n for n in names), sorted(names)

@@ -121,3 +121,34 @@ def test_write_replaces_and_queries_read_it(stored):
     write_lineage(store, local.id, lineage_graph(fewer))
     assert len(lineage_alignments(store, local.id)) == 3
     assert lineage_sources(store, local.id)[0]["based_on"] is False
+
+
+def test_derived_graphs_go_through_the_public_store_api(stored):
+    """Lineage is written with ``replace_graph`` / ``drop_graph``, which refuse a document's
+    graph or the shared graph (and a name that is no IRI) and leave the store unchanged."""
+    from kg.lineage import (
+        LINEAGE_GRAPH_PREFIX,
+        lineage_graph,
+        lineage_graph_iri,
+        lineages_citing,
+        remove_lineage,
+        write_lineage,
+    )
+    from kg.namespaces import SHARED_GRAPH, doc_graph_iri
+
+    store, local, source, lineage = stored
+    write_lineage(store, local.id, lineage_graph(lineage))
+    assert store.graph_names(LINEAGE_GRAPH_PREFIX) == [str(lineage_graph_iri(local.id))]
+    assert lineages_citing(store, [source.id]) == [local.id]  # stale if the source goes
+    assert lineages_citing(store, [local.id]) == []
+    before = store.triple_count()
+    for name in (doc_graph_iri(source.id), SHARED_GRAPH, "not an iri", "http://x/a b"):
+        with pytest.raises(ValueError, match="graph name"):
+            store.replace_graph(name, lineage_graph(lineage))
+        with pytest.raises(ValueError, match="graph name"):
+            store.drop_graph(name)
+    assert store.triple_count() == before
+    assert store.document_ids() == sorted([local.id, source.id])
+    assert remove_lineage(store, local.id) is True
+    assert remove_lineage(store, local.id) is False
+    assert lineages_citing(store, [source.id]) == []

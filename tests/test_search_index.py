@@ -29,13 +29,6 @@ def _clauses(path):
 
 
 @pytest.fixture(scope="session")
-def concepts():
-    from kg.topics import load_topic_scheme
-
-    return load_topic_scheme()
-
-
-@pytest.fixture(scope="session")
 def corpus(seed_files) -> dict[str, list[Passage]]:
     """Per seed: the clauses with one of KEYWORDS plus its first three clauses (~40 in all)."""
     out = {}

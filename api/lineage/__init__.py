@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["align_documents", "corpus_lineage", "document_lineage", "provision_lineage", "resolve_sources"]
+__all__ = ["align_documents", "corpus_lineage", "document_lineage", "provision_lineage", "refresh_lineage",
+           "resolve_sources"]
 
 
 def __getattr__(name: str) -> Any:

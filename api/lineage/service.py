@@ -16,6 +16,7 @@ Every function takes the facade first; the HTTP app and the CLI call these.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -34,6 +35,8 @@ from .changes import (
     pair_verdict,
 )
 from .citations import DocumentTable, resolve_all
+
+log = logging.getLogger("policykg")
 
 DEFAULT_PARAMS = AlignParams()
 PEER_K = 100  # candidate clauses taken from the index for a provision's peers
@@ -177,7 +180,6 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
     """What ``doc_id`` took from each document it implements (``sources``, else its citations
     resolved in the store), and what it changed; written as its lineage graph unless
     ``write`` is False. Returns {doc, sources: [{doc, relation, by, counts, rows}], unresolved}."""
-    from kg.lineage import ClauseLink, DocumentLineage, SourceLineage, lineage_graph, write_lineage
 
     loader = loader or Loader(kg)
     row = loader.doc_row(doc_id)
@@ -190,6 +192,16 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
         resolved = resolve_sources(kg, row["id"], loader)
         wanted = [r for r in resolved if r["doc"]]
         unresolved = [r for r in resolved if not r["doc"]]
+    result = _lineage_with(kg, row, wanted, write=write, params=params, loader=loader)
+    result["unresolved"] = unresolved
+    return result
+
+
+def _lineage_with(kg: Any, row: dict[str, Any], wanted: list[dict[str, Any]], *, write: bool,
+                  params: AlignParams, loader: Loader) -> dict[str, Any]:
+    """Align ``row``'s document with each of ``wanted`` ({doc, relation, by}) and write."""
+    from kg.lineage import ClauseLink, DocumentLineage, SourceLineage, lineage_graph, write_lineage
+
     out_sources = []
     lineage = DocumentLineage(row["id"])
     for src in wanted:
@@ -208,7 +220,70 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
     if write:
         kg._require_writable("write the lineage graph")
         write_lineage(kg.store, row["id"], lineage_graph(lineage))
-    return {"doc": _doc_ref(row), "sources": out_sources, "unresolved": unresolved, "written": write}
+    return {"doc": _doc_ref(row), "sources": out_sources, "unresolved": [], "written": write}
+
+
+def refresh_lineage(kg: Any, gone: Sequence[str], replaced_by: str | None = None) -> dict[str, list[str]]:
+    """Keep the lineage graphs true after documents ``gone`` left the store (removed, or
+    replaced by the document ``replaced_by``): their own lineage graphs are dropped; every
+    lineage aligned with one of them is rebuilt with the same sources, ``replaced_by`` standing
+    in for a replaced one (dropped when no source is left or the rebuild fails); and
+    ``replaced_by`` gets a lineage when a document it replaced had one. Called by the facade
+    after the store, index and catalog are updated. Returns {dropped, rebuilt}."""
+    from kg.lineage import lineage_documents, lineages_citing, remove_lineage
+
+    store = kg.store
+    gone = [g for g in gone if g != replaced_by]
+    had = set(lineage_documents(store))
+    stale = lineages_citing(store, gone)
+    previous = {d: recorded_sources(store, d) for d in stale}
+    dropped = [g for g in gone if g in had and remove_lineage(store, g)]
+    rebuilt: list[str] = []
+    todo: dict[str, list[dict[str, Any]] | None] = {}
+    for d in stale:
+        if d in gone or d == replaced_by:
+            continue
+        srcs = []
+        for s in previous[d]:
+            sid = s["doc"]
+            if sid in gone:
+                if replaced_by is None:
+                    continue
+                sid = replaced_by
+            if sid != d and sid not in {x["doc"] for x in srcs}:
+                srcs.append({"doc": sid, "relation": s["relation"], "by": "kept"})
+        todo[d] = srcs
+    if replaced_by is not None and had.intersection(gone):
+        todo[replaced_by] = None  # from its own citations
+    loader = Loader(kg)
+    for d, srcs in todo.items():
+        try:
+            if srcs is None:
+                document_lineage(kg, d, loader=loader)
+            elif srcs:
+                _lineage_with(kg, loader.doc_row(d), srcs, write=True, params=DEFAULT_PARAMS, loader=loader)
+            else:
+                remove_lineage(store, d)
+                dropped.append(d)
+                continue
+            rebuilt.append(d)
+        except Exception:  # never fail the ingest or removal that triggered it
+            log.exception("lineage of %s could not be rebuilt; dropped", d)
+            remove_lineage(store, d)
+            dropped.append(d)
+    return {"dropped": sorted(dropped), "rebuilt": sorted(rebuilt)}
+
+
+def recorded_sources(store: Any, doc_id: str) -> list[dict[str, Any]]:
+    """The source documents recorded in ``doc_id``'s lineage graph: [{doc, relation}]."""
+    from kg.lineage import lineage_graph_iri
+    from kg.namespaces import doc_iri
+
+    rows = store.select(
+        f"""SELECT ?src (MAX(?b) AS ?based) WHERE {{ GRAPH <{lineage_graph_iri(doc_id)}> {{
+              <{doc_iri(doc_id)}> eli:cites ?src
+              BIND(EXISTS {{ <{doc_iri(doc_id)}> eli:based_on ?src }} AS ?b) }} }} GROUP BY ?src ORDER BY ?src""")
+    return [{"doc": doc_id_of(str(r["src"])), "relation": "based_on" if r["based"] else "cites"} for r in rows]
 
 
 def corpus_lineage(kg: Any, *, write: bool = True, params: AlignParams = DEFAULT_PARAMS) -> dict[str, Any]:

@@ -81,6 +81,15 @@ def test_places_in_chinese_and_pinyin():
     assert short_name("新疆维吾尔自治区") == "新疆" and romanise("枣庄") == "zaozhuang"
 
 
+def test_a_short_place_name_that_is_an_ordinary_word_is_not_a_place():
+    index = PlaceIndex.build([{"code": "450329", "name": "资源县"}, {"code": "140200", "name": "大同市"},
+                              {"code": "510000", "name": "四川省"}])
+    assert index.find("哪些地方推动社会美育资源向学生开放") == []  # 资源 the noun, not 资源县
+    assert index.find("各地做法大同小异") == []  # inside a longer word
+    assert [p.code for p in index.find("资源县的规定")] == ["450329"]  # the full name always counts
+    assert [p.code for p in index.find("四川各地怎么规定")] == ["510000"]
+
+
 def test_units_are_provisions_and_quotes_are_sentences():
     text = "一是甲；二是乙。全市每三年举办一届。"
     units = split_units(text)

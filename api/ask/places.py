@@ -78,10 +78,13 @@ class PlaceIndex:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
+        words: list[tuple[int, int, str]] | None = None
         for form, code, name in self.zh:
             i = question.find(form)
             while i >= 0:
-                if free(i, i + len(form)):
+                if form != name and words is None:
+                    words = _words(question)
+                if free(i, i + len(form)) and (form == name or _names_a_place(words, i, i + len(form))):
                     taken.append((i, i + len(form)))
                     found.append((i, Place(code, name, form)))
                 i = question.find(form, i + 1)
@@ -96,6 +99,33 @@ class PlaceIndex:
                     taken.append((m.start(), m.end()))
                     found.append((m.start(), Place(code, name, question[m.start():m.end()])))
         return _unique(found)
+
+
+# jieba's tags of ordinary words: a short name (资源 of 资源县, 城区) read as one of these is a word
+COMMON_WORD_TAGS = frozenset("n v vn vd vi a ad an d i l c p r f s t m q b z".split())
+
+
+def _words(question: str) -> list[tuple[int, int, str]]:
+    """(start, end, tag) of the question's jieba words."""
+    import jieba.posseg
+
+    out, i = [], 0
+    for w in jieba.posseg.dt.cut(question):
+        out.append((i, i + len(w.word), w.flag))
+        i += len(w.word)
+    return out
+
+
+def _names_a_place(words: list[tuple[int, int, str]] | None, a: int, b: int) -> bool:
+    """A short name (四川 for 四川省) names the place unless the question's words read it as
+    an ordinary word: the whole of a word tagged as a common noun, verb … (社会美育资源), or
+    inside a longer word (大同小异)."""
+    for s, e, tag in words or []:
+        if s <= a and b <= e and (s, e) != (a, b):
+            return False  # inside a longer word
+        if (s, e) == (a, b):
+            return tag not in COMMON_WORD_TAGS
+    return True  # across words: a name jieba does not know
 
 
 def _unique(found: list[tuple[int, Place]]) -> list[Place]:

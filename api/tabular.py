@@ -359,3 +359,22 @@ def infer_columns(rows: Sequence[Mapping[str, Any]], known: Mapping[str, tuple[s
     if not cols:
         raise ValueError("rows: no columns to export (no rows, or rows without fields)")
     return cols
+
+
+def document_columns() -> list[Column]:
+    """Every field of a row of ``PolicyKG.documents()``."""
+    return [
+        Column("title", "标题", "Title", width=50, wrap=True),
+        Column("region", "地区", "Region", get=_region_name),
+        Column("region.province", "省份", "Province"),
+        Column("region.level", "级别", "Level"),
+        Column("issuer", "发文机关", "Issuer"),
+        Column("forwarded_by", "转发", "Forwarded by"),
+        Column("date", "日期", "Date"),
+        Column("doc_number", "文号", "Number"),
+        Column("period", "时期", "Period"),
+        Column("kind", "类型", "Kind"),
+        Column("clauses", "条款数", "Clauses"),
+        Column("source.file", "来源文件", "Source file"),
+        Column("id", "文件编号", "Document id"),
+    ]

@@ -86,10 +86,16 @@ def targets(
     topic: str | None = Query(None, max_length=100),
     region: str | None = Query(None, max_length=100),
     year: int | None = Query(None, ge=1949, le=2100),
+    province: str | None = Query(None, max_length=100, description="the province's name, e.g. 山东省"),
+    object: str | None = Query(None, max_length=100, description="a phrase of the target's object (or its evidence)"),
     format: str | None = TABLE_FORMAT,
     svc: Any = Depends(get_service),
 ) -> Any:
     rows = svc.targets(topic=topic, region=region, year=year)
+    if province:
+        rows = [t for t in rows if province in ((t.get("region") or {}).get("province"), (t.get("region") or {}).get("name"))]
+    if object:
+        rows = [t for t in rows if object in (t.get("object") or "") or object in ((t.get("evidence") or {}).get("quote") or "")]
     if format:
         return _download(rows, tabular.target_columns(_topic_labels(svc)), format, "policykg-targets", "指标 targets")
     return rows

@@ -518,6 +518,7 @@
       const d = await api(`/documents/${encodeURIComponent(id)}`);
       if (stale("doc", n)) return;
       const doc = d.document && typeof d.document === "object" ? { ...d.document, ...d } : d;
+      $(".doc-layout").hidden = false;
       $("#h-doc").textContent = doc.title || doc.source?.file || id;
       const rows = [
         ["发文单位 Issuer", doc.issuer], ["转发 Forwarded by", doc.forwarded_by], ["日期 Date", doc.date],
@@ -544,6 +545,7 @@
       if (stale("doc", n)) return;
       tree.replaceChildren(); meta.replaceChildren();
       const missing = /^404/.test(e.message);
+      $(".doc-layout").hidden = missing;
       $("#h-doc").textContent = missing ? "文件未找到 Document not found" : "文件 Document";
       setStatus("doc-status", missing ? `没有编号为“${id}”的文件 · There is no document “${id}” (${e.message})` : e.message, "error");
     }
@@ -936,7 +938,7 @@
       }
       $("#docs-table tbody").replaceChildren(...docs.map((d) => h("tr", { dataset: { doc: d.id } },
         h("td", {}, docLink(d.id, null, d.title || d.source?.file || d.id), d.doc_number ? h("div", { class: "muted small" }, d.doc_number) : null),
-        h("td", {}, regionNode(d.region), d.region?.province && d.region.province !== d.region.name ? h("div", { class: "muted small" }, d.region.province) : null),
+        h("td", {}, regionNode(d.region)),
         h("td", {}, d.issuer || "—", d.forwarded_by ? h("div", { class: "muted small" }, `转发 ${d.forwarded_by}`) : null),
         h("td", { class: "nowrap" }, d.date || "—"), h("td", {}, KINDS[d.kind] || d.kind || "—"), h("td", { class: "num" }, String(d.clauses ?? "")))));
       $("#docs-count").textContent = `${docs.length} / ${refs.documents.length}`;
@@ -987,13 +989,18 @@
         $(`#targets-${fmt}`).href = `/targets?${q}`;
       }
       const list = asList(rows);
+      // each cell names its column (a phone shows one card per row); an empty one says so
+      const cell = (label, value, cls = "") => {
+        const empty = value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length);
+        return h("td", { class: `${cls}${empty ? " empty" : ""}`.trim(), "data-label": label }, empty ? "—" : value);
+      };
       $("#targets-table tbody").replaceChildren(...list.map((t) => h("tr", {},
         h("th", { scope: "row" }, regionNode(t.region)),
-        h("td", { class: "nowrap" }, valueText(t)),
-        h("td", {}, t.object || "—"),
-        h("td", {}, t.deadline ?? "—"),
-        h("td", {}, [t.period, t.frequency].filter(Boolean).join(" · ") || "—"),
-        h("td", {}, asList(t.topics).map((id) => h("span", { class: "tag" }, topicName(id, refs)))),
+        cell("数值 Value", valueText(t), "nowrap"),
+        cell("对象 Object", t.object),
+        cell("期限 Deadline", t.deadline),
+        cell("时期/频次 Period", [t.period, t.frequency].filter(Boolean).join(" · ")),
+        cell("主题 Topic", asList(t.topics).map((id) => h("span", { class: "tag" }, topicName(id, refs)))),
         h("td", { class: "evidence-cell" }, evidenceNode({ ...t, path: t.evidence?.clause, quote: t.evidence?.quote })))));
       setStatus("targets-status", list.length ? `${list.length} 项指标 targets` : "没有符合条件的指标 No targets match");
     } catch (e) {
@@ -1005,7 +1012,7 @@
 
   // ------------------------------------------------------------------ compare
   function regionHead(r) {
-    return h("th", { scope: "col" }, regionNode(r), r?.province && r.province !== r.name ? h("div", { class: "muted small" }, r.province) : null);
+    return h("th", { scope: "col" }, regionNode(r));
   }
 
   async function showCompare(params) {

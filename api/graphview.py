@@ -21,6 +21,11 @@ class GraphView:
         cat = self.catalog()
         if cat.doc_by_id(node):
             return cat.doc_by_id(node)["iri"]
+        doc_id, _, path = node.partition("/")
+        if path and cat.doc_by_id(doc_id):  # {doc}/{path}: a clause (folded into its measure)
+            from kg.namespaces import clause_iri
+
+            return str(clause_iri(doc_id, path))
         if node in cat.regions:
             return cat.regions[node]["iri"]
         if node in self._topic_ids():
@@ -28,7 +33,31 @@ class GraphView:
         for b in cat.bodies.values():
             if b["name"] == node:
                 return b["iri"]
-        raise InvalidParameter("node", f"unknown node {node!r}: give an IRI, a document id, an adcode, a topic id or a body name")
+        matches = self.find_nodes(node, limit=5)
+        if matches and matches[0]["match"] == "exact":
+            return matches[0]["id"]
+        hint = f"; did you mean {', '.join(m['label'] for m in matches)}?" if matches else ""
+        raise InvalidParameter(
+            "node", f"unknown node {node!r}: give a name (region, body, topic, document title), "
+                    f"an IRI, a document id, an adcode or a topic id{hint}")
+
+    def find_nodes(self, q: str, kind: str | list[str] | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Regions, topics, bodies and documents whose names match ``q`` (枣庄市, 美育, a
+        title, a 文号), best first: kg.lookup.find_nodes over the projection. Each match has
+        ``id`` (the IRI, which ``neighbourhood`` and ``export`` take), ``label``, ``kind``,
+        ``matched`` (the name that matched), ``match`` (exact / prefix / contains / within)
+        and ``detail``. ``kind`` keeps one kind or a list of kinds."""
+        from kg.lookup import KINDS, find_nodes
+
+        if not q or not q.strip():
+            raise InvalidParameter("q", "empty: give part of a name (a region, body, topic or document title)")
+        kinds = [kind] if isinstance(kind, str) else kind
+        for k in kinds or []:
+            if k not in KINDS:
+                raise InvalidParameter("kind", f"{k!r}", list(KINDS))
+        if limit < 1:
+            raise InvalidParameter("limit", f"{limit}: must be at least 1")
+        return [m.to_dict() for m in find_nodes(self.projection(), q, kinds=kinds, limit=limit)]
 
     def projection(self) -> Any:
         """kg.projection.build over the store (cached until the next write)."""
@@ -40,14 +69,16 @@ class GraphView:
             return self._projection
 
     def neighbourhood(self, node: str, depth: int = 1, limit: int = 400) -> dict[str, Any]:
-        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph (what
-        kg/README.md documents: target value/deadline/evidence nodes folded into the target,
-        literals as node attributes, no ontology); edges point from subject to object as
-        stored; at most ``limit`` nodes, nearest first."""
-        from kg.projection import neighbourhood
+        """Nodes and edges within ``depth`` links of ``node`` in kg.projection's graph for
+        people (what kg/README.md documents: the plumbing — target values, deadlines and
+        evidence, clauses, citations, tables, alignments — folded into its parents, literals as
+        node attributes, no ontology); a folded node (a clause IRI) is centred on the node
+        holding it; edges point from subject to object as stored; at most ``limit`` nodes,
+        nearest first."""
+        from kg.projection import neighbourhood, resolve
 
-        iri = self._node_iri(node)
         G = self.projection()
+        iri = resolve(G, self._node_iri(node))  # a clause IRI → its measure or document
         if iri not in G:
             raise NotFound(f"node {node!r} is not in the graph")
         sub = neighbourhood(G, iri, depth, limit=limit)
@@ -66,9 +97,11 @@ class GraphView:
 
         if fmt not in FORMATS:
             raise InvalidParameter("format", f"{fmt!r}", list(FORMATS))
+        from kg.projection import resolve
+
         iri = None
         if node:
-            iri = self._node_iri(node)
+            iri = resolve(self.projection(), self._node_iri(node))
             if iri not in self.projection():
                 raise NotFound(f"node {node!r} is not in the graph")
         return export_store(self.store, fmt, node=iri, depth=depth)

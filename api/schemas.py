@@ -296,6 +296,17 @@ class GraphEdge(Model):
     label: str
 
 
+class NodeMatch(Model):
+    """A node found by name (PolicyKG.find_nodes, kg.lookup)."""
+
+    id: str = Field(description="the node's IRI (what neighbourhood and export take)")
+    label: str
+    kind: str = Field(description="region, topic, body or document")
+    matched: str = Field(description="the name that matched")
+    match: str = Field(description="exact, prefix, contains or within")
+    detail: str | None = Field(None, description="a region's full name, a topic's English label, a document's 文号 and date …")
+
+
 class Neighbourhood(Model):
     center: str
     depth: int

@@ -4,7 +4,7 @@ one read-only query runner: update refusal, row and time limits), independent of
 - ``negotiate(form, accept, format_param)``: the response media type, from the Accept header or
   the ``format``/``output``/``results`` parameters that SPARQLWrapper and friends send.
 - ``serialize(result, media_type)``: SPARQL JSON / XML / CSV / TSV, or Turtle / N-Triples /
-  JSON-LD / RDF-XML for graphs (rdflib's serializers; TSV is written here because rdflib has
+  JSON-LD / RDF-XML for graphs with the project's prefixes (rdflib's serializers; TSV is written here because rdflib has
   no TSV result serializer). A cut answer's JSON carries ``policykg.truncated`` and the reason.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from kg.namespaces import PREFIXES
 from kg.store import ReadOnlyResult
 
 TABLE_TYPES = {
@@ -114,7 +115,11 @@ def _term_csv(term: Any) -> str:
 def serialize(result: ReadOnlyResult, media_type: str) -> bytes:
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         fmt = GRAPH_TYPES.get(media_type, "turtle")
-        graph = result.graph if result.graph is not None else Graph()
+        graph = Graph()  # the project's prefixes (eli:, pkg:, skos: …), not ns1:
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True, replace=True)
+        if result.graph is not None:
+            graph += result.graph
         data = graph.serialize(format=fmt)
         return data.encode("utf-8") if isinstance(data, str) else data
     fmt = TABLE_TYPES.get(media_type, "json")

@@ -2,7 +2,10 @@
 
 ``export(obj, fmt)`` takes an rdflib Graph or a networkx projection; ``export_store(store,
 fmt, node=None, depth=1)`` exports the whole store (without the ontology) or the neighbourhood
-of one node. GraphML and GEXF attributes are str, int or float only (booleans become
+of one node. GraphML and GEXF are the graph for people (kg.projection: the plumbing —
+target values and evidence, clauses, citations, tables, alignments — folded into its
+parents, the same graph the page draws); Turtle and JSON-LD keep every triple (of the nodes
+shown and the nodes folded into them). GraphML and GEXF attributes are str, int or float only (booleans become
 "true"/"false", an attribute with mixed types across nodes becomes str), and edge ids are
 unique, so Gephi opens the files as they are.
 """
@@ -16,7 +19,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from kg.projection import _AUX, from_rdf, neighbourhood
+from kg.projection import _AUX, from_rdf, neighbourhood, resolve
 
 FORMATS = ("ttl", "jsonld", "graphml", "gexf")
 MEDIA_TYPES = {
@@ -37,8 +40,8 @@ def _check_format(fmt: str) -> str:
 
 def _rdf_bytes(graph: Graph, fmt: str) -> bytes:
     out = Graph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
+    for prefix, ns in PREFIXES.items():  # ours win over rdflib's defaults (its geo: is GeoSPARQL)
+        out.bind(prefix, ns, override=True, replace=True)
     out += graph
     if fmt == "ttl":
         return out.serialize(format="turtle").encode("utf-8")
@@ -134,7 +137,10 @@ def export_store(store: Any, fmt: str, node: str | None = None, depth: int = 1) 
     rdf = _store_rdf(store)
     if node is None:
         return export(rdf, fmt)
-    sub = neighbourhood(from_rdf(rdf), node, depth)
+    G = from_rdf(rdf)
+    sub = neighbourhood(G, resolve(G, node), depth)
     if fmt in ("graphml", "gexf"):
         return export(sub, fmt)
-    return export(neighbourhood_rdf(rdf, set(sub.nodes)), fmt)
+    # RDF keeps every triple: the folded nodes (clauses, citations …) of the nodes shown too
+    keep = set(sub.nodes) | {n for n, parent in G.graph.get("folded_into", {}).items() if parent in sub}
+    return export(neighbourhood_rdf(rdf, keep), fmt)

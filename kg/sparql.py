@@ -110,8 +110,7 @@ def query_form(sparql: str) -> str:
             update = parseUpdate(text)
         except ParseBaseException:
             line = exc.lineno - PREFIX_BLOCK.count("\n")  # the position in the text as given
-            raise SparqlSyntaxError(
-                f"not a valid SPARQL query: {exc.msg} (line {line}, column {exc.col})") from None
+            raise SparqlSyntaxError(_at(sparql, line, exc.col, f"not a valid SPARQL query ({exc.msg})")) from None
         ops = [str(getattr(op, "name", "")) for op in update.get("request", [])]
         shown = ", ".join(sorted({_update_word(o) for o in ops})) or "UPDATE"
         raise ReadOnlyQueryError(
@@ -126,6 +125,43 @@ def _update_word(op_name: str) -> str:
     import re as _re
 
     return " ".join(_re.findall(r"[A-Z][a-z]*", op_name)).upper() or "UPDATE"
+
+
+_STORE_POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*(.*)$", re.S)
+
+
+def _expected(text: str) -> str:
+    """The human part of a parser's "expected one of …" list (the character classes dropped)."""
+    text = re.sub(r"^expected (one of )?", "", text.strip())
+    items, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    items.append(current.strip())
+    words = [i for i in items if i and not i.startswith(("[", "'"))]
+    return "; ".join(dict.fromkeys(w[0].lower() + w[1:] for w in words)) or "unexpected text"
+
+
+def store_syntax_error(message: str, sparql: str) -> str:
+    """The store's parser message (``error at 19:13: expected …``, positions in the text with
+    the project's prefixes prepended) as the position in ``sparql`` as the user wrote it, the
+    reason, and the line in question."""
+    match = _STORE_POSITION.match(str(message))
+    if not match:
+        return f"SPARQL syntax error: {message}"
+    line = int(match.group(1)) - PREFIX_BLOCK.count("\n")
+    return _at(sparql, line, int(match.group(2)), _expected(match.group(3)))
+
+
+def _at(sparql: str, line: int, column: int, reason: str) -> str:
+    lines = sparql.splitlines()
+    shown = f": {lines[line - 1].strip()}" if 1 <= line <= len(lines) and lines[line - 1].strip() else ""
+    return f"SPARQL syntax error at line {line}, column {column}: {reason}{shown}"
 
 
 def with_prefixes(sparql: str) -> str:

@@ -55,6 +55,7 @@ from kg.sparql import (
     inject_values,
     query_form,
     rows_of,
+    store_syntax_error,
     with_prefixes,
 )
 
@@ -724,7 +725,7 @@ def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit
     if "error" in box:
         error = box.pop("error")
         if isinstance(error, SyntaxError):
-            raise SparqlSyntaxError(f"SPARQL syntax error: {error}") from None
+            raise SparqlSyntaxError(store_syntax_error(str(error), query_text)) from None
         raise error
     result.elapsed_s = elapsed
     return result

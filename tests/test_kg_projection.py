@@ -11,7 +11,7 @@ from kg_fixtures import all_fixtures, fresh_store, load
 from rdflib import Graph
 
 from kg.export import export, export_store
-from kg.projection import build, central, neighbourhood, shortest_path
+from kg.projection import build, central, from_rdf, neighbourhood, resolve, shortest_path
 
 D = "https://policykg.org/doc/"
 R = "https://policykg.org/region/"
@@ -50,9 +50,39 @@ def test_neighbourhood_by_depth(G):
     assert {D + "zz", R + "370000", R + "370481", B + "zaozhuang-edu"} <= set(one.nodes)
     assert D + "zz/target/1" not in one
     two = neighbourhood(G, R + "370400", 2)
-    assert D + "zz/clause/1" in two and set(one.nodes) < set(two.nodes)
+    assert D + "zz/measure/2.1" in two and set(one.nodes) < set(two.nodes)
     with pytest.raises(KeyError):
         neighbourhood(G, "https://policykg.org/region/nowhere", 1)
+
+
+def test_plumbing_is_folded_into_its_parents(G, store):
+    kinds = {a["kind"] for _, a in G.nodes(data=True)}
+    assert not kinds & {"clause", "citation", "other"}
+    measure = G.nodes[D + "zz/measure/2.1"]  # the measure holds its clause's path and text
+    assert (measure["label"], measure["path"], measure["clause"]) == ("加强教师培训", "2.1", D + "zz/clause/2.1")
+    assert measure["text"].startswith("加强教师培训。每年培训校长不少于200人")
+    doc = G.nodes[D + "zz"]
+    assert set(doc["cites"].split("; ")) == {"xx市义务教育质量提升实施方案", "山东省教育现代化规划"}
+    assert G.nodes[D + "zz/target/2"]["label"] == "校长培训 ≥200人"
+    assert G.nodes[D + "anon/target/1"]["label"] == "市级名师 xx名"
+    # a target with a measure hangs from the measure, one without from the document
+    assert G.has_edge(D + "zz/measure/2.1", D + "zz/target/2") and not G.has_edge(D + "zz/target/2", D + "zz")
+    assert G.has_edge(D + "zz/target/1", D + "zz")
+    # a clause's topics move to its holder; a clause IRI still finds its place
+    assert G.has_edge(D + "zz", T + "teacher-training")  # from clause 1.1, which has no measure
+    assert resolve(G, D + "zz/clause/2.1") == D + "zz/measure/2.1" and resolve(G, D + "zz/clause/1") == D + "zz"
+    assert not [n for n in neighbourhood(G, D + "zz", 2) if "/clause/" in n or "/citation/" in n]
+    raw = from_rdf(store.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"), fold=False)
+    assert D + "zz/clause/2.1" in raw and raw.nodes[D + "zz/citation/1"]["kind"] == "citation"
+
+
+def test_graphml_is_folded_and_turtle_keeps_every_triple(store):
+    graphml = nx.read_graphml(io.BytesIO(export_store(store, "graphml", node=D + "zz/clause/2.1", depth=1)))
+    assert D + "zz/measure/2.1" in graphml and not [n for n in graphml if "/clause/" in n]
+    assert graphml.nodes[D + "zz/measure/2.1"]["text"].startswith("加强教师培训")
+    ttl = export_store(store, "ttl", node=D + "zz", depth=1).decode("utf-8")
+    g = Graph().parse(data=ttl, format="turtle")
+    assert D + "zz/clause/2.1" in {str(s) for s in g.subjects()}
 
 
 def test_shortest_path_ignores_direction(G):

@@ -1,11 +1,11 @@
 """What the analyst's page shows beside search: the corpus overview, the topic × region
-matrix, documents side by side, and finding graph nodes by name.
+matrix and documents side by side.
 
 Pure functions over the service's read methods (``documents()``, ``targets()``,
 ``regions()``, ``topics()``, ``bodies()``, ``catalog()``), so they work on whatever is loaded
 and hold nothing between calls. The HTTP routers (``api/routers/views.py``) call them; the
 models of their answers are in ``api/schemas.py`` (``Overview``, ``CompareMatrix``,
-``CompareDocuments``, ``NodeMatch``).
+``CompareDocuments``). Finding graph nodes by name is ``PolicyKG.find_nodes`` (kg.lookup).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from kg.namespaces import doc_iri, topic_iri
+from kg.namespaces import doc_iri
 
 #: Questions the ask engine answers from the graph, filled with a topic that has targets (or
 #: measures) in the loaded documents. Templates only: nothing here names a document or region.
@@ -169,44 +169,3 @@ def compare_documents(doc_ids: Sequence[str], documents: Sequence[Mapping[str, A
                      "label_en": labels.get(tp, {}).get("label_en") or tp,
                      "cells": [{"doc": d, **cells.get((tp, d), {"measures": [], "targets": []})} for d in doc_ids]})
     return {"documents": [_doc_ref(by_id[i]) for i in doc_ids], "rows": rows}
-
-
-# ------------------------------------------------------------------ finding nodes
-
-def find_nodes(q: str, documents: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]],
-               bodies: Sequence[Mapping[str, Any]], topics: Sequence[Mapping[str, Any]],
-               limit: int = 20) -> list[dict[str, Any]]:
-    """Graph nodes whose name contains ``q`` (or, for an IRI or id, is it): regions, bodies,
-    topics (Chinese or English labels) and documents (title, 文号, id). Exact names first."""
-    q = q.strip()
-    if not q:
-        return []
-    ql = q.lower()
-    found: list[tuple[int, dict[str, Any]]] = []
-
-    def add(iri: str, label: str | None, kind: str, names: Iterable[str | None], detail: str | None = None) -> None:
-        names = [n for n in names if n]
-        if iri == q or any(n.lower() == ql for n in names):
-            rank = 0
-        elif any(ql in n.lower() for n in names):
-            rank = 1
-        else:
-            return
-        found.append((rank, {"id": iri, "label": label, "kind": kind, "detail": detail}))
-
-    for r in regions:
-        if r.get("anonymised"):
-            continue
-        add(r["id"], r.get("full_name") or r.get("name"), "region", [r.get("name"), r.get("full_name"), r.get("code")],
-            r.get("province") if r.get("province") != r.get("name") else None)
-    for b in bodies:
-        add(b["id"], b.get("name"), "body", [b.get("name")], ((b.get("region") or {}).get("name")))
-    for t in topics:
-        add(t.get("iri") or str(topic_iri(t["id"])), t.get("label_zh"), "topic",
-            [t.get("label_zh"), t.get("label_en"), t["id"], *(t.get("alt_zh") or [])], t.get("label_en"))
-    for d in documents:
-        add(str(doc_iri(d["id"])), d.get("title") or (d.get("source") or {}).get("file"), "document",
-            [d.get("title"), d.get("doc_number"), d["id"], (d.get("source") or {}).get("file")], d.get("issuer"))
-    kind_order = {"region": 0, "topic": 1, "body": 2, "document": 3}
-    found.sort(key=lambda x: (x[0], kind_order[x[1]["kind"]], len(x[1]["label"] or "")))
-    return [f for _, f in found[:limit]]

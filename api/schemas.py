@@ -578,13 +578,6 @@ class CompareDocuments(Model):
     rows: list[DocumentTopicRow]
 
 
-class NodeMatch(Model):
-    id: str = Field(description="the node's IRI (for /graph/neighbourhood)")
-    label: str | None
-    kind: Literal["region", "body", "topic", "document"]
-    detail: str | None = None
-
-
 # ---------------------------------------------------------------------- output
 
 

@@ -45,17 +45,6 @@ def test_compare_matrix_counts_and_values_for_one_object() -> None:
     assert one["rows"][0]["cells"][0]["targets"][0]["value"] == 30
 
 
-def test_find_nodes_by_name_puts_the_exact_name_first() -> None:
-    regions = [{**REGION_A, "id": "https://policykg.org/region/370400", "full_name": "甲省甲市"},
-               {"code": "370481", "name": "甲市乙县", "id": "https://policykg.org/region/370481"}]
-    bodies = [{"id": "https://policykg.org/body/x", "name": "甲市教育局", "region": REGION_A}]
-    found = ov.find_nodes("甲市", DOCS, regions, bodies, TOPICS)
-    assert found[0]["id"] == "https://policykg.org/region/370400"
-    assert {f["kind"] for f in found} == {"region", "body", "document"}
-    assert ov.find_nodes("师资培训", DOCS, regions, bodies, TOPICS)[0]["kind"] == "topic"
-    assert ov.find_nodes("  ", DOCS, regions, bodies, TOPICS) == []
-
-
 # ------------------------------------------------------------------ over the seeds
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api import overview, schemas
+from api import schemas
 from api.routers import LIMITS, get_service
 
 router = APIRouter()
@@ -27,18 +27,7 @@ def neighbourhood(
     depth: int = Query(1, ge=0, le=LIMITS.graph_depth),
     svc: Any = Depends(get_service),
 ) -> Any:
-    return svc.neighbourhood(resolve_node(svc, node), depth=depth)
-
-
-def resolve_node(svc: Any, node: str) -> str:
-    """``node`` itself when the service knows it (an IRI, id, adcode, topic id or body name),
-    else the best node of that name (枣庄市, 教师培训, a title: see ``/graph/find``)."""
-    if node.startswith(("http://", "https://")):
-        return node
-    matches = overview.find_nodes(node, svc.documents(), svc.regions(), svc.bodies(), svc.topics(), limit=1)
-    if matches and (matches[0]["label"] == node or len(node) >= 2):
-        return matches[0]["id"]
-    return node
+    return svc.neighbourhood(node, depth=depth)
 
 
 @router.get("/export", summary="the graph or a neighbourhood as Turtle, JSON-LD, GraphML or GEXF",
@@ -49,7 +38,7 @@ def export(
     depth: int = Query(1, ge=0, le=LIMITS.graph_depth),
     svc: Any = Depends(get_service),
 ) -> Response:
-    data = svc.export(format, node=resolve_node(svc, node) if node else None, depth=depth)
+    data = svc.export(format, node=node, depth=depth)
     media, ext = EXPORT_TYPES[format]
     return Response(content=data, media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="policykg.{ext}"'})

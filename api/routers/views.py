@@ -53,11 +53,12 @@ def compare_documents(
         raise NotFound(f"ids: no such document: {exc.args[0]}") from exc
 
 
-@router.get("/graph/find", summary="graph nodes (regions, bodies, topics, documents) by name",
+@router.get("/graph/find", summary="graph nodes (regions, bodies, topics, documents) by name, best first",
             response_model=list[schemas.NodeMatch])
 def find_nodes(
-    q: str = Query(..., min_length=1, max_length=200, description="a name: 枣庄市, 教师培训, a title …"),
+    q: str = Query(..., min_length=1, max_length=200, description="a name: 枣庄市, 教师培训, a title, a 文号 …"),
+    kind: str | None = Query(None, pattern="^(region|topic|body|document)$"),
     limit: int = Query(20, ge=1, le=100),
     svc: Any = Depends(get_service),
 ) -> Any:
-    return ov.find_nodes(q, svc.documents(), svc.regions(), svc.bodies(), svc.topics(), limit=limit)
+    return svc.find_nodes(q, kind=kind, limit=limit)

@@ -39,19 +39,6 @@
     return el;
   }
 
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  function s(tag, attrs, ...children) {
-    const el = document.createElementNS(SVG_NS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== null && v !== undefined) el.setAttribute(k, String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined) continue;
-      el.append(c instanceof Node ? c : String(c));
-    }
-    return el;
-  }
-
   class ApiError extends Error {}
 
   /** fetch JSON; an error response becomes an ApiError carrying the server's message. */

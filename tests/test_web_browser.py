@@ -180,6 +180,8 @@ def test_home_shows_what_is_loaded_with_a_map_and_a_documents_table(page, seed_s
 
 
 def test_targets_table_filters_and_downloads_as_xlsx(page, seed_service) -> None:
+    from io import BytesIO
+
     from openpyxl import load_workbook
 
     expected = seed_service.targets(topic="teacher-training")
@@ -191,7 +193,8 @@ def test_targets_table_filters_and_downloads_as_xlsx(page, seed_service) -> None
         page.click("#targets-xlsx")
     download = dl.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(download.path()).active
+    with open(download.path(), "rb") as fh:  # the saved download has no extension
+        sheet = load_workbook(BytesIO(fh.read())).active
     assert sheet.max_row == len(expected) + 1 and sheet["A1"].value == "地区 Region"
     shot(page, "targets")
     page.fill("#t-object", "名师")

@@ -695,7 +695,8 @@
         h("th", { scope: "row" }, r.region ? regionNode(r.region) : "—",
           !same && r.count ? h("div", { class: "count" }, `合计 total ${countText(r.count)}`) : null),
         h("td", {}, what),
-        h("td", {}, r.target ? (deadlineOf(r.target) ?? "—") : "—"),
+        h("td", { class: r.target && deadlineOf(r.target) != null ? "" : "empty", "data-label": "期限 Deadline" },
+          r.target ? (deadlineOf(r.target) ?? "—") : "—"),
         h("td", {}, evidenceNode(r.evidence)));
     }));
   }

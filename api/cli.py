@@ -16,9 +16,12 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from api import schemas
+from api.cli_format import clip, doc_name, region_name, sentence_of, short_id, target_text
 from api.errors import InvalidParameter, PolicyKGError
 from api.settings import Limits, Settings
 
@@ -116,40 +119,14 @@ def _table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None
     table = Table(title=title, show_lines=False, highlight=False)
     for col in columns:
         table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+    for row in rows:  # cells are plain text: "[ef007465]" or "[1]" is not rich markup
+        table.add_row(*[v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in row])
     out.print(table)
 
 
-def _clip(text: Any, n: int = 80) -> str:
-    text = "" if text is None else str(text).replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _region_name(region: Any) -> str:
-    if not region:
-        return ""
-    if isinstance(region, str):
-        return region
-    name = region.get("name") or region.get("code") or ""
-    return f"{name} (anonymised)" if region.get("anonymised") else name
-
-
-def _target_text(t: dict[str, Any]) -> str:
-    value = "xx" if t.get("placeholder") else t.get("value")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    comp = {">=": "≥", "<=": "≤"}.get(t.get("comparator") or "=", "")
-    upper = t.get("value_max")
-    upper = f"–{int(upper) if isinstance(upper, float) and upper.is_integer() else upper}" if upper is not None else ""
-    bits = [f"{comp}{value}{upper}{t.get('unit') or ''}", t.get("object") or ""]
-    if t.get("deadline"):
-        bits.append(f"by {t['deadline']}")
-    if t.get("frequency"):
-        bits.append(t["frequency"])
-    if t.get("period"):
-        bits.append(f"period {t['period']}")
-    return " ".join(b for b in bits if b)
+_clip = clip
+_region_name = region_name
+_target_text = target_text
 
 
 # ---------------------------------------------------------------------- ingestion
@@ -212,49 +189,149 @@ def remove(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
         out.print(f"removed {result['removed']} ({result.get('source_file') or 'unknown file'})")
 
 
+# ---------------------------------------------------------------------- tables to files
+
+FormatOpt = typer.Option(None, "--format", help="write the table as csv or xlsx (with --out) instead of printing it")
+OutOpt = typer.Option(None, "--out", help="file for --format (csv may go to stdout without it)")
+
+
+def _write_table(rows: list[dict[str, Any]], columns: list[Any], fmt: str, out_file: Path | None,
+                 sheet: str) -> None:
+    """``rows`` through api/tabular.py's ``export`` as ``fmt`` (csv or xlsx) into ``out_file``
+    (csv may go to stdout). A bad format or a missing --out for xlsx exits 2, naming it."""
+    from api import tabular
+
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in tabular.MEDIA_TYPES:
+        err.print(f"[red]error:[/red] invalid --format {fmt!r} (valid choices: {', '.join(tabular.MEDIA_TYPES)})",
+                  highlight=False)
+        raise typer.Exit(2)
+    if out_file is None and fmt != "csv":
+        err.print(f"[red]error:[/red] --format {fmt} needs --out FILE (a spreadsheet is not text for the terminal)",
+                  highlight=False)
+        raise typer.Exit(2)
+    data, _ = _run(lambda: tabular.export(rows, columns, fmt, sheet=sheet))
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        out_file.write_bytes(data)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot write --out {out_file}: {exc.strerror or exc}", highlight=False)
+        raise typer.Exit(1) from None
+    err.print(f"wrote {len(rows)} rows to {out_file} ({fmt})", highlight=False)
+
+
+def _topic_labels(svc: Any) -> dict[str, str]:
+    return {c.id: c.label_zh for c in svc.topic_concepts}
+
+
+def _marked(para: str) -> Text:
+    """A paragraph with its **bold** spans (as the source marked them) in bold."""
+    text = Text()
+    for i, part in enumerate(para.split("**")):
+        text.append(part, style="bold" if i % 2 else None)
+    return text
+
+
+def _squeeze(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "*")
+
+
+def _doc_id(svc: Any, ref: str) -> str:
+    """A document a person names (id, its first characters, 文号, title) → its id."""
+    return _run(lambda: svc.find_document(ref))["id"]
+
+
 # ---------------------------------------------------------------------- documents
 
 
+def document_columns() -> list[Any]:
+    from api.tabular import Column
+
+    return [
+        Column("title", "标题", "Title", width=40, wrap=True),
+        Column("issuer", "发文机关", "Issuer", width=24),
+        Column("forwarded_by", "转发机关", "Forwarded by", width=24),
+        Column("date", "日期", "Date"),
+        Column("doc_number", "文号", "Doc number"),
+        Column("region", "地区", "Region", get=lambda r: region_name(r.get("region"))),
+        Column("region.province", "省份", "Province"),
+        Column("region.level", "级别", "Level"),
+        Column("kind", "类型", "Kind"),
+        Column("period", "时期", "Period"),
+        Column("clauses", "条款数", "Clauses"),
+        Column("id", "文件编号", "Document id"),
+        Column("source.file", "文件名", "File"),
+    ]
+
+
 @app.command()
-def documents(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-    """One row per document: id, title, issuer, date, 文号, region …"""
+def documents(ctx: typer.Context, as_json: bool = JsonOpt, fmt: str | None = FormatOpt,
+              out_file: Path | None = OutOpt) -> None:
+    """One row per document: title and short id, issuer, date, 文号, region, clauses. Any
+    command taking a document accepts its id, the first characters of it, its 文号 or title."""
     rows = _run(lambda: _svc(ctx).documents())
     if as_json:
         return _print_json(rows, list[schemas.DocumentRow])
+    if fmt:
+        return _write_table(rows, document_columns(), fmt, out_file, "文件 documents")
     _table(
         f"{len(rows)} documents",
-        ["id", "title", "issuer", "forwarded by", "date", "文号", "region", "clauses", "file"],
+        ["id", "title", "issuer", "forwarded by", "date", "文号", "region", "clauses"],
         [
-            [d.get("id"), _clip(d.get("title"), 40), d.get("issuer"), d.get("forwarded_by"), d.get("date"),
+            [short_id(d.get("id")), _clip(d.get("title"), 40), d.get("issuer"), d.get("forwarded_by"), d.get("date"),
              d.get("doc_number"), _region_name(d.get("region")) or ("(anonymised)" if d.get("anonymised") else ""),
-             d.get("clauses"), (d.get("source") or {}).get("file")]
+             d.get("clauses")]
             for d in rows
         ],
     )
 
 
 @app.command()
-def show(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
-    """A document's metadata and its clause tree, indented, with path and heading."""
-    doc = _run(lambda: _svc(ctx).document(doc_id))
+def show(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="document id (or its first characters), 文号 or title"),
+    text: bool = typer.Option(False, "--text", help="print each clause's text under its heading"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """A document's metadata and its clause tree (path, numbering, heading); with --text each
+    clause's text too."""
+    svc = _svc(ctx)
+    doc_id = _doc_id(svc, doc)
+    detail = _run(lambda: svc.document(doc_id))
     if as_json:
-        return _print_json(doc, schemas.DocumentDetail)
-    out.print(f"[bold]{doc.get('title') or doc_id}[/bold]", highlight=False)
+        return _print_json(detail, schemas.DocumentDetail)
+    out.print(f"[bold]{detail.get('title') or doc_id}[/bold]", highlight=False)
     for key in ("id", "issuer", "forwarded_by", "date", "doc_number", "period"):
-        if doc.get(key):
-            out.print(f"  {key}: {doc[key]}", highlight=False)
-    if doc.get("region"):
-        out.print(f"  region: {_region_name(doc['region'])}", highlight=False)
-
+        if detail.get(key):
+            out.print(f"  {key}: {detail[key]}", highlight=False, markup=False)
+    if detail.get("region"):
+        out.print(f"  region: {_region_name(detail['region'])}", highlight=False, markup=False)
+    if (detail.get("source") or {}).get("file"):
+        out.print(f"  file: {detail['source']['file']}", highlight=False, markup=False)
     def walk(nodes: list[dict[str, Any]], depth: int) -> None:
         for node in nodes:
-            label = node.get("heading") or _clip(node.get("text"), 50)
-            out.print(f"{'  ' * depth}{node.get('path')}  {node.get('label') or ''} {label or ''}".rstrip(),
-                      highlight=False, markup=False)
+            indent = "  " * depth
+            body = node.get("text") or ""
+            heading = node.get("heading") or ("" if text else _clip(body, 50))
+            out.print(f"{indent}{node.get('path')}  {node.get('label') or ''} {heading or ''}".rstrip(),
+                      highlight=False, markup=False, style="bold" if text else None)
+            if text and body:
+                said = {_squeeze(f"{node.get('label') or ''}{node.get('heading') or ''}"),
+                        _squeeze(node.get("label") or ""), _squeeze(node.get("heading") or "")}
+                label = (node.get("label") or "").strip()
+                for i, para in enumerate(body.splitlines()):
+                    para = para.strip()
+                    if i == 0 and label and para.startswith(label) and para != label:
+                        para = para[len(label):].strip()  # the numbering is on the line above
+                    if para and _squeeze(para) not in said:  # the numbering and heading just printed
+                        out.print(Padding(_marked(para), (0, 0, 0, len(indent) + 2)), highlight=False)
             walk(node.get("children") or [], depth + 1)
 
-    walk(doc.get("clauses") or [], 1)
-    for att in doc.get("attachments") or []:
+    walk(detail.get("clauses") or [], 1)
+    for att in detail.get("attachments") or []:
         out.print(f"  附件{att.get('number')} {att.get('title') or ''}", highlight=False, markup=False)
         walk(att.get("clauses") or [], 2)
 
@@ -263,12 +340,13 @@ def show(ctx: typer.Context, doc_id: str, as_json: bool = JsonOpt) -> None:
 
 
 def _print_results(results: list[dict[str, Any]], title: str) -> None:
+    """Hits with their document (title [short id]), clause path and the matching sentence."""
     _table(
         title,
-        ["#", "score", "region", "doc", "path", "text"],
+        ["#", "score", "region", "document", "clause", "sentence"],
         [
-            [i, f"{r.get('score', 0):.3f}", _region_name(r.get("region")), r.get("source_file") or r.get("doc"),
-             r.get("path"), _clip(r.get("text"), 90)]
+            [i, f"{r.get('score', 0):.3f}", _region_name(r.get("region")), doc_name(r, 28),
+             r.get("path"), sentence_of(r.get("text"), span=r.get("highlight"), n=140)]
             for i, r in enumerate(results, 1)
         ],
     )
@@ -283,13 +361,16 @@ def search(
     province: str | None = typer.Option(None),
     topic: str | None = typer.Option(None, help="topic id (policykg topics)"),
     year: int | None = typer.Option(None, help="deadline year of a target in the clause"),
-    doc: str | None = typer.Option(None, help="document id"),
+    doc: str | None = typer.Option(None, help="document id (or its first characters), 文号 or title"),
     has_target: bool | None = typer.Option(None, "--has-target/--no-target"),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Hybrid (BM25 + dense) clause search with graph filters."""
-    result = _run(lambda: _svc(ctx).search(query, k=k, region=region, province=province, topic=topic,
-                                           year=year, doc=doc, has_target=has_target))
+    """Hybrid (BM25 + dense) clause search with graph filters; each hit shows the sentence
+    that matched."""
+    svc = _svc(ctx)
+    doc_id = _doc_id(svc, doc) if doc else None
+    result = _run(lambda: svc.search(query, k=k, region=region, province=province, topic=topic,
+                                     year=year, doc=doc_id, has_target=has_target))
     if as_json:
         return _print_json(result, schemas.SearchResponse)
     _print_results(result["results"], f"search: {query}")
@@ -311,21 +392,48 @@ def precedents(
     for group in result.get("groups", []):
         for d in group.get("documents", []):
             for c in d.get("clauses", []):
-                rows.append([_region_name(group.get("region")), _clip(d.get("title"), 30), c.get("path"),
-                             f"{c.get('score', 0):.3f}", _clip(c.get("text"), 80)])
-    _table("precedents", ["region", "document", "path", "score", "text"], rows)
+                rows.append([_region_name(group.get("region")), doc_name({"doc": d.get("doc") or d.get("id"), **d}, 28),
+                             c.get("path"), f"{c.get('score', 0):.3f}",
+                             sentence_of(c.get("text"), span=c.get("highlight"), n=120)])
+    _table("precedents", ["region", "document", "clause", "score", "sentence"], rows)
+
+
+def _evidence_sentences(svc: Any, evidence: list[dict[str, Any]]) -> dict[str, str]:
+    """Clause IRI → text, for the clauses the evidence quotes (one read)."""
+    ids = sorted({ev["clause_id"] for ev in evidence if ev.get("clause_id")})
+    return {iri: row.get("text") or "" for iri, row in _run(lambda: svc.clause_texts(ids)).items()}
+
+
+def _ask_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    from api.tabular import flatten
+
+    return flatten(result.get("answer") or [], keep=("region",))
 
 
 @app.command()
-def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
-    """A question in Chinese or English, answered from the graph with evidence."""
-    result = _run(lambda: _svc(ctx).ask(question))
+def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt, fmt: str | None = FormatOpt,
+        out_file: Path | None = OutOpt) -> None:
+    """A question in Chinese or English, answered from the graph with evidence: each piece of
+    evidence with its document (title [short id]), clause and the sentence it stands in."""
+    svc = _svc(ctx)
+    result = _run(lambda: svc.ask(question))
     if as_json:
         return _print_json(result, schemas.AskAnswer)
+    if fmt:
+        from api.tabular import evidence_columns
+
+        return _write_table(_ask_rows(result), evidence_columns(_topic_labels(svc)), fmt, out_file, "问答 answer")
     interp = result.get("interpretation") or {}
     out.print(f"[bold]{result.get('summary', '')}[/bold]", highlight=False)
     out.print("interpreted as: " + ", ".join(f"{k}={v}" for k, v in interp.items() if v not in (None, [], "")),
               highlight=False, markup=False)
+    every = [ev for item in result.get("answer", []) for ev in item.get("evidence") or []]
+    every += list(result.get("closest") or [])
+    texts = _evidence_sentences(svc, every)
+
+    def sentence(ev: dict[str, Any]) -> str:
+        return sentence_of(texts.get(ev.get("clause_id") or ""), ev.get("quote"), n=120)
+
     rows = []
     for item in result.get("answer", []):
         label = _region_name(item.get("region")) or item.get("name") or item.get("title") or ""
@@ -334,15 +442,14 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt) -> None:
             rows.append([label, item.get("count", ""), "", "", ""])
         for ev in evidence:
             rows.append([label, _target_text(ev) if ev.get("unit") or ev.get("value") is not None else "",
-                         _clip(ev.get("title") or ev.get("source_file") or ev.get("doc"), 30), ev.get("path"),
-                         _clip(ev.get("quote"), 60)])
+                         doc_name(ev, 28), ev.get("path"), sentence(ev)])
             label = ""
     if rows:
-        _table(None, ["answer", "target", "document", "clause", "quote"], rows)
+        _table(None, ["answer", "target", "document", "clause", "sentence"], rows)
     if result.get("closest"):
-        _table("closest clauses (not answers)", ["region", "document", "clause", "quote"],
-               [[_region_name(ev.get("region")), _clip(ev.get("title") or ev.get("source_file"), 30), ev.get("path"),
-                 _clip(ev.get("quote"), 60)] for ev in result["closest"]])
+        _table("closest clauses (not answers)", ["region", "document", "clause", "sentence"],
+               [[_region_name(ev.get("region")), doc_name(ev, 28), ev.get("path"), sentence(ev)]
+                for ev in result["closest"]])
     if result.get("results"):
         _print_results(result["results"], "related clauses (search)")
 
@@ -354,16 +461,26 @@ def targets(
     region: str | None = typer.Option(None),
     year: int | None = typer.Option(None),
     as_json: bool = JsonOpt,
+    fmt: str | None = FormatOpt,
+    out_file: Path | None = OutOpt,
 ) -> None:
-    """Quantitative targets (指标) with their evidence."""
-    rows = _run(lambda: _svc(ctx).targets(topic=topic, region=region, year=year))
+    """Quantitative targets (指标) with their document, clause and evidence."""
+    svc = _svc(ctx)
+    rows = _run(lambda: svc.targets(topic=topic, region=region, year=year))
     if as_json:
         return _print_json(rows, list[schemas.Target])
+    if fmt:
+        from api.tabular import target_columns
+
+        return _write_table(rows, target_columns(_topic_labels(svc)), fmt, out_file, "指标 targets")
+    labels = _topic_labels(svc)
+    texts = _evidence_sentences(svc, rows)
     _table(
         f"{len(rows)} targets",
-        ["region", "target", "topics", "file", "clause", "quote"],
-        [[_region_name(t.get("region")), _target_text(t), ",".join(t.get("topics") or []), t.get("source_file"),
-          (t.get("evidence") or {}).get("clause"), _clip((t.get("evidence") or {}).get("quote"), 50)]
+        ["region", "target", "topics", "document", "clause", "sentence"],
+        [[_region_name(t.get("region")), _target_text(t), "、".join(labels.get(x, x) for x in t.get("topics") or []),
+          doc_name(t, 28), (t.get("evidence") or {}).get("clause"),
+          sentence_of(texts.get(t.get("clause_id") or ""), (t.get("evidence") or {}).get("quote"), n=100)]
          for t in rows],
     )
 
@@ -395,22 +512,42 @@ def bodies(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 
 @app.command()
 def topics(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-    """The topic scheme with counts."""
+    """The topic scheme: each topic with the number of measures and of targets on it."""
     rows = _run(lambda: _svc(ctx).topics())
     if as_json:
         return _print_json(rows, list[schemas.Topic])
-    _table(f"{len(rows)} topics", ["id", "中文", "English", "clauses", "targets"],
-           [[t.get("id"), t.get("label_zh"), t.get("label_en"), t.get("clauses"), t.get("targets")] for t in rows])
+    _table(f"{len(rows)} topics", ["id", "中文", "English", "measures 措施", "targets 指标"],
+           [[t.get("id"), t.get("label_zh"), t.get("label_en"), t.get("measures", 0), t.get("targets", 0)]
+            for t in rows])
 
 
 # ---------------------------------------------------------------------- graph
 
 
 @app.command()
+def nodes(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="part of a name: 枣庄市, 美育, Teacher training, a title or 文号"),
+    kind: list[str] = typer.Option([], "--kind", help="region, topic, body or document (repeatable)"),
+    limit: int = typer.Option(20, "--limit", min=1, max=200),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Regions, topics, bodies and documents by name, best first: the IRI to give `export
+    --node` (or the page's graph view)."""
+    rows = _run(lambda: _svc(ctx).find_nodes(query, kind=kind or None, limit=limit))
+    if as_json:
+        return _print_json(rows, list[schemas.NodeMatch])
+    _table(f"{len(rows)} nodes matching {query}", ["kind", "name", "detail", "match", "IRI"],
+           [[r["kind"], r["label"], r.get("detail"), r["match"] if r["matched"] == r["label"] else f"{r['match']}: {r['matched']}",
+             r["id"]] for r in rows])
+
+
+@app.command()
 def export(
     ctx: typer.Context,
     format: str = typer.Option("ttl", "--format", help="ttl, jsonld, graphml or gexf"),
-    node: str | None = typer.Option(None, help="IRI (or short id) of the centre of a neighbourhood"),
+    node: str | None = typer.Option(None, help="centre of a neighbourhood: a name (枣庄市), IRI, document id, "
+                                                  "adcode or topic id (`policykg nodes` finds one)"),
     depth: int = typer.Option(1, min=0, max=4),
     out_file: Path | None = typer.Option(None, "--out", help="file to write (default: stdout)"),
 ) -> None:

@@ -54,6 +54,34 @@ class Filters:
             raise NotFound(f"no document {doc_id!r}", choices=sorted(d["id"] for d in self.catalog().documents.values())[:100])
         return doc
 
+    def find_document(self, ref: str) -> dict[str, Any]:
+        """The document a person names: its id, the first characters of its id (at least 4,
+        unique), its 文号, its title or a part of its title that only it contains. Several
+        matches are an ``InvalidParameter`` listing them; none a ``NotFound`` saying what
+        to give."""
+        ref = (ref or "").strip()
+        if not ref:
+            raise InvalidParameter("document", "empty: give a document id, the first characters of one, or a title")
+        cat = self.catalog()
+        doc = cat.doc_by_id(ref)
+        if doc is not None:
+            return doc
+        docs = sorted(cat.documents.values(), key=lambda d: d["id"])
+        tests = [
+            lambda d: len(ref) >= 4 and d["id"].startswith(ref),
+            lambda d: ref in (d.get("doc_number"), d.get("title")),
+            lambda d: ref in (d.get("title") or ""),
+        ]
+        for test in tests:
+            hits = [d for d in docs if test(d)]
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                shown = "; ".join(f"{d['id'][:8]} {d.get('title') or ''}".strip() for d in hits[:8])
+                raise InvalidParameter("document", f"{ref!r} names {len(hits)} documents ({shown}): give more of the id or title")
+        raise NotFound(f"no document {ref!r} in this workspace ({len(docs)} documents): give an id or its first "
+                       "characters, a 文号 or a title (`policykg documents` lists them)")
+
     def _allowed(self, region: str | None, province: str | None, topic: str | None, year: int | None,
                  doc: str | None, has_target: bool | None) -> set[str] | None:
         """Clause IRIs the search filters allow (kg.read.allowed_clauses), None for no filter.

@@ -127,7 +127,7 @@ def _update_word(op_name: str) -> str:
     return " ".join(_re.findall(r"[A-Z][a-z]*", op_name)).upper() or "UPDATE"
 
 
-_STORE_POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*(.*)$", re.S)
+_STORE_POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
 
 
 def _expected(text: str) -> str:

@@ -165,6 +165,14 @@ def test_a_count_target_on_a_narrow_object_is_not_the_whole_topic(seed_service):
     assert all("名师工作室" in ev["quote"] for ev in a["answer"][0]["evidence"])
 
 
+def test_an_english_how_many_counts_only_the_object_asked(seed_service):
+    a = seed_service.ask("How many famous teacher studios does Chengde plan to build?")
+    assert _codes(a) == ["130800"]
+    (group,) = a["answer"]
+    assert all("工作室" in ev["quote"] for ev in group["evidence"])
+    assert set(group["count"]) == {"个"}
+
+
 def test_a_place_in_pinyin_restricts_the_answer(seed_service):
     a = seed_service.ask("What targets does Chengde set for teacher training?")
     assert a["interpretation"]["places"][0]["code"] == "130800"

@@ -120,9 +120,10 @@ def test_graph_neighbourhood_and_exports(client, docs):
     ids = {n["id"] for n in hood["nodes"]}
     assert "https://policykg.org/region/330304" in ids
     assert all(e["source"] in ids and e["target"] in ids for e in hood["edges"])
-    # kg.projection's graph: target values, deadlines and evidence are folded into the target
+    # kg.projection's graph for people: target values, deadlines and evidence are folded into
+    # the target, clauses into their measures (or the document), citations into the document
     kinds = {n["kind"] for n in hood["nodes"]}
-    assert {"document", "region", "clause"} <= kinds
+    assert {"document", "region", "measure"} <= kinds and not kinds & {"clause", "citation"}
     two = client.get("/graph/neighbourhood", params={"node": doc_id, "depth": 2}).json()
     targets = [n for n in two["nodes"] if n["kind"] == "target"]
     assert targets and any("deadline" in t or "value" in t for t in targets)

@@ -13,7 +13,8 @@
 3. **Verified clauses** for every other question: every unit (a ；-provision of a sentence) of
    every clause in the allowed documents is read; a unit answers when it states the
    requirement's words (IDF-weighted coverage, ``MATCH``; or ``NEAR`` when the dense search
-   also ranks its clause among the closest to the question) and every frequency, quantity and
+   also ranks its clause among the closest to the question and every specific word asked is
+   stated) and every frequency, quantity and
    deadline asked, close to those words. Evidence is the whole sentence, with the target the
    graph extracted from it when there is one (value, value_max, unit, comparator, deadline,
    period, frequency). One best piece of evidence per document; the others are counted
@@ -171,6 +172,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "quantities": [x.label() for x in qtys],
         "years": [y for y, _, _ in yrs],
         "terms": [g.to_dict() for g in req.groups],
+        "either": [" + ".join(g.asked for g in b) for b in req.branches],  # A或B: either answers
         "ignored": req.ignored + removed,
         "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency))) if on],
         "_needs_number": bool(asks_number),
@@ -214,7 +216,8 @@ def _scope(text: str, start: int, end: int) -> str:
 def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: Requirement,
                      with_targets: bool, year: int | None) -> tuple[bool, dict[str, Any]]:
     found: dict[str, Any] = {}
-    heavy = max(req.groups, key=lambda g: g.weight) if req.groups else None
+    heads = [g for g in req.groups if not g.tail] or req.groups
+    heavy = max(heads, key=lambda g: g.weight) if heads else None
 
     def near(start: int, end: int) -> bool:
         return heavy is None or coverage([heavy], _scope(unit_text, start, end)) >= 0.5
@@ -231,7 +234,7 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
             return False, {}
         found["quantity"] = ok[0].label()
     if year is not None:
-        if not any(y == year for y, _, _ in nb.years(sentence)):
+        if not any(y == year for y, _, _ in nb.years(sentence, stated=True)):
             return False, {}
         found["deadline"] = year
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
@@ -310,9 +313,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     more: dict[str, int] = {}
     near: list[tuple[tuple, Any, float, int | None]] = []
     units = ctx.corpus.units
-    scorer = Scorer(req.groups, ctx.corpus)
+    scorers = [(Scorer(b, ctx.corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
     if req.groups:
-        keys = scorer.candidates()
+        keys = set().union(*(sc.candidates() for sc, _ in scorers))
         keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
         pool = [units[k] for k in sorted(keys)]
     else:
@@ -320,15 +323,18 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     for unit in pool:
         if allowed is not None and unit.doc_id not in allowed:
             continue
-        cov = scorer.coverage(unit.key) if req.groups else 1.0
+        # the branch (A或B) that states most of itself
+        cov, scorer, branch = max(((sc.coverage(unit.key) if req.groups else 1.0, sc, r) for sc, r in scorers),
+                                  key=lambda t: t[0])
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
-        answers = (cov >= MATCH[interp.language] or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR)) \
+        answers = (cov >= MATCH[interp.language]
+                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))) \
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
-            answers, found = _constraints_met(unit.text, unit.sentence, extra, req, extra["_needs_number"], interp.year)
+            answers, found = _constraints_met(unit.text, unit.sentence, extra, branch, extra["_needs_number"], interp.year)
         key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
         if not answers:
             near.append((key, unit, cov, rank))
@@ -392,7 +398,14 @@ def answer(question: str, service: Any) -> dict[str, Any]:
         or (interp.intent == "search" and not QUESTION.search(question))
     )
     if structured:
-        result = structured_answer(question, service, interp)
+        keep = None
+        if interp.intent == "count" and not interp.object and req.groups:
+            # "how many famous teacher studios": a target counts when its object and quote state
+            # the words asked (the English question names no Chinese object)
+            def keep(t: dict[str, Any]) -> bool:
+                text = f"{t.get('object') or ''} {(t.get('evidence') or {}).get('quote') or ''}"
+                return coverage(req.groups, text) >= MATCH[interp.language]
+        result = structured_answer(question, service, interp, keep)
         result["interpretation"].update(_public(extra))
         return result
     result = {"question": question, "interpretation": {**interp.to_dict(), **_public(extra)}, "fallback": False}

@@ -21,10 +21,12 @@ from functools import lru_cache
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+SOME = "若干"  # "some number of": a question's wildcard (若干年内, 每隔若干年), never a sentence's
+NUM_Q = rf"(?:{NUM}|{SOME})"
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "twenty": 20, "hundred": 100,
               "a": 1, "an": 1, "once": 1, "twice": 2}
-EN_NUM = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+EN_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
 
 # period words: Chinese as written → canonical unit; English → the same units
 PERIODS_ZH = {"年": "年", "学年": "学年", "学期": "学期", "季度": "季度", "月": "月", "周": "周",
@@ -34,18 +36,21 @@ PERIODS_EN = {"year": "年", "years": "年", "annually": "年", "annual": "年",
               "term": "学期", "terms": "学期", "quarter": "季度", "month": "月", "months": "月",
               "monthly": "月", "week": "周", "weeks": "周", "weekly": "周", "day": "天", "days": "天",
               "daily": "天"}
-TIMES_ZH = r"(?:次|届|轮|回|期|场)"
+TIMES_ZH = r"(?:次|届|轮|回|期|场|遍)"
 
 _PERIOD_ZH = "|".join(sorted(PERIODS_ZH, key=len, reverse=True))
 # 每(三)年(至少)(举办/组织…)(一)次 — the verb part is any short run of Han characters
 FREQ_ZH = re.compile(
-    rf"每(?P<n>{NUM})?(?:个)?(?P<p>{_PERIOD_ZH})(?:(?:至少|不少于|不低于)?[\u4e00-\u9fff]{{0,6}}?(?P<t>{NUM}){TIMES_ZH})?")
+    rf"每(?:隔)?(?P<n>{NUM_Q})?(?:个)?(?P<p>{_PERIOD_ZH})(?:(?:至少|不少于|不低于)?[\u4e00-\u9fff]{{0,6}}?(?P<t>{NUM}){TIMES_ZH})?")
+# 3年内将…轮训一遍 / 2年内对…培训一次: once within N years (a cycle of N years)
+FREQ_ZH_WITHIN = re.compile(
+    rf"(?P<n>{NUM_Q})(?:个)?(?P<p>年|学年)(?:内|之内|以内)[^。；;，,]{{0,30}}?(?:至少|不少于)?(?P<t>{NUM})(?:次|遍|轮)")
 # 三年一届 / 两年一次 / 一年一度
 FREQ_ZH_RATE = re.compile(rf"(?P<n>{NUM})(?:个)?(?P<p>{_PERIOD_ZH})(?P<t>{NUM})(?:{TIMES_ZH}|度)")
 _PERIOD_EN = "|".join(sorted(PERIODS_EN, key=len, reverse=True))
 FREQ_EN = re.compile(
     rf"\b(?:(?P<t>{EN_NUM}|once|twice)\s+(?:times?\s+)?)?(?:a|an|per|every|each)\s+"
-    rf"(?:(?P<n>{EN_NUM})\s+)?(?P<p>{_PERIOD_EN})\b|\b(?P<adv>annually|yearly|monthly|weekly|daily)\b",
+    rf"(?:(?P<n>{EN_NUM})\s+)?(?P<p>{_PERIOD_EN})\b|\b(?P<adv>annually|annual|yearly|monthly|weekly|daily)\b",
     re.IGNORECASE)
 
 UNITS = ("万元", "亿元", "千元", "元", "%", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
@@ -64,15 +69,25 @@ EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "hours": "小时", "hour"
             "class hours": "课时", "periods": "节", "lessons": "节", "classes": "节", "teachers": "名",
             "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
 _EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
-QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
+# "(in 10,000 yuan)": the unit an amount is given in, not an amount
+UNIT_EN = re.compile(r"\bin\s+(?P<u>10,?000\s+yuan|ten thousand yuan|yuan|percent|per cent|hours|class hours)\b", re.IGNORECASE)
+UNIT_EN_NAMES = {"10000 yuan": "万元", "ten thousand yuan": "万元", "yuan": "元", "percent": "%", "per cent": "%",
+                 "hours": "小时", "class hours": "课时"}
+MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}  # amounts compare in yuan
+QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
 QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
 EN_PER_UNIT = {"classes": "班", "schools": "所", "students": "人"}
+# "a ratio of art teachers to classes": some number per some number of classes (每6个班1名)
+RATIO_OF_EN = re.compile(r"\bratios?\s+of\b(?:\s+[\w-]+){1,4}?\s+to\s+(?P<pu>classes|schools|students)\b", re.IGNORECASE)
 
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 YEAR_ZH = re.compile(rf"(?:到|至|截至|截止到?|力争|争取|在)?(?P<y>{YEAR})年(?:前|底|末|之前|以前|年底|年末)?")
 YEAR_EN = re.compile(rf"\b(?:by|before|until|till|in|from)?\s*(?:the end of\s+)?(?P<y>{YEAR})\b", re.IGNORECASE)
+
+
+ANY = 0.0  # the value of 若干 (a question's "some number"): any stated number of that unit
 
 
 @lru_cache(maxsize=4096)
@@ -81,11 +96,13 @@ def number(text: str) -> float | None:
     text = text.strip()
     if not text:
         return None
-    low = text.lower()
+    low = text.lower().replace(",", "")
+    if low == SOME:
+        return ANY
     if low in EN_NUMBERS:
         return float(EN_NUMBERS[low])
     try:
-        return float(text)
+        return float(low)
     except ValueError:
         pass
     try:
@@ -105,13 +122,19 @@ class Frequency:
     end: int = 0
 
     def label(self) -> str:
-        n = "" if self.every == 1 else _fmt(self.every)
+        n = "" if self.every == 1 else (SOME if self.every == ANY else _fmt(self.every))
         t = "" if self.times is None else f"{_fmt(self.times)}次"
         return f"每{n}{self.unit}{t}"
 
     def satisfies(self, asked: Frequency) -> bool:
-        """This (stated) frequency is the one ``asked``: same span; same count when both say it."""
-        if self.every != asked.every or _unit_family(self.unit) != _unit_family(asked.unit):
+        """This (stated) frequency is the one ``asked``: same span (any span of the unit when
+        the question says 若干, but a cycle, not every single year); same count when both say it."""
+        if _unit_family(self.unit) != _unit_family(asked.unit):
+            return False
+        if asked.every == ANY:
+            if self.every <= 1:
+                return False
+        elif self.every != asked.every:
             return False
         return asked.times is None or self.times is None or self.times == asked.times
 
@@ -129,8 +152,13 @@ def frequencies(text: str) -> list[Frequency]:
     for m in FREQ_ZH.finditer(text):
         n = number(m.group("n")) if m.group("n") else 1.0
         t = number(m.group("t")) if m.group("t") else None
-        if n:
+        if n is not None:
             out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end()))
+    for m in FREQ_ZH_WITHIN.finditer(text):
+        n, t = number(m.group("n")), number(m.group("t"))
+        if n is not None and t and not any(f.start <= m.start() < f.end for f in out):
+            # the span is the period (3年内): what is done within it is the words asked
+            out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end("p") + 2))
     for m in FREQ_ZH_RATE.finditer(text):
         n, t = number(m.group("n")), number(m.group("t"))
         if n and t and not any(f.start <= m.start() < f.end for f in out):
@@ -160,6 +188,10 @@ class Quantity:
     end: int = 0
 
     def label(self) -> str:
+        if self.comparator == "any":
+            return f"an amount in {self.unit}"
+        if self.comparator == "ratio":
+            return f"a number per so many {self.per_unit}"
         cmp = {"=": "", ">=": "≥", "<=": "≤"}[self.comparator]
         per = f"每{_fmt(self.per)}{self.per_unit}" if self.per is not None else ""
         rng = f"–{_fmt(self.value_max)}" if self.value_max is not None else ""
@@ -167,8 +199,17 @@ class Quantity:
 
     def satisfies(self, asked: Quantity) -> bool:
         """This stated quantity meets what ``asked`` says (unit, ratio base, value by comparator)."""
+        if asked.comparator == "ratio":  # a ratio to classes: any number per so many classes
+            return self.per is not None and self.per_unit == asked.per_unit
+        if asked.comparator == "any":  # "in 10,000 yuan": any amount of that kind of unit
+            return self.unit == asked.unit or (asked.unit in MONEY and self.unit in MONEY)
         if asked.unit == "" and self.unit not in COUNT_UNITS:
             return False  # "at least one (activity)": a count, never a share or a sum of money
+        if self.unit in MONEY and asked.unit in MONEY and self.unit != asked.unit:
+            scale = MONEY[self.unit] / MONEY[asked.unit]
+            stated = Quantity(self.value * scale, asked.unit, self.comparator,
+                              None if self.value_max is None else self.value_max * scale)
+            return stated.satisfies(asked)
         if (asked.unit and self.unit != asked.unit) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
             return False
         if asked.comparator == ">=":
@@ -211,6 +252,14 @@ def quantities(text: str) -> list[Quantity]:
         if v is not None and per is not None:
             out.append(Quantity(v, "名", "=", None, per, EN_PER_UNIT[m.group("pu").lower()], m.start(), m.end()))
             spans.append((m.start(), m.end()))
+    for m in RATIO_OF_EN.finditer(text):  # the span is "ratio of": the words between are asked
+        out.append(Quantity(ANY, "", "ratio", None, ANY, EN_PER_UNIT[m.group("pu").lower()],
+                            m.start(), m.start() + len("ratio of")))
+        spans.append((m.start(), m.end()))
+    for m in UNIT_EN.finditer(text):
+        unit = UNIT_EN_NAMES[re.sub(r"\s+", " ", m.group("u").lower().replace(",", ""))]
+        out.append(Quantity(ANY, unit, "any", start=m.start(), end=m.end()))
+        spans.append((m.start(), m.end()))
     for m in QTY_EN.finditer(text):
         v = number(m.group("v"))
         taken = spans + [(q.start, q.end) for q in out]
@@ -237,12 +286,30 @@ def quantities(text: str) -> list[Quantity]:
     return sorted(out, key=lambda q: (q.start, q.end))
 
 
-def years(text: str) -> list[tuple[int, int, int]]:
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEADS = "，,、：:"
+_MONTH_DUE = re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|底|末)")  # 2019年5月底前
+
+
+def years(text: str, stated: bool = False) -> list[tuple[int, int, int]]:
     """Deadline-like years in ``text``: (year, start, end); the end of a span of years
-    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines."""
-    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
-           if not _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")])
-           and not _START_WORD.match(text[m.end():m.end() + 3])]
-    if not out:
+    (2010-2020年, a plan's period) and a start (2016年起) are not deadlines. English years
+    (by 2020) only in a text without Chinese (a document number 〔2019〕 is no year).
+
+    ``stated``: read a plan's sentence, where a deadline is written as one: 到/至/力争…2020年,
+    2020年前/底/末, or a year opening the sentence or a comma-piece (2020年，全市…; ，2017年配齐…);
+    a date in passing (2019年3月印发) is not."""
+    out = []
+    for m in YEAR_ZH.finditer(text):
+        if _PERIOD_END.search(text[max(0, m.start("y") - 3):m.start("y")]) or _START_WORD.match(text[m.end():m.end() + 3]):
+            continue
+        if stated:
+            marked = m.group(0) != m.group("y") + "年" or bool(_MONTH_DUE.match(text, m.end()))
+            before = text[:m.start()].rstrip()
+            opens = (not before or before[-1] in _LEADS + "。；;（(") and not re.match(r"\s*\d{1,2}月", text[m.end():])
+            if not (marked or opens):
+                continue
+        out.append((int(m.group("y")), m.start(), m.end()))
+    if not out and not _HAN.search(text):
         out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
     return out

@@ -285,7 +285,8 @@ def _summary_regions(groups: list[dict[str, Any]], what: str) -> str:
     return f"{len(groups)} region(s) {what}: {', '.join(names)}" if groups else f"no region {what}"
 
 
-def answer(question: str, service: Any, interp: Interpretation | None = None) -> dict[str, Any]:
+def answer(question: str, service: Any, interp: Interpretation | None = None,
+           keep: Any = None) -> dict[str, Any]:
     """Answer ``question`` from the graph's targets, bodies and topic clauses (see the module
     docstring); ``interp`` when the caller has read the question already."""
     if interp is None:
@@ -314,9 +315,10 @@ def answer(question: str, service: Any, interp: Interpretation | None = None) ->
     if interp.intent in ("regions", "documents", "count", "targets") and uses_targets and (
         interp.topic or interp.year or interp.funding or interp.object or region_code
     ):
-        topic = None if interp.object else interp.topic  # "how many 名师工作室": the object decides
+        # "how many 名师工作室": the object decides (``keep``: the caller's test of a target's object)
+        topic = None if (interp.object or keep) else interp.topic
         rows = service.targets(topic=topic, region=region_code, year=interp.year)
-        rows = [t for t in rows if _target_matches(t, interp)]
+        rows = [t for t in rows if _target_matches(t, interp) and (keep is None or keep(t))]
         items = [(t.get("region"), _evidence_of_target(t)) for t in rows]
         if interp.intent == "documents":
             docs = _group_by_document(items)

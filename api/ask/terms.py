@@ -10,6 +10,15 @@ alternative renderings. A group weighs its inverse document frequency over the c
 
 ``coverage(groups, text)``: the weighted share of the groups a text states; a long word found
 only in part (中小学 for 中小学生) earns part of its credit.
+
+General rules over the words (data, not phrases of one document): a department takes every
+form plans write it in (``bodies.department_forms``, from the ingest lexicon); a word takes its
+synonyms of the genre (``data/synonyms_zh.txt``: 中考/中招); a parenthesis's items are whole
+alternatives (（高中阶段学校招生录取）, not 学校 alone); a scope remark (，包括探索和试点) is
+ignored; 或 between two verb phrases makes two alternative requirements (``branches``); an
+English glossary phrase is one concept (into schools → 进校园). Light words (``Group.tail``:
+the word after a list's last item, a level such as 县级, a dictionary's guess no close clause
+uses) weigh less and are never the words a unit must state.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 VERB_WEIGHT = 0.5
+SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
@@ -38,15 +48,25 @@ class Group:
     asked: str  # as the question says it
     alternatives: tuple[str, ...]  # Chinese forms any of which states it
     weight: float
+    tail: bool = False  # a light word, never one a unit must state: the word after a list's last item
+    # (校长、教师或分管干部: maybe shared, maybe not), a level (县级), a dictionary's guess (marked → 马克)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
+        out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
+        if self.tail:
+            out["light"] = True
+        return out
 
 
 @dataclass
 class Requirement:
     groups: list[Group] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words nothing in the corpus states
+    branches: list[list[Group]] = field(default_factory=list)  # A或B of two verb phrases: either answers
+
+    def alternatives(self) -> list[list[Group]]:
+        """The requirements any of which answers (one, unless the question joins two verb phrases)."""
+        return self.branches or [self.groups]
 
     @property
     def total(self) -> float:
@@ -124,6 +144,10 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
+LEVEL = re.compile(r"[省市县区校乡镇]级")  # 市、县级: a level plans write many ways (两级, 各县区): a light word
+TAIL_WEIGHT = 0.5  # a word after the last item of a list (分管干部 in 校长、教师或分管干部) may qualify
+# that item only: it weighs less and is never the word a unit must state
+PHRASE_END = frozenset("，,。；;：:？?！!")
 JOIN_ZH = frozenset({"、", "或", "或者", "或是", "/", "／", "和", "及", "与", "以及", "及其"})
 EXAMPLE_ZH = frozenset({"如", "含", "包括", "包含", "例如", "比如", "等", "即", "或"})
 OPEN, CLOSE = frozenset("（(［[【"), frozenset("）)］]】")
@@ -136,17 +160,57 @@ def _zh_weight(word: str, corpus: Any) -> float:
     return corpus.idf(word) * (VERB_WEIGHT if _is_verb(word) else 1.0)
 
 
+def _department_tokens(tokens: list[str]) -> list[str]:
+    """jieba's words with a department it cut in two joined again (共青团 + 组织)."""
+    from .bodies import department_key
+
+    out: list[str] = []
+    for tok in tokens:
+        if out and out[-1].strip() and tok.strip() and department_key(out[-1] + tok) and not department_key(tok):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
 def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
-    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室)."""
+    """The word, or — when the corpus never writes it — its halves (名师工作室 → 名师, 工作室);
+    a department in the forms the corpus writes it (``with_departments`` adds the others)."""
+    from .bodies import department_forms
+
     if corpus.doc_frequency(word) > 0:
         return [word]
+    written = [f for f in department_forms(word) if corpus.doc_frequency(f) > 0]
+    written = written or [f for f in synonym_sets().get(word, ()) if corpus.doc_frequency(f) > 0]
+    if written:
+        return written
     parts = [p for p in zh_words(word, tokenizer) if p != word] or ([word[:2], word[2:]] if len(word) >= 4 else [])
     return [p for p in parts if len(p) >= 2 and corpus.doc_frequency(p) > 0]
 
 
-COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类]?")  # 一届, 两项: numbers, not words
+COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类遍]?")  # 一届, 两项: numbers, not words
 PREPOSITIONS = frozenset("对把将在为向从由给被")
 EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
+
+
+SCOPE_REMARK = re.compile(r"[，,]\s*(?:包括|包含|也包括|含)[^，,。；;？?]*")
+PAREN_ITEM = re.compile(r"[、，,/／]|或者|或是|或|以及|及|和")
+
+
+def _item_forms(item: str, corpus: Any, tokenizer: Any) -> list[str]:
+    """An item of a parenthesis (高中阶段学校招生录取, 团市委) as one alternative: the item as
+    written when the corpus writes it, else its longest written beginning (of three characters
+    or more), else its most specific word; never each of its words (学校 alone is not 中考)."""
+    item = re.sub(r"[^\u4e00-\u9fff]", "", item)
+    if len(item) < 2 or COUNT_WORD.fullmatch(item):
+        return []
+    if corpus.doc_frequency(item) > 0:
+        return [item]
+    for k in range(len(item) - 1, 2, -1):
+        if corpus.doc_frequency(item[:k]) > 0:
+            return [item[:k]]
+    words = [w for w in zh_words(item, tokenizer) if corpus.doc_frequency(w) > 0]
+    return [max(words, key=lambda w: (corpus.idf(w), w))] if words else []
 
 
 def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
@@ -159,24 +223,43 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     core = re.sub(r"[（(]\s*(?:{})[^）)]*[）)]".format("|".join(EXAMPLE_OPENERS_ZH)), " ", core)
     stop = stopwords()
     req = Requirement()
+    for m in SCOPE_REMARK.finditer(core):  # ，包括探索和试点: how far the question reaches, not what it asks
+        req.ignored.append(m.group(0).strip("，, "))
+    core = SCOPE_REMARK.sub(" ", core)
+    paren = ""
     groups: list[list[str]] = []
+    tails: set[int] = set()  # groups that follow the last item of a coordination in the same phrase
     phrase_start = 0  # index of the first group of the current phrase
     join = False
+    joined = False  # a coordination was joined in this phrase (its last item may run on)
+    dangling = False  # the word before was dropped (one character, a stopword)
     depth = 0
-    for token in _jieba(tokenizer.words).cut(core):
-        token = token.strip()
+    for raw in _department_tokens(list(_jieba(tokenizer.words).cut(core))):
+        token = raw.strip()
         if not token:
+            joined = dangling = False  # scaffolding taken out: a new phrase
             continue
+        if token in PHRASE_END:
+            joined = False
         if token in OPEN or token in CLOSE:
             if token in OPEN:
                 depth += 1
+                paren = ""
             else:
                 depth = max(depth - 1, 0)
+                items = [f for item in PAREN_ITEM.split(paren) for f in _item_forms(item, corpus, tokenizer)]
+                if items and groups:  # alternatives of the phrase before the parenthesis, each item whole
+                    target = max(range(phrase_start, len(groups)) or [len(groups) - 1],
+                                 key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+                    groups[target].extend(f for f in items if f not in groups[target])
                 phrase_start = len(groups)
-            join = False
+            join = joined = False
+            continue
+        if depth:
+            paren += raw
             continue
         if token in JOIN_ZH or (depth and token in EXAMPLE_ZH):
-            join = bool(groups)
+            join = bool(groups) and not dangling  # 市、县级: 市 was dropped, 县级 joins nothing
             continue
         if not HAN.search(token):
             join = False
@@ -185,7 +268,9 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         if len(token) == 2 and token[0] in PREPOSITIONS:
             token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
         if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
+            dangling = len(token) < 2 and token not in stop  # 市 of 市、县级 (not 的 of 课的节数或课时)
             continue
+        dangling = False
         forms = _zh_forms(token, corpus, tokenizer)
         if not forms:
             req.ignored.append(token)
@@ -196,20 +281,25 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             groups[target].extend(f for f in forms if f not in groups[target])
         elif join and groups:
             groups[-1].extend(f for f in forms if f not in groups[-1])
+            joined = not depth
         elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
             groups.extend([f] for f in forms)  # halves of an unknown word: each required
         else:
+            if joined and not depth and not _is_verb(token):
+                tails.add(len(groups))  # the word right after a list's last noun
+            joined = False
             groups.append(list(forms))
         join = False
     seen: set[tuple[str, ...]] = set()
-    for alts in groups:
+    for i, alts in enumerate(groups):
         key = tuple(alts)
         if key in seen:
             continue
         seen.add(key)
         verb = all(_is_verb(a) for a in alts)
         weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
-        req.groups.append(Group("|".join(alts), key, weight))
+        tail = i in tails or all(LEVEL.fullmatch(a) for a in alts)
+        req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail))
     return req
 
 
@@ -236,8 +326,125 @@ def _en_chunks(core: str) -> list[tuple[str, bool]]:
     return out
 
 
+def with_departments(req: Requirement, corpus: Any) -> Requirement:
+    """A group that names a department (文化部门; or two groups that together do: 文化 + 部门)
+    takes every form plans write it in (``bodies.department_forms``) that the corpus uses."""
+    from .bodies import department_forms
+
+    groups = list(req.groups)
+    out: list[Group] = []
+    i = 0
+    while i < len(groups):
+        g = groups[i]
+        forms: list[str] = []
+        if i + 1 < len(groups):
+            nxt = groups[i + 1]
+            pair = next((a + b for a in g.alternatives for b in nxt.alternatives if department_forms(a + b)), None)
+            if pair:
+                forms = list(department_forms(pair))
+                g = Group(f"{g.asked} {nxt.asked}".strip() if g.asked != nxt.asked else g.asked, (pair,), g.weight)
+                i += 1
+        if not forms:
+            for a in g.alternatives:
+                forms.extend(f for f in department_forms(a) if f not in forms)
+        if forms:
+            alts = g.alternatives + tuple(f for f in forms if f not in g.alternatives and corpus.doc_frequency(f) > 0)
+            alts = tuple(a for a in alts if corpus.doc_frequency(a) > 0) or alts
+            g = Group(g.asked, alts, max(corpus.idf(a) for a in alts[:1]) if alts else g.weight)
+        out.append(g)
+        i += 1
+    return Requirement(out, req.ignored)
+
+
+DISJUNCTION_ZH = re.compile(r"或者|或是|或")
+
+
+def verb_phrases(core: str, tokenizer: Any) -> list[str]:
+    """A Chinese core cut at 或 where 或 joins two verb phrases (配齐专职教师或解决教师短缺):
+    each side has a verb of its own. Outside parentheses only; otherwise the core whole."""
+    from embeddings.bm25 import _jieba
+
+    depth, cuts = 0, []
+    for i, ch in enumerate(core):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch == "或" and (i + 1 >= len(core) or core[i + 1] not in "者是"):
+            cuts.append(i)
+    if not cuts:
+        return [core]
+    sides, pos = [], 0
+    for c in cuts:
+        sides.append(core[pos:c])
+        pos = c + 1
+    sides.append(core[pos:])
+    sides = [re.sub(r"^(?:者|是)", "", side) for side in sides]
+
+    def first_word(text: str) -> str:
+        return next((w for w in _jieba(tokenizer.words).cut(text) if HAN.search(w)), "")
+
+    def has_verb(text: str) -> bool:
+        return any(_is_verb(w) for w in _jieba(tokenizer.words).cut(text) if len(w) >= 2)
+
+    if all(has_verb(side) for side in sides) and all(_is_verb(first_word(side)) for side in sides[1:]):
+        return sides
+    return [core]
+
+
+@lru_cache(maxsize=1)
+def synonym_sets() -> dict[str, tuple[str, ...]]:
+    """Word → its set in ``data/synonyms_zh.txt`` (the terms the genre writes for one thing)."""
+    text = resources.files("api.ask").joinpath("data/synonyms_zh.txt").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        terms = tuple(t.strip() for t in line.split("|") if t.strip())
+        if len(terms) < 2 or not all(HAN.search(t) for t in terms):
+            raise ValueError(f"api/ask/data/synonyms_zh.txt line {n}: expected two or more Chinese terms joined by |")
+        for t in terms:
+            out[t] = terms
+    return out
+
+
+def with_synonyms(req: Requirement, corpus: Any) -> Requirement:
+    """Each group takes the synonyms (``synonym_sets``) of its words that the corpus writes."""
+    sets = synonym_sets()
+
+    def widen(groups: list[Group]) -> list[Group]:
+        out = []
+        for g in groups:
+            extra = [t for a in g.alternatives for t in sets.get(a, ())
+                     if t not in g.alternatives and corpus.doc_frequency(t) > 0]
+            out.append(Group(g.asked, g.alternatives + tuple(dict.fromkeys(extra)), g.weight, g.tail) if extra else g)
+        return out
+
+    return Requirement(widen(req.groups), req.ignored, [widen(b) for b in req.branches])
+
+
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, list[str]] | None = None) -> Requirement:
+    return with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus)
+
+
+def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+           renderings: dict[str, list[str]] | None = None) -> Requirement:
+    if lang == "zh" or expander is None:
+        sides = verb_phrases(core, tokenizer)
+        if len(sides) > 1:
+            parts = [with_departments(_zh_requirement(side, corpus, tokenizer), corpus) for side in sides]
+            parts = [p for p in parts if p.groups]
+            if len(parts) > 1:
+                union: list[Group] = []
+                for p in parts:
+                    union.extend(g for g in p.groups if g.alternatives not in [u.alternatives for u in union])
+                return Requirement(union, [w for p in parts for w in p.ignored], [p.groups for p in parts])
+    return with_departments(_requirement_terms(core, lang, corpus, tokenizer, expander, renderings), corpus)
+
+
+def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
+                       renderings: dict[str, list[str]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
@@ -265,7 +472,26 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     from .numbers import EN_NUMBERS
 
     skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
-    words = [w.lower() for w in _WORD.findall(core) if w.lower() not in skip]
+    from embeddings.expand import _norm_phrase, glossary
+
+    known = glossary()
+    raw = [w for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
+    words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
+    phrases: dict[str, tuple[str, ...]] = {}
+    j = 0
+    while j < len(raw):
+        for n in range(min(3, len(raw) - j), 1, -1):
+            phrase = " ".join(raw[j:j + n])
+            written = tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+            if written:
+                phrases[phrase] = written
+                words.append(phrase)
+                j += n
+                break
+        else:
+            if raw[j] not in skip:
+                words.append(raw[j])
+            j += 1
 
     cache = renderings if renderings is not None else {}
 
@@ -275,12 +501,18 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
                              if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
         return cache[phrase]
 
-    single = {w: rendered(w) for w in words}
+    single = {w: rendered(w) for w in words if w not in phrases}
     i = 0
     while i < len(words):
         taken = 0
+        if words[i] in phrases:  # a glossary phrase is one concept, in all its renderings
+            req.groups.append(Group(words[i], phrases[words[i]], max(corpus.idf(t) for t in phrases[words[i]])))
+            i += 1
+            continue
         for n in range(min(3, len(words) - i), 1, -1):
             span = words[i:i + n]
+            if any(w in phrases for w in span):
+                continue
             by_word = {t for w in span for t in single[w]}
             if n > 2:  # what a shorter phrase inside renders is that phrase's, not this span's
                 by_word |= set(rendered(" ".join(span[1:]))) | set(rendered(" ".join(span[:-1])))
@@ -344,7 +576,9 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
             weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
-            g = Group(g.asked, g.alternatives + tuple(extra), weight)
+            # a rendering none of the closest clauses uses is the dictionary's guess (marked →
+            # 马克): it weighs less and is never a word a unit must state
+            g = Group(g.asked, g.alternatives + tuple(extra), weight, g.tail or not (used or extra))
         groups.append(g)
     return Requirement(groups, req.ignored)
 
@@ -407,7 +641,8 @@ class Scorer:
         self.groups = groups
         self.credits = [group_credits(g, corpus) for g in groups]
         self.total = sum(g.weight for g in groups)
-        self.heavy = max(range(len(groups)), key=lambda i: (groups[i].weight, -i)) if groups else None
+        heads = [i for i in range(len(groups)) if not groups[i].tail] or list(range(len(groups)))
+        self.heavy = max(heads, key=lambda i: (groups[i].weight, -i)) if groups else None
 
     def candidates(self) -> set[int]:
         keys: set[int] = set()
@@ -423,6 +658,16 @@ class Scorer:
     def heaviest_stated(self, key: int) -> bool:
         """The most specific word asked (the heaviest group) is stated, at least by half."""
         return self.heavy is None or self.credits[self.heavy].get(key, 0.0) >= 0.5
+
+    def specific_stated(self, key: int, share: float = SPECIFIC_SHARE) -> bool:
+        """Every specific word asked (a group weighing at least ``share`` of the heaviest; not a
+        list's tail, not a verb: plans vary their verbs, 消除/化解) is stated, at least by half: a unit that only resembles the question (the
+        dense search's closest) may miss light words, not specific ones."""
+        if self.heavy is None:
+            return True
+        top = self.groups[self.heavy].weight
+        return all(c.get(key, 0.0) >= 0.5 for g, c in zip(self.groups, self.credits)
+                   if not g.tail and g.weight >= share * top and not all(_is_verb(a) for a in g.alternatives))
 
 
 def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:

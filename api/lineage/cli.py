@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def lineage(
         ctx: typer.Context,
-        doc: str = typer.Argument(None, help="a document id (its lineage is computed and stored)"),
+        doc: str = typer.Argument(None, help="a document (id or its first characters, 文号, title); its lineage is computed and stored"),
         source: list[str] = typer.Option(None, "--source", help="source document id(s) instead of its resolved citations"),
         provision: str | None = typer.Option(None, "--provision", help="a clause (IRI or {doc}/{path}): who carries it"),
         write: bool = typer.Option(True, "--write/--no-write", help="store the lineage graph (default) or only print it"),
@@ -48,7 +48,10 @@ def register(app: typer.Typer) -> None:
         if not doc:
             cli.err.print("[red]error:[/red] give a document id (or --provision CLAUSE)", highlight=False)
             raise typer.Exit(2)
-        result = cli._run(lambda: document_lineage(cli._svc(ctx), doc, source or None, write=write))
+        svc = cli._svc(ctx)
+        doc_id = cli._doc_id(svc, doc)  # an id, its first characters, a 文号 or a title
+        sources = [cli._doc_id(svc, s) for s in source] if source else None
+        result = cli._run(lambda: document_lineage(svc, doc_id, sources, write=write))
         if as_json:
             return cli._print_json(result)
         _print_document(cli, result)

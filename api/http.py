@@ -32,7 +32,7 @@ from fastapi.responses import JSONResponse
 
 from api.docs import mount_docs
 from api.errors import PolicyKGError, kg_error_classes, kg_error_status
-from api.routers import get_service, graph, ingest, reading, sparql
+from api.routers import get_service, graph, ingest, reading, sparql, views
 from api.routers.sparql import TRUNCATED_HEADER
 from api.settings import Settings
 
@@ -144,7 +144,7 @@ def create_app(
     def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         return _error(500, {"type": type(exc).__name__, "message": f"internal error: {exc}"})
 
-    for router in (reading.router, graph.router, sparql.router, ingest.router):
+    for router in (reading.router, views.router, graph.router, sparql.router, ingest.router):
         app.include_router(router)
 
     # --- lineage (issue 18): GET /lineage/{doc}, GET /lineage/provision/{clause}

@@ -477,6 +477,113 @@ AskAnswer = Annotated[
 ]
 
 
+# ---------------------------------------------------------------------- the analyst's page
+
+
+class DocumentRef(Model):
+    id: str
+    title: str | None
+    date: str | None = None
+    region: RegionRef | None = None
+    issuer: str | None = None
+
+
+class OverviewCounts(Model):
+    documents: int
+    clauses: int
+    targets: int
+    regions: int = Field(description="regions with a document of their own")
+    provinces: int
+    anonymised: int = Field(description="documents whose region is anonymised (xx市)")
+
+
+class RegionCount(Model):
+    region: RegionRef | None
+    documents: int
+    targets: int
+
+
+class YearCount(Model):
+    year: int
+    documents: int
+
+
+class KindCount(Model):
+    kind: str
+    documents: int
+
+
+class ExampleQuestion(Model):
+    question: str
+    topic: str | None = None
+
+
+class Overview(Model):
+    """What is loaded: counts, documents by region and year, the newest, example questions."""
+
+    counts: OverviewCounts
+    by_region: list[RegionCount]
+    by_year: list[YearCount]
+    by_kind: list[KindCount]
+    newest: list[DocumentRef]
+    examples: list[ExampleQuestion]
+
+
+class TargetRef(TargetFields):
+    doc: str | None = None
+    title: str | None = None
+    clause_id: str | None = None
+    id: str | None = None  # type: ignore[assignment]
+    value: int | float | None = None
+
+
+class MatrixCell(Model):
+    region: str = Field(description="region code (the column)")
+    count: int
+    targets: list[TargetRef] = Field(description="the targets themselves when an object is compared")
+
+
+class MatrixRow(Model):
+    topic: str
+    label_zh: str
+    label_en: str
+    cells: list[MatrixCell]
+
+
+class CompareMatrix(Model):
+    """Topic × region: targets per cell, or (with ``object``) the values side by side."""
+
+    object: str | None
+    topic: str | None
+    regions: list[RegionRef]
+    rows: list[MatrixRow]
+
+
+class MeasureBrief(Model):
+    path: str | None
+    heading: str | None
+
+
+class DocumentCell(Model):
+    doc: str
+    measures: list[MeasureBrief]
+    targets: list[TargetRef]
+
+
+class DocumentTopicRow(Model):
+    topic: str
+    label_zh: str
+    label_en: str
+    cells: list[DocumentCell]
+
+
+class CompareDocuments(Model):
+    """Documents side by side by topic: each one's measures and targets on the topic."""
+
+    documents: list[DocumentRef]
+    rows: list[DocumentTopicRow]
+
+
 # ---------------------------------------------------------------------- output
 
 

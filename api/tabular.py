@@ -231,6 +231,15 @@ def _region_name(row: Mapping[str, Any]) -> Any:
     return name
 
 
+#: Comparators as a reader writes them (a bare "=" would also read as a formula in a sheet).
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "＝"}
+
+
+def comparator_sign(row: Mapping[str, Any]) -> Any:
+    c = row.get("comparator")
+    return COMPARATOR_SIGNS.get(c, c)
+
+
 def target_columns(topic_labels: Mapping[str, str] | None = None) -> list[Column]:
     """Every field of a target row of ``PolicyKG.targets()`` (and of the targets an ask
     answer carries): region, document, value/range, unit, object, comparator, deadline,
@@ -244,7 +253,7 @@ def target_columns(topic_labels: Mapping[str, str] | None = None) -> list[Column
         Column("region", "地区", "Region", get=_region_name),
         Column("region.province", "省份", "Province"),
         Column("title", "文件", "Document", width=40, wrap=True),
-        Column("comparator", "比较", "Comparator"),
+        Column("comparator", "比较", "Comparator", get=comparator_sign),
         Column("value", "数值或区间", "Value/range", get=target_value),
         Column("value_min", "下限", "Min", get=lambda r: None if r.get("placeholder") else r.get("value")),
         Column("value_max", "上限", "Max"),
@@ -283,7 +292,7 @@ def evidence_columns(topic_labels: Mapping[str, str] | None = None) -> list[Colu
         Column("region.province", "省份", "Province"),
         Column("title", "文件", "Document", width=40, wrap=True),
         Column("path", "条款", "Clause"),
-        Column("comparator", "比较", "Comparator"),
+        Column("comparator", "比较", "Comparator", get=comparator_sign),
         Column("value", "数值或区间", "Value/range", get=target_value),
         Column("unit", "单位", "Unit"),
         Column("object", "对象", "Object", width=30, wrap=True),
@@ -359,3 +368,22 @@ def infer_columns(rows: Sequence[Mapping[str, Any]], known: Mapping[str, tuple[s
     if not cols:
         raise ValueError("rows: no columns to export (no rows, or rows without fields)")
     return cols
+
+
+def document_columns() -> list[Column]:
+    """Every field of a row of ``PolicyKG.documents()``."""
+    return [
+        Column("title", "标题", "Title", width=50, wrap=True),
+        Column("region", "地区", "Region", get=_region_name),
+        Column("region.province", "省份", "Province"),
+        Column("region.level", "级别", "Level"),
+        Column("issuer", "发文机关", "Issuer"),
+        Column("forwarded_by", "转发", "Forwarded by"),
+        Column("date", "日期", "Date"),
+        Column("doc_number", "文号", "Number"),
+        Column("period", "时期", "Period"),
+        Column("kind", "类型", "Kind"),
+        Column("clauses", "条款数", "Clauses"),
+        Column("source.file", "来源文件", "Source file"),
+        Column("id", "文件编号", "Document id"),
+    ]

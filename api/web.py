@@ -38,6 +38,10 @@ def mount_web(app: FastAPI) -> FastAPI:
         # no-cache: the page is tiny and must follow the code after an upgrade
         return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.add_api_route("/", page, methods=["GET"], include_in_schema=False, name="web_page")
+    app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False, name="favicon")
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="web_static")
     return app

@@ -53,7 +53,7 @@ def shot(page, name: str, full_page: bool = False) -> None:
 
 
 def test_search_in_chinese_highlights_and_opens_the_clause(page, seed_service) -> None:
-    page.goto("/")
+    page.goto("/#search")
     page.fill("#search-q", "教师培训")
     page.press("#search-q", "Enter")
     page.wait_for_selector("#search-results .hit")
@@ -115,17 +115,157 @@ def test_ask_teacher_training_shows_regions_in_table_and_on_map(page, question) 
     assert page.locator("#ask-table tbody th").count() >= 2
     assert page.locator("#ask-table tbody blockquote").count() == page.locator("#ask-table tbody tr").count()
     assert page.locator("#ask-interpretation").inner_text().startswith("理解为")
-    points = page.locator("#ask-map .point")
-    assert points.count() >= 1, "no region placed on the map"
-    for name in points.evaluate_all("els => els.map(e => e.dataset.name)"):
-        assert name in table  # every point on the map is a region of the answer
-    # an anonymised region (xx市) is never placed: it is listed beside the map
-    if "匿名" in table:
-        assert "匿名" in page.locator("#ask-unplaced").inner_text()
-    assert page.evaluate(
-        "[...document.querySelectorAll('#ask-map .point circle')].every(c => c.getAttribute('fill'))"
+    # the map of China shades the answer's regions (a county lands in its prefecture)
+    page.wait_for_selector("#ask-map .cnmap-unit[data-count]")
+    codes = set(page.locator("#ask-table tbody tr").evaluate_all("els => els.map(e => e.dataset.code)"))
+    shaded = page.evaluate(
+        "[...document.querySelectorAll('#ask-map .cnmap-unit[data-count]')]"
+        ".filter(e => Number(e.dataset.count) > 0).map(e => e.dataset.code)"
     )
+    assert shaded, "no region shaded on the map"
+    for unit in shaded:  # every shaded unit holds a region of the answer
+        assert any(page.evaluate("([c, u]) => window.policykg.inRegion(c, u)", [c, unit]) for c in codes), unit
+    # an anonymised region (xx市) is never drawn: it is listed apart under the map
+    if "匿名" in table:
+        assert "匿名" in page.locator("#ask-map .cnmap-unplaced").inner_text()
+    # a click on a region filters the answer to it
+    unit = shaded[0]
+    page.locator(f'#ask-map .cnmap-unit[data-code="{unit}"]').first.dispatch_event("click")
+    page.wait_for_selector("#ask-filter:not([hidden])")
+    visible = page.locator("#ask-table tbody tr:visible")
+    assert 0 < visible.count() < page.locator("#ask-table tbody tr").count() or len(shaded) == 1
+    for code in visible.evaluate_all("els => els.map(e => e.dataset.code)"):
+        assert page.evaluate("([c, u]) => window.policykg.inRegion(c, u)", [code, unit])
+    page.click("#ask-filter-clear")
+    # the answer downloads as a table
+    resp = page.request.get(page.locator("#ask-csv").get_attribute("href"))
+    assert resp.ok and resp.headers["content-type"].startswith("text/csv")
+    assert "依据 Evidence" in resp.body().decode("utf-8-sig").splitlines()[0]
     shot(page, "ask-" + ("zh" if question == TEACHER_TRAINING_ZH else "en"), full_page=True)
+
+
+def test_home_shows_what_is_loaded_with_a_map_and_a_documents_table(page, seed_service) -> None:
+    docs = seed_service.documents()
+    page.goto("/")
+    page.wait_for_selector("#home-map .cnmap-unit[data-count]")
+    page.wait_for_selector("#docs-table tbody tr")
+    assert f"{len(docs)} 份文件" in page.locator("#home-counts").inner_text()
+    assert page.locator("#docs-table tbody tr").count() == len(docs)
+    # the example questions are built from what is loaded, and answer from the graph
+    examples = page.locator("#home-examples a")
+    assert examples.count() >= 2
+    assert "匿名" in page.locator("#home-map .cnmap-unplaced").inner_text()  # xx市 listed apart
+    shot(page, "home", full_page=True)
+    # a click on 枣庄市 filters the table to its document
+    page.locator('#home-map .cnmap-unit[data-code="370400"]').first.dispatch_event("click")
+    page.wait_for_function("document.querySelectorAll('#docs-table tbody tr').length === 1")
+    assert "枣庄" in page.locator("#docs-table tbody").inner_text()
+    assert "region=370400" in page.evaluate("location.hash")
+    # sort by clauses, largest first; filter by year
+    page.goto("/#home")
+    page.wait_for_function(f"document.querySelectorAll('#docs-table tbody tr').length === {len(docs)}")
+    page.click("#docs-table th[data-sort=clauses] button")
+    page.wait_for_function("location.hash.includes('sort=clauses')")
+    page.wait_for_selector("#docs-table th[data-sort=clauses][aria-sort]:not([aria-sort=none])")
+    cells = [int(x) for x in page.locator("#docs-table tbody td.num").all_inner_texts()]
+    assert cells == sorted(cells, reverse=True) or cells == sorted(cells)
+    page.select_option("#d-year", "2024")
+    page.wait_for_function("location.hash.includes('year=2024')")
+    page.wait_for_function(
+        f"document.querySelectorAll('#docs-table tbody tr').length === "
+        f"{sum(1 for d in docs if (d.get('date') or '').startswith('2024'))}")
+    examples = page.locator("#home-examples a")
+    examples.first.click()
+    page.wait_for_selector("#ask-table tbody tr, #ask-fallback .hit")
+
+
+def test_targets_table_filters_and_downloads_as_xlsx(page, seed_service) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    expected = seed_service.targets(topic="teacher-training")
+    page.goto("/#targets?topic=teacher-training")
+    page.wait_for_function(f"document.querySelectorAll('#targets-table tbody tr').length === {len(expected)}")
+    assert page.locator("#t-topic").input_value() == "teacher-training"
+    assert page.locator("#targets-table tbody blockquote").count() == len(expected)  # each with its evidence
+    with page.expect_download() as dl:
+        page.click("#targets-xlsx")
+    download = dl.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as fh:  # the saved download has no extension
+        sheet = load_workbook(BytesIO(fh.read())).active
+    assert sheet.max_row == len(expected) + 1 and sheet["A1"].value == "地区 Region"
+    shot(page, "targets")
+    page.fill("#t-object", "名师")
+    page.press("#t-object", "Enter")
+    page.wait_for_function("location.hash.includes('object=')")
+    page.wait_for_selector("#targets-status:not(.busy)")
+    for text in page.locator("#targets-table tbody tr").all_inner_texts():
+        assert "名师" in text
+
+
+def test_compare_topics_by_region_and_documents_side_by_side(page, seed_service) -> None:
+    page.goto("/#compare")
+    page.wait_for_selector("#compare-matrix tbody td[data-count]")
+    assert page.locator("#compare-matrix thead th").count() >= 3  # topic + two or more regions
+    page.fill("#c-object", "教师")
+    page.press("#c-object", "Enter")
+    page.wait_for_selector("#compare-matrix .values li")
+    for value in page.locator("#compare-matrix .values li").all_inner_texts()[:10]:
+        assert "教师" in value or "§" in value
+    boxes = page.locator("#compare-doc-picks input[type=checkbox]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("#compare-docs-form button[type=submit]")
+    page.wait_for_selector("#compare-docs tbody tr")
+    assert page.locator("#compare-docs thead th").count() == 3  # topic + the two documents
+    shot(page, "compare", full_page=True)
+
+
+def test_graph_by_name_in_chinese_and_an_empty_graph_clears(page) -> None:
+    page.goto("/#graph")
+    page.fill("#graph-node", "枣庄市")
+    page.press("#graph-node", "Enter")
+    page.wait_for_function("Number(document.querySelector('#graph-status').dataset.nodes) > 1")
+    assert "422" not in page.locator("#graph-status").inner_text()
+    labels = page.evaluate("window.policykg.graph.nodes.get().filter(n => n.group === 'topic').map(n => n.label)")
+    assert all(not l.isascii() for l in labels), labels  # topics in Chinese, not their ids
+    page.goto("/#graph")
+    page.wait_for_function("document.querySelector('#graph-status').dataset.nodes === '0'")
+    assert page.evaluate("window.policykg.graph.nodes.length") == 0
+
+
+def test_missing_document_says_so_without_the_previous_title(page, seed_service) -> None:
+    doc = seed_service.documents()[0]
+    page.goto(f"/#doc?id={doc['id']}")
+    page.wait_for_selector("#doc-tree li")
+    page.goto("/#doc?id=nosuch")
+    page.wait_for_selector("#doc-status.error")
+    assert page.locator("#h-doc").inner_text().startswith("文件未找到")
+    assert page.locator(".doc-layout").is_hidden()
+
+
+def test_phone_width_keeps_the_evidence_in_view(browser, live_url) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_url, locale="zh-CN",
+                              is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto("/#ask?q=" + quote(TEACHER_TRAINING_ZH))
+        page.wait_for_selector("#ask-table tbody blockquote")
+        page.wait_for_selector("#ask-map .cnmap-unit[data-count]")
+        right = page.evaluate("Math.max(...[...document.querySelectorAll('#ask-table blockquote')]"
+                              ".map(b => b.getBoundingClientRect().right))")
+        assert right <= 390, f"the evidence runs {right - 390:.0f}px off a phone's screen"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "ask-phone", full_page=True)
+        page.goto("/")
+        page.wait_for_selector("#home-map .cnmap-unit[data-count]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "home-phone", full_page=True)
+    finally:
+        ctx.close()
 
 
 def test_graph_node_click_expands_the_network(page, seed_service) -> None:

@@ -221,8 +221,11 @@ def test_fake_search_highlights_and_opens_the_clause(page) -> None:
 def test_fake_ask_lists_the_anonymised_region_beside_the_map(page) -> None:
     page.goto("/#ask?q=" + "哪些地区设定了教师培训的数量指标")
     page.wait_for_selector("#ask-table tbody tr")
-    assert page.locator("#ask-map .point").count() == 2
-    assert "xx市" in page.locator("#ask-unplaced").inner_text()
+    page.wait_for_selector("#ask-map .cnmap-unit[data-count]")
+    shaded = page.evaluate("[...document.querySelectorAll('#ask-map .cnmap-unit[data-count]')]"
+                           ".filter(e => Number(e.dataset.count) > 0).map(e => e.dataset.code)")
+    assert set(shaded) == {"350200", "130800"}  # 翔安区 lands in 厦门市; 承德市 itself
+    assert "xx市" in page.locator("#ask-map .cnmap-unplaced").inner_text()
     assert "教师培训" in page.locator("#ask-interpretation").inner_text()
     table = page.locator("#ask-table").inner_text()
     assert "≥ 200 人 培训骨干教师" in table and "承德市" in table and "2025" in table

@@ -6,12 +6,35 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api import schemas
+from api import schemas, tabular
 from api.routers import LIMITS, get_service
 
 router = APIRouter()
+
+TABLE_FORMAT = Query(None, pattern="^(csv|xlsx)$", description="csv or xlsx: the table as a download instead of JSON")
+
+
+def _topic_labels(svc: Any) -> dict[str, str]:
+    return {t["id"]: t["label_zh"] for t in svc.topics()}
+
+
+def _download(rows: list[dict[str, Any]], columns: list[tabular.Column], fmt: str, stem: str, sheet: str) -> Response:
+    data, _ = tabular.export(rows, columns, fmt, sheet=sheet)
+    headers = tabular.attachment_headers(stem, fmt)
+    return Response(content=data, media_type=headers.pop("Content-Type"), headers=headers)
+
+
+def ask_rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per piece of evidence of an ask answer (a fallback: its clauses)."""
+    if answer.get("fallback") or not answer.get("answer"):
+        return [{**r, "quote": r.get("text")} for r in answer.get("results") or []]
+    groups = answer["answer"]
+    if groups and "region" not in groups[0]:  # documents answer: the document is the group
+        return tabular.flatten(groups, keep=("title",))
+    return tabular.flatten(groups, keep=("region",))
 
 
 class PrecedentsRequest(BaseModel):
@@ -49,8 +72,13 @@ def precedents(req: PrecedentsRequest = Body(...), svc: Any = Depends(get_servic
 
 @router.get("/ask", summary="a question in Chinese or English, answered from the graph with evidence",
             response_model=schemas.AskAnswer)
-def ask(q: str = Query(..., min_length=1, max_length=LIMITS.query_chars), svc: Any = Depends(get_service)) -> Any:
-    return svc.ask(q)
+def ask(q: str = Query(..., min_length=1, max_length=LIMITS.query_chars), format: str | None = TABLE_FORMAT,
+        svc: Any = Depends(get_service)) -> Any:
+    answer = svc.ask(q)
+    if format:
+        return _download(ask_rows(answer), tabular.evidence_columns(_topic_labels(svc)), format,
+                         f"policykg-answer-{q[:30]}", "答案 answer")
+    return answer
 
 
 @router.get("/targets", summary="quantitative targets with their evidence", response_model=list[schemas.Target])
@@ -58,14 +86,27 @@ def targets(
     topic: str | None = Query(None, max_length=100),
     region: str | None = Query(None, max_length=100),
     year: int | None = Query(None, ge=1949, le=2100),
+    province: str | None = Query(None, max_length=100, description="the province's name, e.g. 山东省"),
+    object: str | None = Query(None, max_length=100, description="a phrase of the target's object (or its evidence)"),
+    format: str | None = TABLE_FORMAT,
     svc: Any = Depends(get_service),
 ) -> Any:
-    return svc.targets(topic=topic, region=region, year=year)
+    rows = svc.targets(topic=topic, region=region, year=year)
+    if province:
+        rows = [t for t in rows if province in ((t.get("region") or {}).get("province"), (t.get("region") or {}).get("name"))]
+    if object:
+        rows = [t for t in rows if object in (t.get("object") or "") or object in ((t.get("evidence") or {}).get("quote") or "")]
+    if format:
+        return _download(rows, tabular.target_columns(_topic_labels(svc)), format, "policykg-targets", "指标 targets")
+    return rows
 
 
 @router.get("/documents", summary="one row per document", response_model=list[schemas.DocumentRow])
-def documents(svc: Any = Depends(get_service)) -> Any:
-    return svc.documents()
+def documents(format: str | None = TABLE_FORMAT, svc: Any = Depends(get_service)) -> Any:
+    rows = svc.documents()
+    if format:
+        return _download(rows, tabular.document_columns(), format, "policykg-documents", "文件 documents")
+    return rows
 
 
 @router.get("/documents/{doc_id}", summary="a document's metadata and clause tree",

@@ -1,6 +1,9 @@
 /* policykg web page: plain JavaScript, no framework, no build step.
  *
  * Views (the URL hash names the view and its query so that any result can be linked):
+ *   #home?province=…&region=…&level=…&year=…&issuer=…&kind=…&sort=…&desc=1   (the default)
+ *   #targets?topic=…&province=…&region=…&year=…&object=…
+ *   #compare?object=…&topic=…&docs=ID,ID
  *   #search?q=…&province=…&region=…&topic=…&year=…&has_target=true
  *   #doc?id=DOC_ID&clause=PATH
  *   #ask?q=…
@@ -14,7 +17,7 @@
 
 (() => {
   const BASE_IRI = "https://policykg.org/";
-  const VIEWS = ["search", "doc", "ask", "graph", "precedents"];
+  const VIEWS = ["home", "search", "doc", "ask", "targets", "compare", "graph", "precedents"];
 
   // ------------------------------------------------------------------ small helpers
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -31,19 +34,6 @@
     }
     for (const c of children.flat()) {
       if (c === null || c === undefined || c === false || c === "") continue;
-      el.append(c instanceof Node ? c : String(c));
-    }
-    return el;
-  }
-
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  function s(tag, attrs, ...children) {
-    const el = document.createElementNS(SVG_NS, tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== null && v !== undefined) el.setAttribute(k, String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined) continue;
       el.append(c instanceof Node ? c : String(c));
     }
     return el;
@@ -164,6 +154,7 @@
   }
 
   const docTitles = new Map(); // doc id → title, from /documents
+  const topicLabels = new Map(); // topic id → Chinese label, from /topics
 
   function docTitleOf(x) {
     const d = x.doc ?? x.document;
@@ -302,6 +293,7 @@
           const id = first(d.id, docIdOf(d));
           if (id) docTitles.set(id, first(d.title, d.source?.file, d.source_file, id));
         }
+        for (const t of asList(topics, "topics")) if (t.id) topicLabels.set(t.id, first(t.label_zh, t.id));
         const refs = {
           documents: asList(docs, "documents"),
           regions: asList(regions, "regions").map(regionOf).filter(Boolean),
@@ -333,11 +325,23 @@
       exc.append(h("option", { value: r.code }, text));
     }
     for (const t of refs.topics) top.append(h("option", { value: topicId(t) }, topicLabel(t)));
+    for (const sel of ["#d-province", "#t-province"]) for (const p of provinces) $(sel).append(h("option", { value: p }, p));
+    for (const sel of ["#d-region", "#t-region"]) {
+      for (const r of regions) $(sel).append(h("option", { value: r.code }, r.anonymised ? `${r.name}（匿名）` : (r.full_name || r.name)));
+    }
+    for (const sel of ["#t-topic", "#c-topic"]) for (const t of refs.topics) $(sel).append(h("option", { value: topicId(t) }, topicLabel(t)));
+    const docs = refs.documents;
+    const uniq = (xs) => [...new Set(xs.filter(Boolean))].sort();
+    for (const l of uniq(docs.map((d) => d.region?.level))) $("#d-level").append(h("option", { value: l }, LEVELS[l] || l));
+    for (const y of uniq(docs.map((d) => docYear(d))).reverse()) $("#d-year").append(h("option", { value: y }, y));
+    for (const k of uniq(docs.map((d) => d.kind))) $("#d-kind").append(h("option", { value: k }, KINDS[k] || k));
     // Reapply the hash now that the options exist (a linked search keeps its filters). A bare
     // view (#precedents) has nothing to reapply: what the user typed meanwhile is kept.
     const linked = [...hashParams().keys()].length > 0;
     if (linked && currentView() === "search") applyForm($("#search-form"), hashParams());
     if (linked && currentView() === "precedents") applyForm($("#prec-form"), hashParams());
+    if (linked && currentView() === "targets") applyForm($("#targets-form"), hashParams());
+    if (linked && currentView() === "compare") applyForm($("#compare-form"), hashParams());
   }
 
   // ------------------------------------------------------------------ routing
@@ -349,7 +353,7 @@
   const hashParams = () => hashParts().params;
   function currentView() {
     const v = hashParts().view;
-    return VIEWS.includes(v) ? v : "search";
+    return VIEWS.includes(v) ? v : "home";
   }
 
   function go(view, params) {
@@ -388,8 +392,11 @@
       const active = a.dataset.tab === view || (view === "doc" && a.dataset.tab === "search");
       if (active) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     }
-    document.title = `policykg · ${{ search: "检索", doc: "文件", ask: "问答", graph: "图谱", precedents: "先例" }[view]}`;
-    if (view === "search") showSearch(params);
+    document.title = `policykg · ${{ home: "概览", search: "检索", doc: "文件", ask: "问答", targets: "指标", compare: "对比", graph: "图谱", precedents: "先例" }[view]}`;
+    if (view === "home") showHome(params);
+    else if (view === "targets") showTargets(params);
+    else if (view === "compare") showCompare(params);
+    else if (view === "search") showSearch(params);
     else if (view === "doc") showDocument(params);
     else if (view === "ask") showAsk(params);
     else if (view === "graph") showGraph(params);
@@ -498,6 +505,7 @@
       const d = await api(`/documents/${encodeURIComponent(id)}`);
       if (stale("doc", n)) return;
       const doc = d.document && typeof d.document === "object" ? { ...d.document, ...d } : d;
+      $(".doc-layout").hidden = false;
       $("#h-doc").textContent = doc.title || doc.source?.file || id;
       const rows = [
         ["发文单位 Issuer", doc.issuer], ["转发 Forwarded by", doc.forwarded_by], ["日期 Date", doc.date],
@@ -523,7 +531,10 @@
     } catch (e) {
       if (stale("doc", n)) return;
       tree.replaceChildren(); meta.replaceChildren();
-      setStatus("doc-status", e.message, "error");
+      const missing = /^404/.test(e.message);
+      $(".doc-layout").hidden = missing;
+      $("#h-doc").textContent = missing ? "文件未找到 Document not found" : "文件 Document";
+      setStatus("doc-status", missing ? `没有编号为“${id}”的文件 · There is no document “${id}” (${e.message})` : e.message, "error");
     }
   }
 
@@ -629,8 +640,9 @@
       const rows = askRows(ans);
       const fb = ans?.fallback === true || !rows.length ? asList(ans?.results ?? ans?.groups ?? []) : [];
       renderAskTable(rows, ans);
-      renderAskMap(rows, refs);
       answerBox.hidden = !rows.length;
+      for (const fmt of ["csv", "xlsx"]) $(`#ask-${fmt}`).href = `/ask?${new URLSearchParams({ q, format: fmt })}`;
+      if (rows.length) await renderAskMap(rows, refs);
       renderAskFallback(fb);
       fallback.hidden = !fb.length;
       renderDocumentLevelBodies(ans);
@@ -679,34 +691,18 @@
       const what = r.target ? targetText(r.target)
         : isBodies ? bodyText(r.item)
           : h("span", { class: "muted" }, "条款 clause");
-      return h("tr", { class: same ? "same-region" : "" },
+      return h("tr", { class: same ? "same-region" : "", dataset: { code: regionOf(r.region)?.code || "" } },
         h("th", { scope: "row" }, r.region ? regionNode(r.region) : "—",
           !same && r.count ? h("div", { class: "count" }, `合计 total ${countText(r.count)}`) : null),
         h("td", {}, what),
-        h("td", {}, r.target ? (deadlineOf(r.target) ?? "—") : "—"),
+        h("td", { class: r.target && deadlineOf(r.target) != null ? "" : "empty", "data-label": "期限 Deadline" },
+          r.target ? (deadlineOf(r.target) ?? "—") : "—"),
         h("td", {}, evidenceNode(r.evidence)));
     }));
   }
 
-  // China's bounding box; an equirectangular projection with x scaled by cos(35°) so shapes
-  // keep their proportions at China's middle latitude. Drawn by hand because map tiles need
-  // the internet and a GIS library would be heavier than the 20 lines below.
-  const BBOX = { west: 73, east: 136, south: 17, north: 54 };
-  const KX = Math.cos((35 * Math.PI) / 180);
-  const MAP_W = 640;
-  const MAP_H = Math.round((MAP_W * (BBOX.north - BBOX.south)) / ((BBOX.east - BBOX.west) * KX));
-  const project = (lon, lat) => [
-    ((lon - BBOX.west) / (BBOX.east - BBOX.west)) * MAP_W,
-    ((BBOX.north - lat) / (BBOX.north - BBOX.south)) * MAP_H,
-  ];
-  // Reference cities for orientation (well-known coordinates, grey on the map).
-  const LANDMARKS = [
-    ["北京", 116.4, 39.9], ["上海", 121.5, 31.2], ["广州", 113.3, 23.1], ["成都", 104.1, 30.7],
-    ["西安", 108.9, 34.3], ["武汉", 114.3, 30.6], ["哈尔滨", 126.6, 45.8], ["乌鲁木齐", 87.6, 43.8],
-    ["拉萨", 91.1, 29.7], ["昆明", 102.7, 25.0], ["兰州", 103.8, 36.1],
-  ];
-  const SHADES = ["#fde7c7", "#fbc17d", "#f39237", "#d95f0e", "#993404"];
-
+  /** The answer's regions on the map of China (shaded by the targets each set, or by the
+   * clauses when the answer has no targets), listed beside it; a click filters the table. */
   function renderAskMap(rows, refs) {
     const byCode = new Map(refs.regions.filter((r) => r.code).map((r) => [r.code, r]));
     const regions = new Map();
@@ -716,85 +712,45 @@
       const key = g.code || g.name;
       if (!regions.has(key)) {
         const known = g.code ? byCode.get(g.code) : null;
-        regions.set(key, { ...g, lon: g.lon ?? known?.lon ?? null, lat: g.lat ?? known?.lat ?? null,
-          province: g.province ?? known?.province ?? null, full_name: g.full_name ?? known?.full_name ?? null,
+        regions.set(key, { ...g, province: g.province ?? known?.province ?? null, full_name: g.full_name ?? known?.full_name ?? null,
           targets: [], clauses: 0 });
       }
       if (r.target) regions.get(key).targets.push(r.target);
       else if (r.evidence) regions.get(key).clauses++;
       if (r.count) regions.get(key).count = r.count;
     }
-    // shade by the targets each region set; an answer made of clauses only shades by clauses
     const byTargets = rows.some((r) => r.target);
     const metric = (g) => (byTargets ? g.targets.length : g.clauses);
-    const placed = [], unplaced = [];
+    const counts = {}, names = {};
     for (const g of regions.values()) {
-      const inside = g.lon != null && g.lat != null && g.lon >= BBOX.west && g.lon <= BBOX.east && g.lat >= BBOX.south && g.lat <= BBOX.north;
-      (inside && !g.anonymised ? placed : unplaced).push(g);
+      if (!g.code || !metric(g)) continue;
+      counts[g.code] = metric(g);
+      names[g.code] = g.anonymised ? `${g.name || g.code}（匿名 anonymised）` : (g.full_name || g.name || g.code);
     }
-    const maxT = Math.max(1, ...placed.map(metric));
-    const shade = (n) => SHADES[Math.min(SHADES.length - 1, Math.floor((n / maxT) * (SHADES.length - 1)))];
-
-    const svg = s("svg", { viewBox: `-10 -10 ${MAP_W + 20} ${MAP_H + 20}`, class: "map-svg", role: "img",
-      "aria-labelledby": "ask-map-title ask-map-desc" });
-    svg.append(s("title", { id: "ask-map-title" }, "地区地图 Map of the regions in the answer"),
-      s("desc", { id: "ask-map-desc" }, placed.map((g) => `${g.name}: ${metric(g)}`).join("; ")),
-      s("rect", { x: 0, y: 0, width: MAP_W, height: MAP_H, class: "map-bg" }));
-    const grid = s("g", { class: "graticule" });
-    for (let lon = 80; lon <= 130; lon += 10) {
-      const [x] = project(lon, 0);
-      grid.append(s("line", { x1: x, y1: 0, x2: x, y2: MAP_H }), s("text", { x: x + 2, y: MAP_H - 4 }, `${lon}°E`));
-    }
-    for (let lat = 20; lat <= 50; lat += 10) {
-      const [, y] = project(0, lat);
-      grid.append(s("line", { x1: 0, y1: y, x2: MAP_W, y2: y }), s("text", { x: 3, y: y - 3 }, `${lat}°N`));
-    }
-    svg.append(grid);
-    const marks = s("g", { class: "landmarks", "aria-hidden": "true" });
-    for (const [name, lon, lat] of LANDMARKS) {
-      const [x, y] = project(lon, lat);
-      marks.append(s("circle", { cx: x, cy: y, r: 2 }), s("text", { x: x + 4, y: y + 3 }, name));
-    }
-    svg.append(marks);
-
-    // points, then labels pushed apart vertically so close regions (枣庄/滕州) stay readable
-    const pts = placed.map((g) => ({ g, xy: project(g.lon, g.lat) })).sort((a, b) => a.xy[1] - b.xy[1]);
-    const taken = [];
-    const layer = s("g", { class: "points" });
-    for (const { g, xy: [x, y] } of pts) {
-      const label = `${g.name}${metric(g) ? ` (${metric(g)})` : ""}`;
-      const w = label.length * 12 + 6;
-      let ly = y + 4;
-      while (taken.some((t) => Math.abs(t.y - ly) < 15 && x + 8 < t.x + t.w && t.x < x + 8 + w)) ly += 15;
-      taken.push({ x: x + 8, y: ly, w });
-      const pt = s("g", { class: "point", "data-code": g.code || "", "data-name": g.name || "" },
-        s("title", {}, `${g.full_name || g.name}${g.province ? "（" + g.province + "）" : ""}: ${g.targets.map(targetText).join("；") || "—"}`),
-        s("circle", { cx: x, cy: y, r: 7, fill: shade(metric(g)) }),
-        ly !== y + 4 ? s("line", { x1: x + 5, y1: y + 2, x2: x + 8, y2: ly - 4, class: "leader" }) : null,
-        s("text", { x: x + 10, y: ly, class: "point-label" }, label));
-      layer.append(pt);
-    }
-    svg.append(layer);
-    const legend = s("g", { class: "map-legend", transform: `translate(${MAP_W - 170}, ${MAP_H - 40})` },
-      s("text", { x: 0, y: -6 }, byTargets ? "指标数 targets set" : "条款数 clauses"));
-    SHADES.forEach((c, i) => legend.append(s("rect", { x: i * 28, y: 0, width: 28, height: 12, fill: c })));
-    legend.append(s("text", { x: 0, y: 26 }, "0"), s("text", { x: SHADES.length * 28 - 8, y: 26 }, String(maxT)));
-    svg.append(legend);
-    $("#ask-map").replaceChildren(svg);
     $("#ask-map-caption").textContent = byTargets
-      ? "地区按坐标标注，颜色表示设定的指标数 · Regions at their coordinates, shaded by the number of targets they set"
-      : "地区按坐标标注，颜色表示相关条款数 · Regions at their coordinates, shaded by the number of matching clauses";
-
-    // the same regions as text: a list beside the map (also what a screen reader reads)
+      ? "颜色表示各地区设定的指标数，点击地区筛选答案 · Shaded by the number of targets each region set; click a region to filter the answer"
+      : "颜色表示各地区的相关条款数，点击地区筛选答案 · Shaded by the number of matching clauses; click a region to filter the answer";
+    filterAskTable(null);
+    const drawn = drawMap($("#ask-map"), counts, names, byTargets ? "项指标 targets" : "条 clauses",
+      (code, info) => filterAskTable(code, info?.name || names[code] || code), null);
     $("#ask-region-list").replaceChildren(...[...regions.values()].sort((a, b) => metric(b) - metric(a)).map((g) =>
-      h("li", {}, h("span", { class: "swatch", style: `background:${placed.includes(g) ? shade(metric(g)) : "#fff"}` }),
-        regionNode(g), ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
+      h("li", {}, g.code ? h("button", { type: "button", class: "linklike", onclick: () => filterAskTable(g.code, names[g.code] || g.name) }, regionNode(g)) : regionNode(g),
+        ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
         countText(g.count) ? h("span", { class: "count" }, ` · 合计 total ${countText(g.count)}`) : null)));
-    const box = $("#ask-unplaced");
-    box.hidden = !unplaced.length;
-    $("#ask-unplaced-list").replaceChildren(...unplaced.map((g) => h("li", {}, regionNode(g),
-      ` — ${g.anonymised ? "匿名化，无坐标 anonymised, no coordinates" : "无坐标 no coordinates"}`,
-      g.targets.length ? ` · ${g.targets.length} 项指标 targets` : (g.clauses ? ` · ${g.clauses} 条 clauses` : ""))));
+    return drawn;
+  }
+
+  /** Show only the answer rows inside region `code` (null: all of them). */
+  function filterAskTable(code, name) {
+    let shown = 0;
+    for (const tr of document.querySelectorAll("#ask-table tbody tr")) {
+      const hide = Boolean(code) && !inRegion(tr.dataset.code || "", code);
+      tr.hidden = hide;
+      if (!hide) shown++;
+    }
+    $("#ask-filter").hidden = !code;
+    $("#ask-filter-text").textContent = code ? `只显示 ${name || code}（${shown} 行）· only ${name || code} (${shown} rows)` : "";
+    if (!code) $("#ask-map")._cnmap?.select(null);
   }
 
   function renderAskFallback(items) {
@@ -873,10 +829,249 @@
     }
   }
 
+  // ------------------------------------------------------------------ the map of China (api/static/map.js)
+  let mapModulePromise = null;
+  const mapModule = () => (mapModulePromise ||= import("/static/map.js"));
+
+  /** Does a document/target region `code` fall inside the map unit or filter `unit`? A
+   * province (PP0000) holds its prefectures and counties, a prefecture (PPCC00) its counties. */
+  function inRegion(code, unit) {
+    if (!unit) return true;
+    if (!code) return false;
+    if (code === unit) return true;
+    if (!/^\d{6}/.test(code) || !/^\d{6}$/.test(unit)) return false;
+    if (unit.endsWith("0000")) return code.startsWith(unit.slice(0, 2));
+    if (unit.endsWith("00")) return code.startsWith(unit.slice(0, 4));
+    return code.startsWith(unit);
+  }
+
+  /** Draw (or redraw) the choropleth in `el` with `counts` by region code. */
+  async function drawMap(el, counts, names, label, onSelect, selected) {
+    const { renderChinaMap } = await mapModule();
+    if (el._cnmap && el.contains(el._cnmap.element)) {
+      await el._cnmap.update(counts, names);
+    } else {
+      el._cnmap = await renderChinaMap(el, { counts, names, label, onSelect: (c, i) => el._onSelect?.(c, i),
+        title: label });
+    }
+    el._onSelect = onSelect;
+    el._cnmap.select(selected || null);
+    el.dataset.ready = "1";
+    return el._cnmap;
+  }
+
+  function regionCountsOf(rows, regionOfRow) {
+    const counts = {}, names = {};
+    for (const row of rows) {
+      const g = regionOf(regionOfRow(row));
+      if (!g?.code) continue;
+      counts[g.code] = (counts[g.code] || 0) + 1;
+      names[g.code] = g.anonymised ? `${g.name || g.code}（匿名 anonymised）` : (g.full_name || g.name || g.code);
+    }
+    return { counts, names };
+  }
+
+  // ------------------------------------------------------------------ home: the corpus overview
+  const LEVELS = { country: "国家 country", province: "省 province", prefecture: "地市 prefecture", county: "区县 county", township: "乡镇 township" };
+  const KINDS = { plan: "规划/方案 plan", law: "法律法规 law", notice: "通知 notice", opinion: "意见 opinion", measure: "办法 measure", other: "其他 other" };
+  const docYear = (d) => (d?.date ? String(d.date).slice(0, 4) : null);
+  let overviewPromise = null;
+
+  function docMatches(d, f) {
+    const r = d.region || {};
+    if (f.province && r.province !== f.province && r.name !== f.province) return false;
+    if (f.region && !inRegion(r.code, f.region)) return false;
+    if (f.level && r.level !== f.level) return false;
+    if (f.year && docYear(d) !== f.year) return false;
+    if (f.kind && d.kind !== f.kind) return false;
+    if (f.issuer && !`${d.issuer || ""} ${d.forwarded_by || ""}`.includes(f.issuer)) return false;
+    return true;
+  }
+
+  const SORT_KEYS = {
+    title: (d) => d.title || d.source?.file || "", region: (d) => regionText(d.region), issuer: (d) => d.issuer || "",
+    date: (d) => d.date || "", kind: (d) => d.kind || "", clauses: (d) => Number(d.clauses) || 0,
+  };
+
+  async function showHome(params) {
+    const n = ticket("home");
+    const f = Object.fromEntries(["province", "region", "level", "year", "issuer", "kind"].map((k) => [k, params.get(k) || ""]));
+    try {
+      overviewPromise ||= api("/overview");
+      const [ov, refs] = await Promise.all([overviewPromise, loadRefs()]);
+      if (stale("home", n)) return;
+      applyForm($("#docs-form"), params);
+      const c = ov.counts;
+      $("#home-counts").replaceChildren(...[
+        [c.documents, "份文件 documents"], [c.regions, "个地区 regions"], [c.provinces, "个省份 provinces"],
+        [c.clauses, "条条款 clauses"], [c.targets, "项指标 targets"],
+      ].map(([v, l]) => h("li", {}, h("strong", {}, String(v)), " ", l)),
+      c.anonymised ? h("li", { class: "muted" }, `其中 ${c.anonymised} 份地区匿名 · ${c.anonymised} anonymised`) : null);
+      $("#home-examples").replaceChildren(...ov.examples.map((e) =>
+        h("li", {}, h("a", { href: `#ask?${new URLSearchParams({ q: e.question })}` }, e.question))));
+      const maxY = Math.max(1, ...ov.by_year.map((y) => y.documents));
+      $("#home-years").replaceChildren(...ov.by_year.map((y) => h("li", {},
+        h("a", { href: `#home?year=${y.year}` }, String(y.year)),
+        h("span", { class: "bar", style: `width:${Math.round((y.documents / maxY) * 100)}%` }), h("span", { class: "n" }, String(y.documents)))));
+      if (!ov.by_year.length) $("#home-years").append(h("li", { class: "muted" }, "无日期 no dates"));
+      $("#home-newest").replaceChildren(...ov.newest.map((d) => h("li", {}, docLink(d.id, null, d.title || d.id),
+        h("span", { class: "muted" }, ` · ${d.date || ""} · ${regionText(d.region)}`))));
+      const docs = refs.documents.filter((d) => docMatches(d, f));
+      const sort = SORT_KEYS[params.get("sort")] ? params.get("sort") : "date";
+      const desc = params.has("sort") ? params.get("desc") === "1" : true;
+      const key = SORT_KEYS[sort];
+      docs.sort((a, b) => { const x = key(a), y = key(b); const r = typeof x === "number" ? x - y : String(x).localeCompare(String(y), "zh"); return desc ? -r : r; });
+      for (const th of document.querySelectorAll("#docs-table th[data-sort]")) {
+        th.setAttribute("aria-sort", th.dataset.sort === sort ? (desc ? "descending" : "ascending") : "none");
+      }
+      $("#docs-table tbody").replaceChildren(...docs.map((d) => h("tr", { dataset: { doc: d.id } },
+        h("td", {}, docLink(d.id, null, d.title || d.source?.file || d.id), d.doc_number ? h("div", { class: "muted small" }, d.doc_number) : null),
+        h("td", {}, regionNode(d.region)),
+        h("td", {}, d.issuer || "—", d.forwarded_by ? h("div", { class: "muted small" }, `转发 ${d.forwarded_by}`) : null),
+        h("td", { class: "nowrap" }, d.date || "—"), h("td", {}, KINDS[d.kind] || d.kind || "—"), h("td", { class: "num" }, String(d.clauses ?? "")))));
+      $("#docs-count").textContent = `${docs.length} / ${refs.documents.length}`;
+      const { counts, names } = regionCountsOf(refs.documents.filter((d) => docMatches(d, { ...f, region: "", province: "" })), (d) => d.region);
+      await drawMap($("#home-map"), counts, names, "文件 documents", (code, info) => {
+        const p = formParams($("#docs-form"));
+        delete p.province; delete p.region;
+        if (code === f.region || (info?.level === "province" && info.name === f.province)) { go("home", p); return; }
+        if (info?.level === "province") p.province = info.name; else p.region = code;
+        go("home", p);
+      }, f.region || null);
+      setStatus("home-status", f.region || f.province ? `筛选 filtered: ${f.province || names[f.region] || f.region}` : "");
+    } catch (e) {
+      if (stale("home", n)) return;
+      setStatus("home-status", e.message, "error");
+    }
+  }
+
+  // ------------------------------------------------------------------ targets table
+  function topicName(id, refs) {
+    const t = refs.topics.find((x) => topicId(x) === id);
+    return t ? first(t.label_zh, id) : id;
+  }
+
+  function valueText(t) {
+    const value = t.placeholder ? "xx" : t.value;
+    if (value === null || value === undefined) return "—";
+    const v = t.value_max != null ? `${fmtNum(value)}–${fmtNum(t.value_max)}` : fmtNum(value);
+    return [COMPARATORS[t.comparator] ?? t.comparator ?? "", v, t.unit || ""].join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  function targetQuery(params) {
+    const qs = new URLSearchParams();
+    for (const k of ["topic", "region", "year", "province", "object"]) if (params.get(k)) qs.set(k, params.get(k));
+    return qs;
+  }
+
+  async function showTargets(params) {
+    const n = ticket("targets");
+    setStatus("targets-status", "加载中… Loading…", "busy");
+    try {
+      const qs = targetQuery(params);
+      const [rows, refs] = await Promise.all([api(`/targets?${qs}`), loadRefs()]);
+      if (stale("targets", n)) return;
+      applyForm($("#targets-form"), params);
+      for (const fmt of ["csv", "xlsx"]) {
+        const q = new URLSearchParams(qs); q.set("format", fmt);
+        $(`#targets-${fmt}`).href = `/targets?${q}`;
+      }
+      const list = asList(rows);
+      // each cell names its column (a phone shows one card per row); an empty one says so
+      const cell = (label, value, cls = "") => {
+        const empty = value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length);
+        return h("td", { class: `${cls}${empty ? " empty" : ""}`.trim(), "data-label": label }, empty ? "—" : value);
+      };
+      $("#targets-table tbody").replaceChildren(...list.map((t) => h("tr", {},
+        h("th", { scope: "row" }, regionNode(t.region)),
+        cell("数值 Value", valueText(t), "nowrap"),
+        cell("对象 Object", t.object),
+        cell("期限 Deadline", t.deadline),
+        cell("时期/频次 Period", [t.period, t.frequency].filter(Boolean).join(" · ")),
+        cell("主题 Topic", asList(t.topics).map((id) => h("span", { class: "tag" }, topicName(id, refs)))),
+        h("td", { class: "evidence-cell" }, evidenceNode({ ...t, path: t.evidence?.clause, quote: t.evidence?.quote })))));
+      setStatus("targets-status", list.length ? `${list.length} 项指标 targets` : "没有符合条件的指标 No targets match");
+    } catch (e) {
+      if (stale("targets", n)) return;
+      $("#targets-table tbody").replaceChildren();
+      setStatus("targets-status", e.message, "error");
+    }
+  }
+
+  // ------------------------------------------------------------------ compare
+  function regionHead(r) {
+    return h("th", { scope: "col" }, regionNode(r));
+  }
+
+  async function showCompare(params) {
+    const n = ticket("compare");
+    const object = params.get("object") || "", topic = params.get("topic") || "";
+    setStatus("compare-status", "加载中… Loading…", "busy");
+    try {
+      const qs = new URLSearchParams();
+      if (object) qs.set("object", object);
+      if (topic) qs.set("topic", topic);
+      const [m, refs] = await Promise.all([api(`/compare?${qs}`), loadRefs()]);
+      if (stale("compare", n)) return;
+      applyForm($("#compare-form"), params);
+      const table = $("#compare-matrix");
+      const max = Math.max(1, ...m.rows.flatMap((r) => r.cells.map((c) => c.count)));
+      table.querySelector("thead").replaceChildren(h("tr", {}, h("th", { scope: "col" }, "主题 Topic"), m.regions.map(regionHead)));
+      table.querySelector("tbody").replaceChildren(...m.rows.map((r) => h("tr", {},
+        h("th", { scope: "row" }, r.label_zh, h("div", { class: "muted small" }, r.label_en)),
+        r.cells.map((c) => {
+          if (object) {
+            return h("td", {}, c.targets.length ? h("ul", { class: "values" }, c.targets.map((t) =>
+              h("li", {}, h("strong", {}, valueText(t)), " ", t.object || "", t.deadline ? h("span", { class: "deadline" }, ` → ${t.deadline}`) : null,
+                " ", t.doc ? docLink(t.doc, t.evidence?.clause, "§", t.evidence?.quote) : null))) : h("span", { class: "muted" }, "—"));
+          }
+          const shade = c.count ? `background: rgba(49,130,189,${(0.12 + 0.6 * (c.count / max)).toFixed(2)})` : "";
+          const region = m.regions.find((x) => x.code === c.region);
+          const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region })}` }, String(c.count)) : "·";
+          return h("td", { class: "num cell", style: shade, dataset: { count: String(c.count) } }, link);
+        }))));
+      setStatus("compare-status", m.rows.length
+        ? (object ? `对象含“${object}”的指标，按主题与地区 · targets whose object contains “${object}”` : "各地区在各主题上设定的指标数 · targets set per topic and region")
+        : "没有指标 No targets");
+      await showCompareDocs(params, refs);
+    } catch (e) {
+      if (stale("compare", n)) return;
+      setStatus("compare-status", e.message, "error");
+    }
+  }
+
+  async function showCompareDocs(params, refs) {
+    const picked = (params.get("docs") || "").split(",").filter(Boolean);
+    const box = $("#compare-doc-picks");
+    box.replaceChildren(h("legend", {}, "选两份或以上 Pick two or more"), ...refs.documents.map((d) => h("label", { class: "check" },
+      h("input", { type: "checkbox", name: "doc", value: d.id, checked: picked.includes(d.id) }),
+      `${d.title || d.id}${d.region ? `（${regionText(d.region)}）` : ""}`)));
+    const table = $("#compare-docs");
+    if (picked.length < 2) {
+      table.querySelector("thead").replaceChildren(); table.querySelector("tbody").replaceChildren();
+      setStatus("compare-docs-status", "选两份或以上文件并排比较 · Pick two or more documents to set side by side");
+      return;
+    }
+    const res = await api(`/compare/documents?${new URLSearchParams({ ids: picked.join(",") })}`);
+    table.querySelector("thead").replaceChildren(h("tr", {}, h("th", { scope: "col" }, "主题 Topic"),
+      res.documents.map((d) => h("th", { scope: "col" }, docLink(d.id, null, d.title || d.id), h("div", { class: "muted small" }, regionText(d.region))))));
+    table.querySelector("tbody").replaceChildren(...res.rows.map((r) => h("tr", {},
+      h("th", { scope: "row" }, r.label_zh, h("div", { class: "muted small" }, r.label_en)),
+      r.cells.map((c) => h("td", {},
+        c.measures.length ? h("ul", { class: "measures" }, c.measures.map((m) => h("li", {}, docLink(c.doc, m.path, `§ ${m.path}`), " ", m.heading || ""))) : null,
+        c.targets.length ? h("ul", { class: "values" }, c.targets.map((t) => h("li", {}, h("strong", {}, valueText(t)), " ", t.object || ""))) : null,
+        !c.measures.length && !c.targets.length ? h("span", { class: "muted" }, "—") : null)))));
+    setStatus("compare-docs-status", `${res.documents.length} 份文件，${res.rows.length} 个主题 · ${res.documents.length} documents, ${res.rows.length} topics`);
+  }
+
   // ------------------------------------------------------------------ graph
   const KIND_COLOURS = {
     document: "#2b6cb0", clause: "#90cdf4", region: "#2f855a", body: "#b7791f",
     topic: "#805ad5", target: "#c53030", measure: "#dd6b20", other: "#718096",
+  };
+  const KIND_NAMES = {
+    document: "文件 document", clause: "条款 clause", region: "地区 region", body: "主体 body",
+    topic: "主题 topic", target: "指标 target", measure: "措施 measure", other: "其他 other",
   };
   const graph = { settled: false, network: null, nodes: null, edges: null, root: null, depth: 1, expanded: new Set(), focus: null, raw: new Map() };
 
@@ -906,6 +1101,8 @@
     const kind = nodeKind(n);
     const clause = parseClauseIri(id);
     if (kind === "clause" && clause) return `§ ${clause.path}`;
+    const topic = /\/topic\/([^/]+)$/.exec(id);
+    if (kind === "topic" && topic && topicLabels.has(topic[1])) return topicLabels.get(topic[1]);
     const m = /\/(measure|target)\/([^/]+)$/.exec(id);
     if (m && (kind === "measure" || kind === "target")) return `${kind === "measure" ? "措施" : "指标"} ${m[2]}`;
     const tail = id.replace(BASE_IRI, "").split("/");
@@ -983,7 +1180,7 @@
     graph.network.on("stabilized", () => { graph.settled = true; });
     const legend = $("#graph-legend");
     legend.replaceChildren(...Object.entries(KIND_COLOURS).map(([k, c]) =>
-      h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), k)));
+      h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), KIND_NAMES[k] || k)));
     return true;
   }
 
@@ -1047,26 +1244,55 @@
     $("#graph-node").value = node || "";
     $("#graph-depth").value = String(depth);
     fillNodeOptions();
-    if (!node) { setStatus("graph-status", "选择一个节点 · Pick a node to start from"); return; }
+    $("#graph-matches").hidden = true;
+    if (!node) { clearGraph(); setStatus("graph-status", "输入名称或选择一个节点 · Type a name or pick a node to start from"); return; }
     if (!ensureNetwork()) return;
-    if (graph.root === node && graph.depth === depth && graph.nodes.length) { updateGraphStatus(); return; }
+    if (graph.asked === node && graph.depth === depth && graph.nodes.length) { updateGraphStatus(); return; }
     const n = ticket("graph");
     setStatus("graph-status", "加载中… Loading…", "busy");
     try {
-      const res = await api(`/graph/neighbourhood?${new URLSearchParams({ node, depth: String(depth) })}`);
+      let iri = node;
+      if (!/^https?:\/\//.test(node)) { // a name: 枣庄市, 教师培训, a title … → the node it names
+        const matches = await api(`/graph/find?${new URLSearchParams({ q: node, limit: "8" })}`);
+        if (stale("graph", n)) return;
+        if (!matches.length) {
+          clearGraph();
+          setStatus("graph-status", `没有名为“${node}”的节点 · No region, body, topic or document is called “${node}”`, "error");
+          return;
+        }
+        iri = matches[0].id;
+        showMatches(matches.slice(1), depth);
+      }
+      const res = await api(`/graph/neighbourhood?${new URLSearchParams({ node: iri, depth: String(depth) })}`);
       if (stale("graph", n)) return;
+      graph.asked = node;
       graph.nodes.clear(); graph.edges.clear(); graph.raw.clear(); graph.expanded = new Set([node]);
-      graph.root = node; graph.depth = depth;
+      graph.root = iri; graph.depth = depth; graph.expanded = new Set([iri]);
       addGraph(graphData(res));
-      if (!graph.nodes.get(node)) graph.nodes.add(visNode({ id: node }));
+      if (!graph.nodes.get(iri)) graph.nodes.add(visNode({ id: iri }));
       graph.network.once("stabilizationIterationsDone", () => graph.network.fit());
-      setDownloads(node, depth);
-      showSelected(node);
+      setDownloads(iri, depth);
+      showSelected(iri);
       updateGraphStatus();
     } catch (e) {
       if (stale("graph", n)) return;
       setStatus("graph-status", e.message, "error");
     }
+  }
+
+  function clearGraph() {
+    graph.asked = null; graph.root = null; graph.expanded = new Set(); graph.raw.clear();
+    if (graph.nodes) { graph.nodes.clear(); graph.edges.clear(); }
+    $("#graph-selected").replaceChildren(h("dt", {}, "—"));
+    $("#graph-node-list").replaceChildren();
+    $("#graph-status").dataset.nodes = "0";
+  }
+
+  function showMatches(matches, depth) {
+    $("#graph-match-list").replaceChildren(...matches.flatMap((m, i) => [i ? " · " : "",
+      h("a", { href: `#graph?${new URLSearchParams({ node: m.id, depth: String(depth) })}` },
+        `${KIND_NAMES[m.kind]?.split(" ")[0] || m.kind} ${m.label || m.id}`)]));
+    $("#graph-matches").hidden = !matches.length;
   }
 
   let nodeOptionsFilled = false;
@@ -1086,9 +1312,15 @@
     }
     for (const t of refs.topics) {
       const id = topicId(t);
-      if (id) opts.push([t.iri || (String(id).startsWith("http") ? id : `${BASE_IRI}topic/${id}`), `主题 ${topicLabel(t)}`]);
+      if (id) opts.push([t.iri || (String(id).startsWith("http") ? id : `${BASE_IRI}topic/${id}`), `主题 ${first(t.label_zh, topicLabel(t))}`]);
     }
-    $("#graph-node-options").replaceChildren(...opts.map(([v, l]) => h("option", { value: v }, l)));
+    // the list offers names (what a person types); /graph/find resolves them
+    $("#graph-node-options").replaceChildren(...opts.map(([, l]) => h("option", { value: l.replace(/^\S+ /, "") }, l)));
+  }
+
+  function docsSort() {
+    const p = hashParams();
+    return currentView() === "home" && p.get("sort") ? { sort: p.get("sort"), desc: p.get("desc") || "" } : {};
   }
 
   // ------------------------------------------------------------------ wiring
@@ -1104,6 +1336,28 @@
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("#prec-form").requestSubmit(); }
     });
     $("#skip-link").addEventListener("click", (e) => { e.preventDefault(); $("#main").focus(); });
+    $("#ask-filter-clear").addEventListener("click", () => filterAskTable(null));
+    $("#docs-form").addEventListener("submit", (e) => e.preventDefault());
+    for (const el of $("#docs-form").querySelectorAll("select, input")) {
+      el.addEventListener(el.tagName === "INPUT" ? "change" : "change", () => go("home", { ...docsSort(), ...formParams($("#docs-form")) }));
+    }
+    for (const th of document.querySelectorAll("#docs-table th[data-sort]")) {
+      th.querySelector("button").addEventListener("click", () => {
+        const cur = docsSort();
+        const desc = cur.sort === th.dataset.sort ? (cur.desc === "1" ? "" : "1") : (th.dataset.sort === "date" || th.dataset.sort === "clauses" ? "1" : "");
+        go("home", { ...formParams($("#docs-form")), sort: th.dataset.sort, desc });
+      });
+    }
+    $("#targets-form").addEventListener("submit", (e) => { e.preventDefault(); go("targets", formParams(e.target)); });
+    for (const el of $("#targets-form").querySelectorAll("select, input")) {
+      el.addEventListener("change", () => go("targets", formParams($("#targets-form"))));
+    }
+    $("#compare-form").addEventListener("submit", (e) => { e.preventDefault(); go("compare", { ...formParams(e.target), docs: hashParams().get("docs") || "" }); });
+    $("#compare-docs-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const docs = [...e.target.querySelectorAll("input[name=doc]:checked")].map((x) => x.value).join(",");
+      go("compare", { ...formParams($("#compare-form")), docs });
+    });
     $("#doc-back").addEventListener("click", (e) => { if (history.length > 1) { e.preventDefault(); history.back(); } });
     window.addEventListener("hashchange", route);
     loadRefs();
@@ -1111,7 +1365,7 @@
   }
 
   // exposed for tests and for the curious in the console
-  window.policykg = { graph, route, askRows, precedentGroups, project };
+  window.policykg = { graph, route, askRows, precedentGroups, inRegion };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

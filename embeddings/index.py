@@ -44,6 +44,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,7 @@ FORMAT = 2
 META = "meta.json"
 MODES = ("hybrid", "dense", "bm25")
 SENTENCE_WEIGHT = 0.5  # share of the best sentence in a clause's dense score (see bench)
+QUERY_CACHE = 2048  # query vectors kept (a few MB at 384 dimensions)
 PART_WEIGHT = 0.5  # share of draft-part coverage in the dense score of a several-part query
 
 
@@ -149,6 +152,8 @@ class SearchIndex:
         # True: a clause of several sentences gets the normalised mean of its sentence vectors
         # instead of a second encoding of the same text (embeddings/cache.py, bench/ingest.py)
         self.compose = compose
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_lock = threading.Lock()
         self.tokenizer = Tokenizer(self.concepts)
         self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
         self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
@@ -380,6 +385,32 @@ class SearchIndex:
         self._vocab = None
         return len(passages)
 
+    def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Query vectors through a small LRU (``QUERY_CACHE`` texts): a repeated query, or
+        the same expansion behind two questions, is encoded once (~25–60 ms a query here)."""
+        texts = list(texts)
+        with self._query_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._query_cache]
+        if missing:
+            fresh = self.encoder.encode_queries(missing)
+            with self._query_lock:
+                for t, v in zip(missing, fresh):
+                    self._query_cache[t] = v
+                while len(self._query_cache) > QUERY_CACHE:
+                    self._query_cache.popitem(last=False)
+        with self._query_lock:
+            rows = []
+            for t in texts:
+                v = self._query_cache.get(t)
+                if v is None:  # evicted by another thread meanwhile
+                    v = self.encoder.encode_queries([t])[0]
+                else:
+                    self._query_cache.move_to_end(t)
+                rows.append(v)
+        if not rows:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack(rows).astype(np.float32, copy=False)
+
     def passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for passage texts as this index makes them (cached; composed from
         sentences when ``compose``): the classifier and the aligner use these too."""
@@ -528,7 +559,7 @@ class SearchIndex:
         wording. The parts also bring in candidates. The fourth item returned is the coverage
         of each ranked passage (empty without parts)."""
         parts = list(parts) if len(parts) >= 2 and self.part_weight > 0 else []
-        encoded = self.encoder.encode_queries(list(texts) + parts)
+        encoded = self.query_vectors(list(texts) + parts)
         queries, part_vectors = encoded[:len(texts)], encoded[len(texts):]
         candidates: set[int] = set()
         for keys, _ in self.dense.search(encoded, depth, allowed):

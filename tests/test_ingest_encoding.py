@@ -137,3 +137,25 @@ def test_encode_cli_and_ingest_vectors_cli(tmp_path, plan, monkeypatch):
     res = runner.invoke(app, ["--data", str(tmp_path / "ws"), "ingest", str(plan),
                               "--vectors", str(tmp_path / "missing")])
     assert res.exit_code != 0 and "vectors" in res.output
+
+
+def test_a_repeated_query_is_encoded_once(tmp_path):
+    from embeddings.index import Passage, SearchIndex
+
+    class Counting(TinyEncoder):
+        queries: list[str] = []
+
+        def encode_queries(self, texts):
+            self.queries.extend(texts)
+            return super().encode_queries(texts)
+
+    enc = Counting()
+    index = SearchIndex(tmp_path, enc)
+    index.add("d", [Passage("d#1", "d", LONG), Passage("d#2", "d", "建设名师工作室二十个。")])
+    first = [h.id for h in index.search("名师工作室", k=2, mode="dense")]
+    n = len(enc.queries)
+    assert n >= 1
+    assert [h.id for h in index.search("名师工作室", k=2, mode="dense")] == first
+    assert len(enc.queries) == n  # the second search took the vector from the cache
+    index.search("艺术场馆", k=2, mode="dense")
+    assert len(enc.queries) == n + 1

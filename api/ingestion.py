@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -158,9 +159,15 @@ class Ingestion:
             self._require_writable("ingest")
             manifest = self.workspace.load_manifest()
             pending = 0  # files stored since the index and the manifest were last written
+            ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-encode")
+            index = self.index  # opened here: the worker must not wait for the facade's lock
+            futures = {0: ahead.submit(self._encode_ahead, index, files[0], manifest)}
             try:
                 for n, path in enumerate(files, 1):
                     status = "failed"
+                    if n < total:  # the next file's vectors are encoded while this one is stored
+                        futures[n] = ahead.submit(self._encode_ahead, index, files[n], manifest)
+                    futures.pop(n - 1).result()
                     try:
                         status, info = self._ingest_one(path, manifest, uploads=uploads)
                         {"added": report.added, "unchanged": report.unchanged,
@@ -182,9 +189,30 @@ class Ingestion:
                     if progress:
                         progress(n, total, str(path), status)
             finally:
+                for future in futures.values():
+                    future.cancel()
+                ahead.shutdown(wait=True)
                 if pending:
                     self._checkpoint(manifest)
         return report
+
+    def _encode_ahead(self, index: Any, path: Path, manifest: Manifest) -> None:
+        """In the worker thread: parse ``path`` and put its clause and sentence vectors in
+        the index's cache, so that encoding (C, all cores, the GIL released) overlaps the
+        previous file's extraction, SHACL and store steps. Never raises: the main thread
+        reports every problem of the file when it reaches it."""
+        try:
+            if not index.compose or path.stat().st_size > self.settings.limits.max_file_bytes:
+                return
+            if manifest.by_sha256(hashlib.sha256(path.read_bytes()).hexdigest()) is not None:
+                return  # unchanged or a duplicate: nothing will be encoded
+            from ingest import load_document
+
+            doc = load_document(path)
+            texts = [c.text for c in doc.walk() if c.text and c.text.strip()]
+            index.passage_vectors(texts + [s for t in texts for s in index.segmenter.sentences(t)])
+        except Exception:  # noqa: BLE001 - see the docstring
+            log.debug("encoding ahead of %s failed", path, exc_info=True)
 
     def _checkpoint(self, manifest: Manifest) -> None:
         """Write the index (one BM25 rebuild, one generation) and the manifest for the files

@@ -275,8 +275,8 @@ def main() -> None:
     table = Table(title=f"retrieval: dev-gold ({len(sets['dev'])} queries), held-out "
                         f"({len(sets['held-out'])}, bench/heldout_queries.jsonl) and blind "
                         f"({len(sets['blind'])}, bench/blind_queries.jsonl) over "
-                        f"{len(index)} clauses ({how}); encoder {encoder.name}; clause vectors """
-                        f"""{'encoded whole' if args.no_compose else 'from sentences'}; RRF k={f.k}, "
+                        f"{len(index)} clauses ({how}); encoder {encoder.name}; clause vectors "
+                        f"{'encoded whole' if args.no_compose else 'from sentences'}; RRF k={f.k}, "
                         f"w_bm25={f.bm25_weight}, w_dense={f.dense_weight} (short zh queries); "
                         f"cells nDCG@10 / recall@10, n = dev+held-out+blind")
     table.add_column("method")

@@ -57,7 +57,7 @@ def encode_folder(paths: Sequence[str | Path], out: str | Path, encoder: Any, co
             encode_passages_cached(encoder, cache, texts + sentences, segmenter=segmenter)
             report.files += 1
             report.clauses += len(texts)
-        except Exception as exc:  # one bad file never stops the batch
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
             status = "failed"
             report.failed.append({"file": str(path), "error": short_error(exc)})
         if progress:

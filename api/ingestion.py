@@ -211,7 +211,7 @@ class Ingestion:
             doc = load_document(path)
             texts = [c.text for c in doc.walk() if c.text and c.text.strip()]
             index.passage_vectors(texts + [s for t in texts for s in index.segmenter.sentences(t)])
-        except Exception:  # noqa: BLE001 - see the docstring
+        except Exception:  # see the docstring
             log.debug("encoding ahead of %s failed", path, exc_info=True)
 
     def _checkpoint(self, manifest: Manifest) -> None:

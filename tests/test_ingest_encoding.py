@@ -125,8 +125,8 @@ def test_encode_cli_and_ingest_vectors_cli(tmp_path, plan, monkeypatch):
     """The command line: `policykg encode DIR --out CACHE`, then `ingest --vectors CACHE`."""
     from typer.testing import CliRunner
 
-    import embeddings.encoders as encoders
     from api.cli import app
+    from embeddings import encoders
 
     monkeypatch.setattr(encoders, "get_encoder", lambda spec=None: TinyEncoder())
     runner = CliRunner()
@@ -143,7 +143,9 @@ def test_a_repeated_query_is_encoded_once(tmp_path):
     from embeddings.index import Passage, SearchIndex
 
     class Counting(TinyEncoder):
-        queries: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.queries: list[str] = []
 
         def encode_queries(self, texts):
             self.queries.extend(texts)

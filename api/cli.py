@@ -133,9 +133,47 @@ _target_text = target_text
 
 
 @app.command()
+def encode(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .htm .docx .pdf)"),
+    out: Path = typer.Option(..., "--out", help="folder of the vector cache to write (vectors.sqlite)"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Encode documents into a vector cache, with no workspace (on any machine, e.g. a GPU
+    one: POLICYKG_ENCODER=st:/path/to/model). `policykg ingest --vectors OUT` elsewhere then
+    encodes nothing it finds there (same model name, same text)."""
+    from api.encoding import encode_folder
+    from embeddings.encoders import get_encoder
+    from ingest.regions import default_gazetteer
+    from kg.topics import load_topic_scheme
+
+    settings = ctx.obj.settings
+
+    def progress(done: int, total: int, file: str, status: str) -> None:
+        err.print(f"policykg encode {done}/{total} {status:<8} {file}", highlight=False,
+                  markup=False, soft_wrap=True)
+
+    report = _run(lambda: encode_folder(paths, out, get_encoder(settings.encoder),
+                                        load_topic_scheme(), default_gazetteer(), progress))
+    data = report.to_dict()
+    if as_json:
+        out_json = json.dumps(data, ensure_ascii=False, indent=2)
+        typer.echo(out_json)
+    else:
+        _table(f"{data['files']} files, {data['clauses']} clauses encoded with {data['model']} "
+               f"→ {data['out']} ({data['vectors']} vectors)",
+               ["failed", "error"], [[f["file"], _clip(f["error"], 90)] for f in data["failed"]])
+    if data["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
 def ingest(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="files or folders (.txt .html .htm .docx .pdf)"),
+    vectors: Path | None = typer.Option(
+        None, "--vectors", help="a vector cache written by `policykg encode` (same model): "
+                                "its vectors are used instead of encoding"),
     as_json: bool = JsonOpt,
 ) -> None:
     """Ingest files or folders (recursively) into the workspace. Files over the size limit
@@ -159,7 +197,7 @@ def ingest(
                 err.print(f"policykg ingest {done:>{width}}/{total} {status:<9} {file}",
                           highlight=False, markup=False, soft_wrap=True)
 
-        report = _run(lambda: svc.ingest(paths, progress=progress))
+        report = _run(lambda: svc.ingest(paths, progress=progress, vectors=vectors))
     data = report.to_dict()
     if as_json:
         _print_json(data, schemas.IngestReport)

@@ -2,13 +2,16 @@
 collect the files, then per file the size limit, the manifest checks (unchanged, duplicate),
 ``ingest.load_document`` → ``ingest.extract.extract_facts`` → ``kg.mapping`` graphs →
 ``kg.validate`` (one SHACL pass; the store is told not to repeat it) → one store update →
-the index → the manifest. See api/service.py's module docstring for the guarantees."""
+the index in memory; the index and the manifest are written once per ``CHECKPOINT_FILES``
+files and at the end of the batch, not per file (each write rebuilds BM25 and rewrites the
+index files, so per-file writes grew quadratically with the corpus). See api/service.py's module docstring for the guarantees."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +24,8 @@ from api.workspace import DocumentEntry, Manifest, now_iso
 log = logging.getLogger("policykg")
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+CHECKPOINT_FILES = 50  # files between writes of the index and the manifest in one batch
 
 ProgressFn = Callable[[int, int, str, str], None]  # (done, total, file, status)
 
@@ -106,7 +111,9 @@ class Ingestion:
         try:
             from embeddings.topics import EmbeddingTopicClassifier
 
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=self.index.cache)
+            index = self.index
+            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=index.cache,
+                                            segmenter=index.segmenter if index.compose else None)
         except ImportError:
             pass
         try:
@@ -116,13 +123,30 @@ class Ingestion:
         except ImportError:
             return None
 
+    def import_vectors(self, source: str | Path) -> int:
+        """Take the vectors a ``policykg encode`` cache (``source``: its folder or its
+        vectors.sqlite) holds for this workspace's model into the index's cache; returns how
+        many. Ingest then encodes only text that is not there (same model, same text hash)."""
+        from embeddings.cache import import_vectors
+
+        self._require_writable("import vectors")
+        try:
+            return import_vectors(self.index.cache, source)
+        except ValueError as exc:
+            from api.errors import InvalidParameter
+
+            raise InvalidParameter("vectors", str(exc)) from None
+
     def ingest(self, paths: Sequence[str | Path] | str | Path, progress: ProgressFn | None = None,
-               *, uploads: bool = False) -> IngestReport:
+               *, uploads: bool = False, vectors: str | Path | None = None) -> IngestReport:
         """Ingest files or folders; see the module docstring for the steps and guarantees.
         A file replaces the earlier version from the same resolved path; with ``uploads``
-        (files received over HTTP into a temporary folder), from the same file name."""
+        (files received over HTTP into a temporary folder), from the same file name.
+        ``vectors``: a ``policykg encode`` cache to take vectors from first."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        if vectors is not None:
+            self.import_vectors(vectors)
         report = IngestReport()
         files, missing = collect_files(paths)
         report.failed.extend(missing)
@@ -134,24 +158,69 @@ class Ingestion:
         with self._lock:
             self._require_writable("ingest")
             manifest = self.workspace.load_manifest()
-            for n, path in enumerate(files, 1):
-                status = "failed"
-                try:
-                    status, info = self._ingest_one(path, manifest, uploads=uploads)
-                    {"added": report.added, "unchanged": report.unchanged,
-                     "duplicate": report.duplicates}[status].append(info)
-                    if info.get("replaced"):
-                        status = "replaced"
-                except FileFailed as exc:
-                    report.failed.append({"file": str(path), "error": exc.reason})
-                except PolicyKGError as exc:
-                    report.failed.append({"file": str(path), "error": exc.message})
-                except Exception as exc:
-                    log.exception("ingest of %s failed", path)
-                    report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {short_error(exc)}"})
-                if progress:
-                    progress(n, total, str(path), status)
+            pending = 0  # files stored since the index and the manifest were last written
+            ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-encode")
+            index = self.index  # opened here: the worker must not wait for the facade's lock
+            futures = {0: ahead.submit(self._encode_ahead, index, files[0], manifest)}
+            try:
+                for n, path in enumerate(files, 1):
+                    status = "failed"
+                    if n < total:  # the next file's vectors are encoded while this one is stored
+                        futures[n] = ahead.submit(self._encode_ahead, index, files[n], manifest)
+                    futures.pop(n - 1).result()
+                    try:
+                        status, info = self._ingest_one(path, manifest, uploads=uploads)
+                        {"added": report.added, "unchanged": report.unchanged,
+                         "duplicate": report.duplicates}[status].append(info)
+                        if status == "added":
+                            pending += 1
+                        if info.get("replaced"):
+                            status = "replaced"
+                    except FileFailed as exc:
+                        report.failed.append({"file": str(path), "error": exc.reason})
+                    except PolicyKGError as exc:
+                        report.failed.append({"file": str(path), "error": exc.message})
+                    except Exception as exc:
+                        log.exception("ingest of %s failed", path)
+                        report.failed.append({"file": str(path), "error": f"{type(exc).__name__}: {short_error(exc)}"})
+                    if pending >= CHECKPOINT_FILES:
+                        self._checkpoint(manifest)
+                        pending = 0
+                    if progress:
+                        progress(n, total, str(path), status)
+            finally:
+                for future in futures.values():
+                    future.cancel()
+                ahead.shutdown(wait=True)
+                if pending:
+                    self._checkpoint(manifest)
         return report
+
+    def _encode_ahead(self, index: Any, path: Path, manifest: Manifest) -> None:
+        """In the worker thread: parse ``path`` and put its clause and sentence vectors in
+        the index's cache, so that encoding (C, all cores, the GIL released) overlaps the
+        previous file's extraction, SHACL and store steps. Never raises: the main thread
+        reports every problem of the file when it reaches it."""
+        try:
+            if not index.compose or path.stat().st_size > self.settings.limits.max_file_bytes:
+                return
+            if manifest.by_sha256(hashlib.sha256(path.read_bytes()).hexdigest()) is not None:
+                return  # unchanged or a duplicate: nothing will be encoded
+            from ingest import load_document
+
+            doc = load_document(path)
+            texts = [c.text for c in doc.walk() if c.text and c.text.strip()]
+            index.passage_vectors(texts + [s for t in texts for s in index.segmenter.sentences(t)])
+        except Exception:  # see the docstring
+            log.debug("encoding ahead of %s failed", path, exc_info=True)
+
+    def _checkpoint(self, manifest: Manifest) -> None:
+        """Write the index (one BM25 rebuild, one generation) and the manifest for the files
+        stored since the last checkpoint. A crash before it loses no stored document: on open
+        the index is rebuilt from the store (vectors from the cache), and a file the manifest
+        lacks is ingested again as added."""
+        self.index.save()
+        self._save_manifest(manifest)
 
     def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
         from ingest import load_document
@@ -202,8 +271,7 @@ class Ingestion:
         try:
             if doc.id in set(index.doc_ids()):
                 index.remove(doc.id)
-            index.add(doc.id, passages)
-            index.save()
+            index.add(doc.id, passages)  # written at the batch's checkpoint (_checkpoint)
         except Exception as exc:
             if not existed:  # undo the store step: the store never holds what the index lacks
                 try:
@@ -217,8 +285,6 @@ class Ingestion:
             if old.id in set(index.doc_ids()):
                 index.remove(old.id)
             manifest.documents.pop(old.id, None)
-        if previous:
-            index.save()
         manifest.documents[doc.id] = DocumentEntry(
             id=doc.id,
             source_file=doc.source.file,
@@ -231,7 +297,6 @@ class Ingestion:
         )
         manifest.model = self.encoder.name
         manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
-        self._save_manifest(manifest)
         self._invalidate()
         info = {
             "id": doc.id,

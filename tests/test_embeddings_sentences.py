@@ -74,7 +74,9 @@ def test_short_clause_is_one_segment_and_gets_no_sentence_vectors():
     (start, end), = seg.spans(text)
     assert text[start:end] == text.strip()
     assert seg.spans("   ") == []
-    assert texts_to_encode([text, LONG]) == [text, LONG] + seg.sentences(LONG)
+    # the long clause's vector is composed from its sentences: it is not encoded whole
+    assert texts_to_encode([text, LONG]) == [text] + seg.sentences(LONG)
+    assert texts_to_encode([text, LONG], compose=False) == [text, LONG] + seg.sentences(LONG)
 
 
 # ---------------------------------------------------------------- index
@@ -102,8 +104,10 @@ def test_buried_sentence_lifts_its_clause(tmp_path, passages):
     hit = next(h for h in index.search(query, k=4, mode="dense") if h.id == "a#1")
     enc = index.encoder
     q = enc.encode_queries([query])[0]
-    whole = float(enc._one(LONG) @ q)
-    best = max(float(enc._one(s) @ q) for s in index.segmenter.sentences(LONG))
+    sentence_vectors = np.stack([enc._one(s) for s in index.segmenter.sentences(LONG)])
+    composed = sentence_vectors.mean(axis=0)  # the clause vector: its sentences' mean
+    whole = float(composed / np.linalg.norm(composed) @ q)
+    best = max(float(v @ q) for v in sentence_vectors)
     assert best > whole
     assert hit.score == pytest.approx(SENTENCE_WEIGHT * best + (1 - SENTENCE_WEIGHT) * whole,
                                       abs=1e-5)

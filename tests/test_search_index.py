@@ -15,6 +15,7 @@ from embeddings.cache import VectorCache
 from embeddings.dense import DenseIndex
 from embeddings.encoders import get_encoder
 from embeddings.index import IndexModelMismatch, Passage, SearchIndex, texts_to_encode
+from embeddings.sentences import Segmenter
 from embeddings.topics import EmbeddingTopicClassifier
 
 KEYWORDS = ("听评课", "听课", "老校长下乡", "心理健康教师", "劳动教育基地", "家长学校",
@@ -239,7 +240,8 @@ def test_topic_classifier_shares_the_cache_and_assigns_topics(warm_cache, encode
                                                               corpus):
     counting = CountingEncoder(encoder)
     cache = VectorCache(warm_cache, encoder.name, encoder.dim)
-    clf = EmbeddingTopicClassifier(counting, concepts, cache=cache)
+    # composed from sentence vectors as the index composes them (the service passes its segmenter)
+    clf = EmbeddingTopicClassifier(counting, concepts, cache=cache, segmenter=Segmenter())
     texts = [p.text for ps in corpus.values() for p in ps]
     topics = clf.classify(texts)
     assert counting.passages_encoded == 0  # clause vectors came from the index's cache

@@ -82,10 +82,9 @@ class Loader:
         clauses = [c for c in clause_texts(self.kg.store, row["id"]) if (c.get("text") or "").strip()]
         vectors: Sequence[Any] = [None] * len(clauses)
         if self.vectors and clauses:
-            from embeddings.cache import encode_passages_cached
 
             index = self.kg.index
-            vectors = encode_passages_cached(self.kg.encoder, index.cache, [c["text"] for c in clauses])
+            vectors = index.passage_vectors([c["text"] for c in clauses])
         items = [AlignClause(c["clause_id"], c["text"], v) for c, v in zip(clauses, vectors)]
         out = DocClauses(row, clauses, items)
         self._docs[row["id"]] = out
@@ -353,7 +352,6 @@ def provision_lineage(kg: Any, clause_id: str, params: AlignParams = DEFAULT_PAR
 def _peers(kg: Any, iri: str, meta: dict[str, Any], params: AlignParams) -> list[dict[str, Any]]:
     """Clauses of other documents that carry the provision: the index's closest clauses by
     meaning, kept when the aligner's pair score reaches PEER_SCORE."""
-    from embeddings.cache import encode_passages_cached
 
     text = meta.get("text") or ""
     if not text.strip():
@@ -363,7 +361,7 @@ def _peers(kg: Any, iri: str, meta: dict[str, Any], params: AlignParams) -> list
     hits = [h for h in hits if h.id != iri]
     if not hits:
         return []
-    vectors = encode_passages_cached(kg.encoder, index.cache, [text] + [h.text for h in hits])
+    vectors = index.passage_vectors([text] + [h.text for h in hits])
     score, _char, _dense = score_matrix([AlignClause(iri, text, vectors[0])],
                                         [AlignClause(h.id, h.text, v) for h, v in zip(hits, vectors[1:])], params)
     cat = kg.catalog()

@@ -407,7 +407,9 @@ def answer(question: str, service: Any) -> dict[str, Any]:
                 return coverage(req.groups, text) >= MATCH[interp.language]
         result = structured_answer(question, service, interp, keep)
         result["interpretation"].update(_public(extra))
-        return result
+        if result.get("answer") or interp.intent == "bodies":
+            return result
+        # no extracted fact answers it: every clause is read before saying "no region"
     result = {"question": question, "interpretation": {**interp.to_dict(), **_public(extra)}, "fallback": False}
     found = verified_answer(question, service, ctx, interp, extra)
     if not found:

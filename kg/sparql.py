@@ -22,6 +22,11 @@ class ReadOnlyQueryError(ValueError):
     """A SPARQL update sent through a read-only entry point."""
 
 
+class FederatedQueryError(ReadOnlyQueryError):
+    """A query with a ``SERVICE`` clause: the endpoint would make outbound requests on a
+    client's behalf (server-side request forgery), so federation is refused."""
+
+
 class SparqlSyntaxError(ValueError):
     """Text that is neither a SPARQL query nor an update (the parser's message attached)."""
 
@@ -118,7 +123,42 @@ def query_form(sparql: str) -> str:
             f"SPARQL {shown} is an update: this endpoint is read-only and accepts only SELECT, "
             "ASK, CONSTRUCT and DESCRIBE queries"
         ) from None
+    services = service_iris(parsed)
+    if services:
+        raise FederatedQueryError(
+            f"query: SERVICE is refused (federated queries would make this server send requests "
+            f"to {', '.join(sorted(services))}); query the data held here only")
     return _FORMS[parsed[1].name]
+
+
+def service_iris(parsed: Any) -> set[str]:
+    """The endpoints named by ``SERVICE`` clauses anywhere in a parsed query (rdflib's parse
+    tree: ``ServiceGraphPattern`` nodes, also inside sub-queries, ``EXISTS`` and ``OPTIONAL``);
+    a ``SERVICE ?var`` counts as ``?var``."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if id(node) in seen or isinstance(node, (str, bytes)):
+            return
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                found.add(str(term.n3() if hasattr(term, "n3") else term) if term is not None else "SERVICE")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif hasattr(node, "__iter__"):
+            for value in node:
+                walk(value)
+
+    walk(parsed)
+    return found
 
 
 def _update_word(op_name: str) -> str:

@@ -51,6 +51,20 @@ ERROR_RESPONSES = {
 }
 
 
+def _any_of_undiscriminated(node: Any) -> Any:
+    """``oneOf`` without an OpenAPI ``discriminator`` becomes ``anyOf``: /ask's answers are told
+    apart by a nested field (``interpretation.intent``) that OpenAPI cannot name, and as the
+    models allow extra keys an answer may fit several of them; ``oneOf`` would call it invalid."""
+    if isinstance(node, dict):
+        out = {k: _any_of_undiscriminated(v) for k, v in node.items()}
+        if "oneOf" in out and "discriminator" not in out:
+            out["anyOf"] = out.pop("oneOf")
+        return out
+    if isinstance(node, list):
+        return [_any_of_undiscriminated(v) for v in node]
+    return node
+
+
 def _error(status: int, payload: dict[str, Any]) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": payload})
 
@@ -165,6 +179,17 @@ def create_app(
 
     for router in (reading.router, graph.router, sparql.router, ingest.router):
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes)
+            app.openapi_schema = _any_of_undiscriminated(spec)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     # --- lineage (issue 18): GET /lineage/{doc}, GET /lineage/provision/{clause}
     from api.lineage.http import add_routes as add_lineage_routes

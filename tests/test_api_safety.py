@@ -198,13 +198,17 @@ def _post(service, files, token="s3cret"):
 EMPTY = {"added": [], "unchanged": [], "duplicates": [], "failed": []}
 
 
+def added(doc_id, file):
+    return {"id": doc_id, "file": file, "title": None, "clauses": 1, "targets": 0, "region": None}
+
+
 def test_a_wrong_token_is_refused_naming_the_header():
     r = _post(Uploads(EMPTY), [("files", ("a.txt", b"x"))], token="s3cre")
     assert r.status_code == 401 and r.json()["error"]["param"] == "Authorization"
 
 
 def test_two_uploads_with_the_same_name_are_both_kept():
-    service = Uploads({**EMPTY, "added": [{"id": "a", "file": "a.txt"}, {"id": "b", "file": "a (2).txt"}]})
+    service = Uploads({**EMPTY, "added": [added("a", "a.txt"), added("b", "a (2).txt")]})
     r = _post(service, [("files", ("a.txt", b"one")), ("files", ("dir/a.txt", b"two"))])
     assert r.status_code == 200
     assert service.names == ["a.txt", "a (2).txt"]
@@ -221,7 +225,7 @@ def test_a_batch_where_every_file_failed_is_a_422_naming_each_file():
 
 
 def test_a_partly_failed_batch_is_a_200_listing_the_failures():
-    report = {**EMPTY, "added": [{"id": "a", "file": "a.txt"}], "failed": [{"file": "b.txt", "error": "bad"}]}
+    report = {**EMPTY, "added": [added("a", "a.txt")], "failed": [{"file": "b.txt", "error": "bad"}]}
     r = _post(Uploads(report), [("files", ("a.txt", b"1")), ("files", ("b.txt", b"2"))])
     assert r.status_code == 200 and r.json()["failed"][0]["error"] == "bad"
 

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app, timeout: float = 30.0) -> Iterator[str]:
+def serve_app(app, timeout: float = 180.0) -> Iterator[str]:
     """Run an ASGI ``app`` with uvicorn on 127.0.0.1 (a free port) in a thread; yields the
     base URL; the server is stopped on exit."""
     import uvicorn

@@ -99,12 +99,6 @@ def kg_error_param(exc: BaseException) -> str | None:
     return next((KG_ERROR_PARAM[c.__name__] for c in type(exc).__mro__ if c.__name__ in KG_ERROR_PARAM), None)
 
 
-class Overloaded(PolicyKGError):
-    """Too many expensive requests at once: retry after ``retry_after`` seconds."""
-
-    status = 503
-
-
 def kg_error_status(exc: BaseException) -> int | None:
     """The HTTP status of one of kg's exceptions, None for anything else."""
     for cls in type(exc).__mro__:

@@ -54,7 +54,7 @@ CLIENT = r"""
 import json, sys, threading, time, urllib.error, urllib.parse, urllib.request
 base, kind, clients, max_requests, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 payloads = json.loads(sys.stdin.read())
-lat, errors, busy, lock = [], [0], [0], threading.Lock()
+lat, errors, busy, lock, kinds = [], [0], [0], threading.Lock(), {}
 counter = [0]
 deadline = time.perf_counter() + seconds
 def next_index():
@@ -85,11 +85,15 @@ def worker():
                 break
             except urllib.error.HTTPError as exc:
                 if exc.code != 503:
+                    with lock:
+                        kinds[str(exc.code)] = kinds.get(str(exc.code), 0) + 1
                     break
                 with lock:
                     busy[0] += 1
                 time.sleep(float(exc.headers.get("Retry-After") or 1))
-            except Exception:
+            except Exception as exc:
+                with lock:
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
                 break
         dt = time.perf_counter() - t
         with lock:
@@ -101,7 +105,7 @@ start = time.perf_counter()
 threads = [threading.Thread(target=worker) for _ in range(clients)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(json.dumps({"lat": lat, "errors": errors[0], "busy": busy[0], "wall": time.perf_counter() - start}))
+print(json.dumps({"lat": lat, "errors": errors[0], "busy": busy[0], "kinds": kinds, "wall": time.perf_counter() - start}))
 """
 
 
@@ -233,7 +237,7 @@ def main() -> None:
                         lat = [x * 1000 for x in r["lat"]]
                         rows.append((label, f"/{kind}", clients, len(lat), r["errors"], r["busy"], pct(lat, 50),
                                      pct(lat, 95), pct(lat, 99), len(lat) / r["wall"] if r["wall"] else 0))
-                        print(f"{label} /{kind} ×{clients}: done", file=sys.stderr)
+                        print(f"{label} /{kind} ×{clients}: done; failures {r['kinds'] or 'none'}", file=sys.stderr)
             finally:
                 server.terminate()
                 try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -98,6 +99,12 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
           "DescribeQuery": "DESCRIBE"}
 
 
+# rdflib's SPARQL grammar (pyparsing) keeps parse state in shared objects: two threads parsing
+# at once corrupt each other's results ("Param.postParse2() missing … tokenList"); parses are
+# milliseconds, so they take turns
+_PARSER_LOCK = threading.Lock()
+
+
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, as rdflib's SPARQL 1.1 parser reads
     the text (with the project's prefixes declared). An update raises
@@ -109,10 +116,12 @@ def query_form(sparql: str) -> str:
 
     text = with_prefixes(sparql)
     try:
-        parsed = parseQuery(text)
+        with _PARSER_LOCK:  # pyparsing grammars are not thread-safe (concurrent /sparql requests)
+            parsed = parseQuery(text)
     except ParseBaseException as exc:
         try:
-            update = parseUpdate(text)
+            with _PARSER_LOCK:
+                update = parseUpdate(text)
         except ParseBaseException:
             line = exc.lineno - PREFIX_BLOCK.count("\n")  # the position in the text as given
             raise SparqlSyntaxError(

@@ -242,3 +242,11 @@ def test_a_missing_workspace_is_an_error_and_is_not_created(tmp_path, command):
     assert result.exit_code == 2
     assert "no policykg workspace" in result.output and "ingest" in result.output
     assert not typo.exists()
+
+
+def test_queries_parsed_on_many_threads_at_once_are_all_understood():
+    query = ("SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r } FILTER(?p != <urn:x>) } "
+             "GROUP BY ?s ORDER BY DESC(?n) LIMIT 5")
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(lambda _: query_form(query), range(64)))
+    assert forms == ["SELECT"] * 64

@@ -187,13 +187,16 @@ class PolicyKG(Ingestion, Filters, GraphView):
         index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts, on_mismatch="reset")
         stored = set(self._store_doc_ids())
         indexed = set(index.doc_ids())
+        # a document without clauses (a bare title, say) has nothing to index
+        empty = {d for d, e in manifest.documents.items() if e.clauses == 0}
         reason = None
         if index.needs_rebuild:
             reason = index.status
         elif manifest.model and manifest.model != encoder.name:
             reason = f"the workspace's model is {manifest.model}, this run uses {encoder.name}"
-        elif stored != indexed:
-            reason = f"{len(stored - indexed)} document(s) missing, {len(indexed - stored)} extra"
+        elif stored - empty != indexed:
+            reason = (f"{len(stored - empty - indexed)} document(s) missing, "
+                      f"{len(indexed - stored)} extra")
         if reason:
             print(f"policykg: rebuilding the search index from the store ({reason})", file=sys.stderr)
             passages = [p for doc_id in sorted(stored) for p in self._passages_from_store(doc_id)]

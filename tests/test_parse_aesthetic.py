@@ -105,3 +105,10 @@ def test_local_documents_take_the_issuers_region(parsed):
         # the region is the one the issuer's name opens with, never a place the text mentions
         names = tuple(n for r in gaz.chain(region.code) for n in (r.name, r.name[:2]))
         assert issuer.startswith(names), (path.name, issuer, region.full_name)
+
+
+def test_every_document_has_clauses_to_search(parsed):
+    """A notice that forwards a document not in the file still says something (请结合实际贯彻
+    落实, a date to report by): its sentences are clauses, so search and ask can find it."""
+    empty = [n for n, d in parsed.items() if not d.clauses and not d.attachments]
+    assert not empty, f"no clauses parsed from {empty}"

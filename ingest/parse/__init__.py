@@ -150,9 +150,20 @@ def parse_text(text: str, source: Source, meta: dict[str, str] | None = None) ->
         doc.clauses = build_tree(text, body_lines)
         stop = len(lines)
         doc.attachments = parse_attachments(text, lines, starts, stop, meta.kinds)
+    if not doc.clauses and not doc.attachments and notices:
+        # a notice whose document is not in the file (转发… 请结合实际贯彻落实): its own
+        # sentences are what the file says, so they are its clauses
+        doc.clauses = build_tree(text, _notice_sentences(lines, notices, skip))
     own = {t for t in (doc.title, head_title) if t}
     doc.cited = cited_documents(text, own, start=doc.body_start)
     return doc
+
+
+def _notice_sentences(lines, notices, skip: set[int]) -> list:
+    """The notices' prose lines: full sentences, not their title, 文号, addressees, contact
+    lines or signature."""
+    return [ln for n in notices for ln in lines[n.first:n.end]
+            if ln.idx not in skip and not ln.blank and ln.text.rstrip().endswith(("。", "；"))]
 
 
 def _is_notice_block(tb, notices) -> bool:

@@ -29,6 +29,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.docs import mount_docs
 from api.errors import PolicyKGError, kg_error_classes, kg_error_param, kg_error_status
@@ -172,6 +173,15 @@ def create_app(
                 ],
             },
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # the framework's own refusals (a malformed multipart body, an unknown path, a method
+        # not allowed) in the same envelope as every other error
+        response = _error(exc.status_code, {"type": "HTTPError", "message": str(exc.detail), "param": None})
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:

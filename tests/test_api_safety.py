@@ -250,3 +250,12 @@ def test_queries_parsed_on_many_threads_at_once_are_all_understood():
     with ThreadPoolExecutor(8) as pool:
         forms = list(pool.map(lambda _: query_form(query), range(64)))
     assert forms == ["SELECT"] * 64
+
+
+def test_a_malformed_upload_body_is_refused_in_the_error_envelope():
+    with TestClient(app_with(Untouched(), token="s3cret")) as client:
+        r = client.post("/ingest", content=b"--x\r\nContent-Disposition: form-data; name=\"files\"\r\r\n\r\n",
+                        headers={"Content-Type": "multipart/form-data; boundary=x", "Authorization": "Bearer s3cret"})
+        missing = client.get("/no-such-page")
+    assert r.status_code == 400 and r.json()["error"]["message"]
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "HTTPError"

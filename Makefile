@@ -23,7 +23,9 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/policykg --data $(DATA) ingest $(SEEDS)
 	$(BIN)/policykg --data $(DATA) documents
-	$(BIN)/policykg --data $(DATA) serve --host 127.0.0.1 --port 8000
+	@echo "HTTP ingest (POST /ingest) is $(if $(POLICYKG_TOKEN),on (POLICYKG_TOKEN is set),off): to turn it on, run"
+	@echo "  make demo POLICYKG_TOKEN=<secret>   (then: curl -H 'Authorization: Bearer <secret>' -F files=@a.txt http://127.0.0.1:8000/ingest)"
+	POLICYKG_TOKEN=$(POLICYKG_TOKEN) $(BIN)/policykg --data $(DATA) serve --host 127.0.0.1 --port 8000
 
 test: install
 	$(BIN)/python -m pytest -q

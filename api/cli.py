@@ -47,6 +47,7 @@ class Context:
         self.store = store
         self._service: Any = None
         self._settings: Settings | None = None
+        self.command: str | None = None  # the subcommand: only `ingest` may create a workspace
 
     @property
     def settings(self) -> Settings:
@@ -62,6 +63,13 @@ class Context:
     def service(self) -> Any:
         if self._service is None:
             from api.service import PolicyKG
+            from api.workspace import Workspace
+
+            ws = Workspace.resolve(self.settings.data_dir, self.settings.store_url)
+            if self.command != "ingest" and not (ws.manifest_path.exists() or ws.store_dir.exists()):
+                err.print(f"[red]error:[/red] --data: no policykg workspace at {ws.root} "
+                          f"(`policykg --data {ws.root} ingest FILES` creates one)", highlight=False)
+                raise typer.Exit(2)
 
             self._service = PolicyKG(settings=self.settings)
         return self._service
@@ -82,6 +90,7 @@ def main(
     ),
 ) -> None:
     state = Context(data, store)
+    state.command = ctx.invoked_subcommand
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -94,6 +103,8 @@ def _run(fn: Callable[[], Any]) -> Any:
     """Call ``fn``; a service error becomes one line on stderr and a non-zero exit."""
     try:
         return fn()
+    except typer.Exit:
+        raise
     except InvalidParameter as exc:
         err.print(f"[red]error:[/red] {exc.message}", highlight=False)
         raise typer.Exit(2) from None
@@ -176,7 +187,7 @@ def ingest(
                                 "its vectors are used instead of encoding"),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Ingest files or folders (recursively) into the workspace. Files over the size limit
+    """Ingest files or folders (recursively) into the workspace (created if missing). Files over the size limit
     (POLICYKG_MAX_FILE_MB, default 20) are refused with the reason. On a terminal a progress
     bar; otherwise (a log, a pipe) one line per file on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -656,6 +667,9 @@ def serve(
     state: Context = ctx.obj
     svc = state.service()
     err.print(f"policykg: serving {svc.workspace.root} on http://{host}:{port} (API docs at /docs)")
+    if not state.settings.token:
+        err.print("policykg: HTTP ingest (POST /ingest) is off; to turn it on, start the server with "
+                  "a token: POLICYKG_TOKEN=<secret> policykg serve (clients send Authorization: Bearer <secret>)")
     uvicorn.run(create_app(lambda: svc, settings=state.settings), host=host, port=port, log_level="info")
 
 

@@ -78,14 +78,25 @@ KG_ERROR_STATUS: dict[str, int] = {
     "SparqlSyntaxError": 400,  # kg.sparql: neither a query nor an update
     "BindingError": 400,  # kg.sparql: a named query's parameter
     "StoreError": 503,  # kg.store: the store cannot be opened or written
+    "IRISegmentError": 422,  # kg.namespaces: an empty or blank id
 }
+
+# the request parameter each of kg's errors is about (named in the error JSON)
+KG_ERROR_PARAM: dict[str, str] = {"ReadOnlyQueryError": "query", "SparqlSyntaxError": "query",
+                                  "QueryTimeout": "query", "FederatedQueryError": "query"}
 
 
 def kg_error_classes() -> list[type[Exception]]:
+    from kg.namespaces import IRISegmentError
     from kg.sparql import BindingError, ReadOnlyQueryError, SparqlSyntaxError
     from kg.store import QueryTimeout, StoreError
 
-    return [QueryTimeout, ReadOnlyQueryError, SparqlSyntaxError, BindingError, StoreError]
+    return [QueryTimeout, ReadOnlyQueryError, SparqlSyntaxError, BindingError, StoreError, IRISegmentError]
+
+
+def kg_error_param(exc: BaseException) -> str | None:
+    """The request parameter one of kg's errors is about, when it is known."""
+    return next((KG_ERROR_PARAM[c.__name__] for c in type(exc).__mro__ if c.__name__ in KG_ERROR_PARAM), None)
 
 
 def kg_error_status(exc: BaseException) -> int | None:

@@ -25,19 +25,45 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.docs import mount_docs
-from api.errors import PolicyKGError, kg_error_classes, kg_error_status
+from api.errors import PolicyKGError, kg_error_classes, kg_error_param, kg_error_status
+from api.guard import ExpensiveRequestLimit, internal_error, refuse_blank
 from api.routers import get_service, graph, ingest, reading, sparql, views
 from api.routers.sparql import TRUNCATED_HEADER
+from api.schemas import ErrorResponse
 from api.settings import Settings
 
 __all__ = ["TRUNCATED_HEADER", "create_app", "get_service"]
 log = logging.getLogger(__name__)
+
+
+ERROR_RESPONSES = {
+    400: "a refused request (a SPARQL update or SERVICE, a syntax error); the message says why",
+    404: "no such document, clause or node",
+    422: "a parameter outside its allowed values, named with the reason",
+    500: "an internal error: a generic message and the request id the server log files it under",
+    503: "busy (Retry-After), a query over its time limit, or the workspace unavailable",
+}
+
+
+def _any_of_undiscriminated(node: Any) -> Any:
+    """``oneOf`` without an OpenAPI ``discriminator`` becomes ``anyOf``: /ask's answers are told
+    apart by a nested field (``interpretation.intent``) that OpenAPI cannot name, and as the
+    models allow extra keys an answer may fit several of them; ``oneOf`` would call it invalid."""
+    if isinstance(node, dict):
+        out = {k: _any_of_undiscriminated(v) for k, v in node.items()}
+        if "oneOf" in out and "discriminator" not in out:
+            out["anyOf"] = out.pop("oneOf")
+        return out
+    if isinstance(node, list):
+        return [_any_of_undiscriminated(v) for v in node]
+    return node
 
 
 def _error(status: int, payload: dict[str, Any]) -> JSONResponse:
@@ -91,8 +117,12 @@ def create_app(
         version="0.1.0",
         docs_url=None,  # served by mount_docs with local assets: the default page needs a CDN
         redoc_url=None,  # ReDoc, too, would load its script from a CDN
+        dependencies=[Depends(refuse_blank)],
+        responses={status: {"model": ErrorResponse, "description": why} for status, why in ERROR_RESPONSES.items()},
     )
     mount_docs(app)
+    app.add_middleware(ExpensiveRequestLimit, limit=settings.limits.max_concurrent,
+                       retry_after_s=settings.limits.retry_after_s)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -117,7 +147,8 @@ def create_app(
         return _error(exc.status, exc.to_dict())
 
     def _kg_error(_: Request, exc: Exception) -> JSONResponse:
-        return _error(kg_error_status(exc) or 500, {"type": type(exc).__name__, "message": str(exc)})
+        return _error(kg_error_status(exc) or 500,
+                      {"type": type(exc).__name__, "message": str(exc), "param": kg_error_param(exc)})
 
     for kg_error in kg_error_classes():  # kg's own errors, mapped by api/errors.py
         app.add_exception_handler(kg_error, _kg_error)
@@ -125,14 +156,17 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
+        params = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
             problems.append(f"{where or 'request'}: {err.get('msg')}")
+            params.append(where or None)
         return _error(
             422,
             {
                 "type": "InvalidParameter",
                 "message": "invalid request: " + "; ".join(problems),
+                "param": params[0] if params else None,
                 "problems": [
                     {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
                     for e in exc.errors()
@@ -140,12 +174,32 @@ def create_app(
             },
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # the framework's own refusals (a malformed multipart body, an unknown path, a method
+        # not allowed) in the same envelope as every other error
+        response = _error(exc.status_code, {"type": "HTTPError", "message": str(exc.detail), "param": None})
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
     @app.exception_handler(Exception)
-    def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return _error(500, {"type": type(exc).__name__, "message": f"internal error: {exc}"})
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return internal_error(request, exc)
 
     for router in (reading.router, views.router, graph.router, sparql.router, ingest.router):
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes)
+            app.openapi_schema = _any_of_undiscriminated(spec)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     # --- lineage (issue 18): GET /lineage/{doc}, GET /lineage/provision/{clause}
     from api.lineage.http import add_routes as add_lineage_routes

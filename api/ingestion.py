@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from api.errors import NotFound, PolicyKGError
+from api.journal import Journal, undone
 from api.settings import human_bytes
-from api.workspace import DocumentEntry, Manifest, now_iso
+from api.workspace import DocumentEntry, Manifest, now_iso, write_atomic
 
 log = logging.getLogger("policykg")
 
@@ -155,7 +156,7 @@ class Ingestion:
             progress(0, total, "", "start")
         if not files:
             return report
-        with self._lock:
+        with self._write_lock:
             self._require_writable("ingest")
             manifest = self.workspace.load_manifest()
             pending = 0  # files stored since the index and the manifest were last written
@@ -222,6 +223,31 @@ class Ingestion:
         self.index.save()
         self._save_manifest(manifest)
 
+    def ingest_uploads(self, uploads: Sequence[tuple[str, bytes]], progress: ProgressFn | None = None) -> IngestReport:
+        """Files received over HTTP, as (file name, bytes): each is kept in the workspace at
+        ``uploads/{sha256[:16]}/{name}``, which is recorded as its stored source; the copies of
+        files that were not stored (failed, duplicates of another source) are deleted again.
+        A changed file uploaded under the same name replaces its earlier version."""
+        root = self.workspace.root / "uploads"
+        paths = []
+        try:
+            for name, data in uploads:
+                target = root / hashlib.sha256(data).hexdigest()[:16] / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists():
+                    write_atomic(target, data)
+                paths.append(target)
+            return self.ingest(paths, progress, uploads=True)
+        finally:
+            kept = {e.source_path for e in self.workspace.load_manifest().documents.values()}
+            for path in paths:
+                if str(path.resolve()) not in kept:
+                    path.unlink(missing_ok=True)
+                    try:
+                        path.parent.rmdir()
+                    except OSError:
+                        pass  # not empty: another upload with the same bytes lives there
+
     def _ingest_one(self, path: Path, manifest: Manifest, *, uploads: bool = False) -> tuple[str, dict[str, Any]]:
         from ingest import load_document
         from ingest.extract import extract_facts
@@ -267,24 +293,27 @@ class Ingestion:
         store = self.store
         existed = doc.id in manifest.documents or doc.id in set(index.doc_ids())
         previous = [e for e in manifest.by_source_key(source_key, upload=uploads) if e.id != doc.id]
+        journal = Journal.of(self.workspace.root)
+        journal.begin({doc.id: sha, **{old.id: None for old in previous}})  # see api/journal.py
         store.replace_document(doc.id, doc_graph, common_graph, validate=False)  # validated above
-        try:
-            if doc.id in set(index.doc_ids()):
-                index.remove(doc.id)
-            index.add(doc.id, passages)  # written at the batch's checkpoint (_checkpoint)
-        except Exception as exc:
-            if not existed:  # undo the store step: the store never holds what the index lacks
-                try:
-                    store.remove_document(doc.id)
+        with self._index_lock:
+            try:
+                if doc.id in set(index.doc_ids()):
                     index.remove(doc.id)
-                except Exception:
-                    log.exception("undo of %s failed", doc.id)
-            raise FileFailed(f"indexing failed, nothing stored: {short_error(exc)}") from exc
-        for old in previous:  # a changed file from the same source replaces its earlier version
-            store.remove_document(old.id)
-            if old.id in set(index.doc_ids()):
-                index.remove(old.id)
-            manifest.documents.pop(old.id, None)
+                index.add(doc.id, passages)  # written at the batch's checkpoint (_checkpoint)
+            except Exception as exc:
+                if not existed:  # undo the store step: the store never holds what the index lacks
+                    try:
+                        store.remove_document(doc.id)
+                        index.remove(doc.id)
+                    except Exception:
+                        log.exception("undo of %s failed", doc.id)
+                raise FileFailed(f"indexing failed, nothing stored: {short_error(exc)}") from exc
+            for old in previous:  # a changed file from the same source replaces its earlier version
+                store.remove_document(old.id)
+                if old.id in set(index.doc_ids()):
+                    index.remove(old.id)
+                manifest.documents.pop(old.id, None)
         manifest.documents[doc.id] = DocumentEntry(
             id=doc.id,
             source_file=doc.source.file,
@@ -297,6 +326,8 @@ class Ingestion:
         )
         manifest.model = self.encoder.name
         manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder
+        self._save_manifest(manifest)  # the commit
+        journal.clear()
         self._invalidate()
         info = {
             "id": doc.id,
@@ -318,6 +349,34 @@ class Ingestion:
 
         return refresh_lineage(self, gone, replaced_by)
 
+    def recover(self) -> list[str]:
+        """Take out what an interrupted ingest left half written (api/journal.py); returns
+        the ids taken out. Called when a writable workspace with a journal is opened."""
+        journal = Journal.of(self.workspace.root)
+        entries = journal.entries()
+        if not journal.path.exists():
+            return []
+        from embeddings.index import indexed_doc_ids
+
+        manifest = self.workspace.load_manifest()
+        store = self.store
+        stored = set(store.document_ids())
+        indexed = indexed_doc_ids(self.workspace.index_dir)
+        bad = undone(entries, manifest.documents, stored, indexed)
+        for doc_id in bad:
+            store.remove_document(doc_id)
+            manifest.documents.pop(doc_id, None)
+        if bad:
+            self._save_manifest(manifest)
+            log.warning("policykg: an interrupted ingest was undone for %s", ", ".join(bad))
+        stored = set(store.document_ids())
+        if indexed is not None and indexed != stored:
+            self._index = None
+            _ = self.index  # opening it rebuilds it from the store (vectors from the cache)
+        journal.clear()
+        self._invalidate()
+        return bad
+
     def _passages(self, doc: Any) -> list[Any]:
         from embeddings.index import Passage
         from kg.namespaces import clause_iri
@@ -330,7 +389,7 @@ class Ingestion:
 
     def remove(self, doc_id: str) -> dict[str, Any]:
         """Remove a document from the store, the index and the manifest."""
-        with self._lock:
+        with self._write_lock, self._index_lock:
             self._require_writable("remove a document")
             manifest = self.workspace.load_manifest()
             stored = set(self._store_doc_ids())

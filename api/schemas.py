@@ -591,3 +591,21 @@ def dump(model: Any, value: Any) -> Any:
     """``value`` validated by ``model`` (a model, ``list[Model]`` or a union) and dumped to
     JSON-ready Python: what the HTTP API sends, for the CLI's ``--json``."""
     return TypeAdapter(model).dump_python(TypeAdapter(model).validate_python(value), mode="json")
+
+
+# ---------------------------------------------------------------------- errors
+
+
+class ErrorBody(Model):
+    """What went wrong: ``type`` (the error class), ``message`` (names the parameter and the
+    reason), ``param`` when one parameter is at fault; ``request_id`` on a 500 (the server log
+    has the traceback under it)."""
+
+    type: str
+    message: str
+    param: str | None = None
+    request_id: str | None = None
+
+
+class ErrorResponse(Model):
+    error: ErrorBody

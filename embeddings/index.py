@@ -126,6 +126,21 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def indexed_doc_ids(directory: str | Path) -> set[str] | None:
+    """The document ids an index on disk holds, read from its files without an encoder;
+    None when there is no readable index there."""
+    directory = Path(directory)
+    try:
+        meta = json.loads((directory / META).read_text(encoding="utf-8"))
+        ids: set[str] = set()
+        with open(directory / f"passages-{int(meta['generation'])}.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                ids.add(json.loads(line)["doc_id"])
+        return ids
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 class SearchIndex:
     def __init__(self, directory: Path, encoder: Encoder,
                  concepts: Sequence[TopicConcept] | None = None, *, kind: str = "auto",

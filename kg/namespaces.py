@@ -61,11 +61,15 @@ PREFIXES: dict[str, str] = {
 _UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`/#?%]')
 
 
+class IRISegmentError(ValueError):
+    """An id that is empty or only whitespace cannot name a node."""
+
+
 def segment(value: str) -> str:
     """One IRI path segment: readable text with only unsafe characters percent-encoded."""
     value = str(value).strip()
     if not value:
-        raise ValueError("an IRI segment cannot be empty")
+        raise IRISegmentError(f"an IRI segment cannot be empty (got {value!r})")
     return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), value)
 
 

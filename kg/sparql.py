@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,11 @@ PREFIX_BLOCK = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 class ReadOnlyQueryError(ValueError):
     """A SPARQL update sent through a read-only entry point."""
+
+
+class FederatedQueryError(ReadOnlyQueryError):
+    """A query with a ``SERVICE`` clause: the endpoint would make outbound requests on a
+    client's behalf (server-side request forgery), so federation is refused."""
 
 
 class SparqlSyntaxError(ValueError):
@@ -93,6 +99,12 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
           "DescribeQuery": "DESCRIBE"}
 
 
+# rdflib's SPARQL grammar (pyparsing) keeps parse state in shared objects: two threads parsing
+# at once corrupt each other's results ("Param.postParse2() missing … tokenList"); parses are
+# milliseconds, so they take turns
+_PARSER_LOCK = threading.Lock()
+
+
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, as rdflib's SPARQL 1.1 parser reads
     the text (with the project's prefixes declared). An update raises
@@ -104,10 +116,12 @@ def query_form(sparql: str) -> str:
 
     text = with_prefixes(sparql)
     try:
-        parsed = parseQuery(text)
+        with _PARSER_LOCK:  # pyparsing grammars are not thread-safe (concurrent /sparql requests)
+            parsed = parseQuery(text)
     except ParseBaseException as exc:
         try:
-            update = parseUpdate(text)
+            with _PARSER_LOCK:
+                update = parseUpdate(text)
         except ParseBaseException:
             line = exc.lineno - PREFIX_BLOCK.count("\n")  # the position in the text as given
             raise SparqlSyntaxError(_at(sparql, line, exc.col, f"not a valid SPARQL query ({exc.msg})")) from None
@@ -117,7 +131,42 @@ def query_form(sparql: str) -> str:
             f"SPARQL {shown} is an update: this endpoint is read-only and accepts only SELECT, "
             "ASK, CONSTRUCT and DESCRIBE queries"
         ) from None
+    services = service_iris(parsed)
+    if services:
+        raise FederatedQueryError(
+            f"query: SERVICE is refused (federated queries would make this server send requests "
+            f"to {', '.join(sorted(services))}); query the data held here only")
     return _FORMS[parsed[1].name]
+
+
+def service_iris(parsed: Any) -> set[str]:
+    """The endpoints named by ``SERVICE`` clauses anywhere in a parsed query (rdflib's parse
+    tree: ``ServiceGraphPattern`` nodes, also inside sub-queries, ``EXISTS`` and ``OPTIONAL``);
+    a ``SERVICE ?var`` counts as ``?var``."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if id(node) in seen or isinstance(node, (str, bytes)):
+            return
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                term = node.get("term")
+                found.add(str(term.n3() if hasattr(term, "n3") else term) if term is not None else "SERVICE")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif hasattr(node, "__iter__"):
+            for value in node:
+                walk(value)
+
+    walk(parsed)
+    return found
 
 
 def _update_word(op_name: str) -> str:

@@ -333,9 +333,15 @@ class OxigraphKGStore(KGStore):
             raise StoreError(f"update failed, store unchanged: {exc}") from exc
 
     def _raw_query(self, sparql: str) -> Result:
+        """The whole answer, read here: oxrdflib hands SELECT rows over as a generator over a
+        pyoxigraph cursor, and a cursor may only be used (or dropped) on the thread that made
+        it ("PyQuerySolutions is unsendable") — so no lazy result leaves this call."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            return self.dataset.query(sparql)
+            result = self.dataset.query(sparql)
+            if result.type == "SELECT":
+                result.bindings = list(result.bindings)  # drops the generator and its cursor
+            return result
 
     def iter_rows(self, sparql: str) -> tuple[list[str], Iterator[list[Any]]] | Any:
         """Lazy pyoxigraph result (used by run_readonly to stop at a row limit)."""
@@ -759,7 +765,10 @@ def run_readonly(store: KGStore, query_text: str, timeout_s: float = 10.0, limit
     worker.join(timeout_s)
     elapsed = time.perf_counter() - started
     if worker.is_alive():
-        cancel.set()
+        cancel.set()  # a lazily evaluated query stops at its next row
+        # what cannot be stopped (a sort or an aggregate before its first row) is counted by
+        # the HTTP app's request limit under this name until it ends
+        worker.name = "policykg-sparql-abandoned"
         if partial and form == "SELECT" and result.vars and "error" not in box:
             cut = ReadOnlyResult(form=form, vars=list(result.vars), bindings=list(result.bindings),
                                  truncated=True, elapsed_s=elapsed)

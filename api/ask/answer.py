@@ -29,6 +29,8 @@ process.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import re
 from typing import Any
 
@@ -261,10 +263,12 @@ def _dense_clauses(service: Any, query: str, allowed_docs: set[str] | None) -> t
     """Clause rank by the dense search (the DENSE_K closest), and the texts of the closest."""
     allowed = None
     if allowed_docs is not None:
-        allowed = [p.id for d in sorted(allowed_docs) for p in service.index.passages(d)]
+        with getattr(service, "_index_lock", nullcontext()):
+            allowed = [p.id for d in sorted(allowed_docs) for p in service.index.passages(d)]
         if not allowed:
             return {}, []
-    hits = service.index.search(query, k=DENSE_K, allowed=allowed, mode="dense")
+    with getattr(service, "_index_lock", nullcontext()):
+        hits = service.index.search(query, k=DENSE_K, allowed=allowed, mode="dense")
     return {h.id: i + 1 for i, h in enumerate(hits)}, [h.text for h in hits[:ADAPT_K]]
 
 

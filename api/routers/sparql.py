@@ -21,7 +21,7 @@ def _answer(svc: Any, settings: Settings, query: str | None, update: str | None,
             params: dict) -> Response:
     limits = settings.limits
     if update:
-        raise QueryError("SPARQL updates are refused: this endpoint is read-only")
+        raise QueryError("update: SPARQL updates are refused: this endpoint is read-only", param="update")
     if not query:
         raise InvalidParameter("query", "missing: send it as ?query=, a form field or an "
                                "application/sparql-query body")

@@ -6,7 +6,9 @@ SEEDS ?= ../shared/seeds
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast lint bench clean
+CORPUS ?= ../shared/corpus/aesthetic
+
+.PHONY: install demo corpus test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,6 +28,10 @@ demo: install
 	@echo "HTTP ingest (POST /ingest) is $(if $(POLICYKG_TOKEN),on (POLICYKG_TOKEN is set),off): to turn it on, run"
 	@echo "  make demo POLICYKG_TOKEN=<secret>   (then: curl -H 'Authorization: Bearer <secret>' -F files=@a.txt http://127.0.0.1:8000/ingest)"
 	POLICYKG_TOKEN=$(POLICYKG_TOKEN) $(BIN)/policykg --data $(DATA) serve --host 127.0.0.1 --port 8000
+
+# the second step: a real cross-region corpus (93 aesthetic-education documents); then `make demo`
+corpus: install
+	$(BIN)/policykg --data $(DATA) ingest $(CORPUS)
 
 test: install
 	$(BIN)/python -m pytest -q

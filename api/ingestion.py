@@ -82,6 +82,11 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[st
     return unique, missing
 
 
+def _without_clauses(manifest: Manifest) -> set[str]:
+    """Documents with nothing to index (a bare title): the search index never holds them."""
+    return {d for d, e in manifest.documents.items() if e.clauses == 0}
+
+
 def short_error(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None)
     text = str(reason if reason else exc).strip() or type(exc).__name__
@@ -113,8 +118,9 @@ class Ingestion:
             from embeddings.topics import EmbeddingTopicClassifier
 
             index = self.index
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=index.cache,
-                                            segmenter=index.segmenter if index.compose else None)
+            # whole-text vectors: the topic thresholds were set on them, and vectors composed
+            # from sentences lose topics (a special-education measure fell below threshold)
+            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=index.cache)
         except ImportError:
             pass
         try:
@@ -352,29 +358,32 @@ class Ingestion:
     def recover(self) -> list[str]:
         """Take out what an interrupted ingest left half written (api/journal.py); returns
         the ids taken out. Called when a writable workspace with a journal is opened."""
-        journal = Journal.of(self.workspace.root)
-        entries = journal.entries()
-        if not journal.path.exists():
-            return []
         from embeddings.index import indexed_doc_ids
 
+        journal = Journal.of(self.workspace.root)
+        journaled = journal.path.exists()
+        entries = journal.entries() if journaled else {}
         manifest = self.workspace.load_manifest()
         store = self.store
         stored = set(store.document_ids())
         indexed = indexed_doc_ids(self.workspace.index_dir)
-        bad = undone(entries, manifest.documents, stored, indexed)
+        bad = undone(entries, manifest.documents, stored, indexed) if journaled else []
         for doc_id in bad:
             store.remove_document(doc_id)
             manifest.documents.pop(doc_id, None)
         if bad:
             self._save_manifest(manifest)
             log.warning("policykg: an interrupted ingest was undone for %s", ", ".join(bad))
-        stored = set(store.document_ids())
+        stored = set(store.document_ids()) - _without_clauses(manifest)
         if indexed is not None and indexed != stored:
+            # the index is written at a batch's checkpoints: after a crash it can lag the
+            # committed documents; opening it rebuilds it from the store (vectors from the cache)
             self._index = None
-            _ = self.index  # opening it rebuilds it from the store (vectors from the cache)
-        journal.clear()
-        self._invalidate()
+            _ = self.index
+        if journaled:
+            journal.clear()
+        if bad or journaled:
+            self._invalidate()
         return bad
 
     def _passages(self, doc: Any) -> list[Any]:

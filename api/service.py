@@ -53,6 +53,7 @@ from api.ingestion import (  # noqa: F401 - re-exported: the facade's public nam
     Ingestion,
     IngestReport,
     ProgressFn,
+    _without_clauses,
     collect_files,
     short_error,
 )
@@ -188,7 +189,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
         stored = set(self._store_doc_ids())
         indexed = set(index.doc_ids())
         # a document without clauses (a bare title, say) has nothing to index
-        empty = {d for d, e in manifest.documents.items() if e.clauses == 0}
+        empty = _without_clauses(manifest)
         reason = None
         if index.needs_rebuild:
             reason = index.status
@@ -663,6 +664,8 @@ class PolicyKG(Ingestion, Filters, GraphView):
         for name, ids in (("the manifest", listed), ("the search index", indexed)):
             if ids is None:
                 continue
+            if name == "the search index":
+                ids = ids | (stored & _without_clauses(manifest))  # nothing of theirs to index
             if ids - stored:
                 problems.append(f"{name} has {len(ids - stored)} document(s) the store lacks: {', '.join(sorted(ids - stored)[:5])}")
             if stored - ids:

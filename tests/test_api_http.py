@@ -212,9 +212,10 @@ def test_ingest_needs_a_token(seed_service, tmp_path):
         assert r.status_code == 413
         r = c.post("/ingest", files={"files": ("empty.txt", b"", "text/plain")},
                    headers={"Authorization": "Bearer s3cret"})
-        assert r.status_code == 200, r.text
-        report = r.json()
-        assert report["added"] == [] and report["failed"] and report["failed"][0]["file"].endswith("empty.txt")
+        assert r.status_code == 422, r.text  # every file of the batch failed: nothing was ingested
+        error = r.json()["error"]
+        assert error["param"] == "files" and error["failed"][0]["file"].endswith("empty.txt")
+        assert "empty" in error["failed"][0]["error"]
     assert len(seed_service.documents()) == 5
 
 

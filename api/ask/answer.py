@@ -411,9 +411,10 @@ def answer(question: str, service: Any) -> dict[str, Any]:
                 return coverage(req.groups, text) >= MATCH[interp.language]
         result = structured_answer(question, service, interp, keep)
         result["interpretation"].update(_public(extra))
-        if result.get("answer") or interp.intent == "bodies":
+        if result.get("answer") or interp.intent not in ("count", "targets"):
             return result
-        # no extracted fact answers it: every clause is read before saying "no region"
+        # no extracted target answers a number question: every clause is read before
+        # saying "no region"
     result = {"question": question, "interpretation": {**interp.to_dict(), **_public(extra)}, "fallback": False}
     found = verified_answer(question, service, ctx, interp, extra)
     if not found:

@@ -44,10 +44,17 @@
   /** fetch JSON; an error response becomes an ApiError carrying the server's message. */
   async function api(path, options = {}) {
     let resp;
-    try {
-      resp = await fetch(path, { headers: { Accept: "application/json" }, ...options });
-    } catch (e) {
-      throw new ApiError(`无法连接服务 Cannot reach the server (${e.message})`);
+    // a busy server answers 503 with Retry-After (its limit on concurrent expensive
+    // requests): wait as told and try again, a few times, before showing an error
+    for (let attempt = 0; ; attempt++) {
+      try {
+        resp = await fetch(path, { headers: { Accept: "application/json" }, ...options });
+      } catch (e) {
+        throw new ApiError(`无法连接服务 Cannot reach the server (${e.message})`);
+      }
+      const wait = Number(resp.headers.get("retry-after"));
+      if (resp.status !== 503 || !wait || attempt >= 5) break;
+      await new Promise((ok) => setTimeout(ok, Math.min(wait, 10) * 1000));
     }
     const type = resp.headers.get("content-type") || "";
     const body = type.includes("json") ? await resp.json().catch(() => null) : await resp.text();

@@ -29,9 +29,8 @@ process.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import re
+from contextlib import nullcontext
 from typing import Any
 
 from . import numbers as nb

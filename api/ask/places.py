@@ -102,7 +102,7 @@ class PlaceIndex:
 
 
 # jieba's tags of ordinary words: a short name (资源 of 资源县, 城区) read as one of these is a word
-COMMON_WORD_TAGS = frozenset("n v vn vd vi a ad an d i l c p r f s t m q b z".split())
+COMMON_WORD_TAGS = frozenset(["n", "v", "vn", "vd", "vi", "a", "ad", "an", "d", "i", "l", "c", "p", "r", "f", "s", "t", "m", "q", "b", "z"])
 
 
 def _words(question: str) -> list[tuple[int, int, str]]:

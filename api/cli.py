@@ -300,26 +300,6 @@ def _doc_id(svc: Any, ref: str) -> str:
 # ---------------------------------------------------------------------- documents
 
 
-def document_columns() -> list[Any]:
-    from api.tabular import Column
-
-    return [
-        Column("title", "标题", "Title", width=40, wrap=True),
-        Column("issuer", "发文机关", "Issuer", width=24),
-        Column("forwarded_by", "转发机关", "Forwarded by", width=24),
-        Column("date", "日期", "Date"),
-        Column("doc_number", "文号", "Doc number"),
-        Column("region", "地区", "Region", get=lambda r: region_name(r.get("region"))),
-        Column("region.province", "省份", "Province"),
-        Column("region.level", "级别", "Level"),
-        Column("kind", "类型", "Kind"),
-        Column("period", "时期", "Period"),
-        Column("clauses", "条款数", "Clauses"),
-        Column("id", "文件编号", "Document id"),
-        Column("source.file", "文件名", "File"),
-    ]
-
-
 @app.command()
 def documents(ctx: typer.Context, as_json: bool = JsonOpt, fmt: str | None = FormatOpt,
               out_file: Path | None = OutOpt) -> None:
@@ -329,6 +309,8 @@ def documents(ctx: typer.Context, as_json: bool = JsonOpt, fmt: str | None = For
     if as_json:
         return _print_json(rows, list[schemas.DocumentRow])
     if fmt:
+        from api.tabular import document_columns  # the HTTP download's columns, one definition
+
         return _write_table(rows, document_columns(), fmt, out_file, "文件 documents")
     _table(
         f"{len(rows)} documents",

@@ -3,9 +3,9 @@
 Encoding is the slow step of ingestion; it needs neither the store nor a workspace, so it can
 run elsewhere (a GPU machine with a sentence-transformers model, or several machines over
 parts of a corpus). ``encode_folder`` parses each file and encodes, through a
-``VectorCache`` in ``out``, exactly the texts ``ingest`` encodes (the classifier's clause,
-measure and target-sentence texts, whole, and the index's clause and sentence texts, composed
-from sentences the same way); ``policykg ingest --vectors OUT`` (``PolicyKG.import_vectors``)
+``VectorCache`` in ``out``, exactly the texts ``ingest`` encodes (the sentences of the
+classifier's clause, measure and target-sentence texts and of the index's clauses: no text of
+several sentences is encoded whole); ``policykg ingest --vectors OUT`` (``PolicyKG.import_vectors``)
 then takes them, matched by model name and text hash, and encodes nothing it finds there.
 """
 
@@ -44,7 +44,7 @@ def encode_folder(paths: Sequence[str | Path], out: str | Path, encoder: Any, co
     files, missing = collect_files(paths)
     cache = VectorCache(out, encoder.name, encoder.dim)
     segmenter = Segmenter()  # the index's default (embeddings/index.py)
-    classifier = EmbeddingTopicClassifier(encoder, concepts, cache=cache)  # whole texts, as ingest
+    classifier = EmbeddingTopicClassifier(encoder, concepts, cache=cache, segmenter=segmenter)  # as ingest
     report = EncodeReport(model=encoder.name, out=str(cache.path), failed=list(missing))
 
     for n, path in enumerate(files, 1):

@@ -118,9 +118,11 @@ class Ingestion:
             from embeddings.topics import EmbeddingTopicClassifier
 
             index = self.index
-            # whole-text vectors: the topic thresholds were set on them, and vectors composed
-            # from sentences lose topics (a special-education measure fell below threshold)
-            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=index.cache)
+            # a clause of several sentences is classified by its sentences' mean vector, the
+            # vector the index holds, so that no text is encoded twice (bench/topic_eval.py:
+            # topic F1 0.74 vs 0.68 whole on the dev-gold targets, bench/topic_eval.py)
+            return EmbeddingTopicClassifier(self.encoder, self.topic_concepts, cache=index.cache,
+                                            segmenter=index.segmenter if index.compose else None)
         except ImportError:
             pass
         try:

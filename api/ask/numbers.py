@@ -49,7 +49,7 @@ FREQ_ZH_WITHIN = re.compile(
 FREQ_ZH_RATE = re.compile(rf"(?P<n>{NUM})(?:个)?(?P<p>{_PERIOD_ZH})(?P<t>{NUM})(?:{TIMES_ZH}|度)")
 _PERIOD_EN = "|".join(sorted(PERIODS_EN, key=len, reverse=True))
 FREQ_EN = re.compile(
-    rf"\b(?:(?P<t>{EN_NUM}|once|twice)\s+(?:times?\s+)?)?(?:a|an|per|every|each)\s+"
+    rf"\b(?:(?P<t>{EN_NUM}|once|twice)\s+(?:times?\s+)?)?(?P<art>a|an|per|every|each)\s+"
     rf"(?:(?P<n>{EN_NUM})\s+)?(?P<p>{_PERIOD_EN})\b|\b(?P<adv>annually|annual|yearly|monthly|weekly|daily)\b",
     re.IGNORECASE)
 
@@ -171,6 +171,10 @@ def frequencies(text: str) -> list[Frequency]:
         t = number(m.group("t")) if m.group("t") else None
         if t is not None and t > 100:  # "by 2020 every year": a year, not a count
             t = None
+        if m.group("art").lower() in ("a", "an") and not m.group("t"):
+            if m.group("p").lower() in ("annual", "annually", "yearly", "monthly", "weekly", "daily"):
+                out.append(Frequency(1.0, PERIODS_EN[m.group("p").lower()], None, m.start("p"), m.end()))
+            continue  # "a year by which": a rate needs its count (once a year, twice a year)
         if n:
             out.append(Frequency(n, PERIODS_EN[m.group("p").lower()], t, m.start(), m.end()))
     return sorted(out, key=lambda f: (f.start, f.end))
@@ -313,3 +317,16 @@ def years(text: str, stated: bool = False) -> list[tuple[int, int, int]]:
     if not out and not _HAN.search(text):
         out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_EN.finditer(text)]
     return out
+
+
+RELATIVE_DUE = re.compile(rf"(?:(?:用|在)?(?P<n>{NUM}|[一二两三四五六七八九十]+)年(?:内|之内|时间内?|左右)|(?:今|本|明)年(?:底|内|年底)前?)")
+
+
+def deadline(sentence: str) -> int | str | None:
+    """The deadline a plan's sentence states: a year (到2020年, 2018年底前; ``years`` with
+    ``stated``), else a relative one (两年内, 3年时间, 今年底前) as written; None when none."""
+    stated = years(sentence, stated=True)
+    if stated:
+        return stated[0][0]
+    m = RELATIVE_DUE.search(sentence)
+    return m.group(0) if m else None

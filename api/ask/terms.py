@@ -448,9 +448,11 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
     if lang == "zh" or expander is None:
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
+    glosses, glossed = _glosses(core)
     for chunk, alternative in _en_chunks(re.sub(r"[\u4e00-\u9fff]+", " ", core)):
         sub = _en_requirement(chunk, corpus, expander, renderings)
         req.ignored.extend(sub.ignored)
+        sub.groups = [g for g in sub.groups if not glossed & set(g.asked.lower().split())]
         if alternative and req.groups and sub.groups:
             last = req.groups[-1]
             best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
@@ -458,11 +460,39 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
             req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
         else:
             req.groups.extend(sub.groups)
-    for chunk in re.findall(r"[\u4e00-\u9fff]{2,}", core):
-        sub = _zh_requirement(chunk, corpus, tokenizer)
-        req.groups.extend(sub.groups)
-        req.ignored.extend(sub.ignored)
+    for pieces in glosses:  # the asker's own Chinese for the words before it: one group
+        written = tuple(dict.fromkeys(p for p in pieces if corpus.doc_frequency(p) > 0))
+        if written:
+            req.groups.append(Group(" / ".join(pieces), written, max(corpus.idf(p) for p in written)))
+            continue
+        for piece in pieces:
+            sub = _zh_requirement(piece, corpus, tokenizer)
+            req.groups.extend(sub.groups)
+            req.ignored.extend(sub.ignored)
     return req
+
+
+GLOSS = re.compile(r"(?P<before>(?:[A-Za-z][\w'’-]*\W{0,3}){1,2})[（(](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]")
+GLOSS_PIECE = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _glosses(core: str) -> tuple[list[list[str]], set[str]]:
+    """The Chinese an English question writes beside its words (the staffing authority
+    (机构编制部门 / 编办)): the asker's own rendering, trusted over a dictionary's. Returns the
+    Chinese pieces of each gloss (alternatives of one another) and the English words glossed
+    (the two before it), whose dictionary renderings are dropped. Chinese written outside
+    parentheses is a gloss of nothing: each piece is a group of its own."""
+    glosses, glossed = [], set()
+    taken = []
+    for m in GLOSS.finditer(core):
+        pieces = GLOSS_PIECE.findall(m.group("zh"))
+        if pieces:
+            glosses.append(pieces)
+            glossed |= {w.lower() for w in re.findall(r"[A-Za-z]+", m.group("before"))}
+            taken.append((m.start("zh"), m.end("zh")))
+    rest = "".join(" " if any(a <= i < b for a, b in taken) else ch for i, ch in enumerate(core))
+    glosses.extend([p] for p in GLOSS_PIECE.findall(rest))
+    return glosses, glossed
 
 
 def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str, list[str]] | None) -> Requirement:

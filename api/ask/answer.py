@@ -318,7 +318,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     units = ctx.corpus.units
     scorers = [(Scorer(b, ctx.corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
     if req.groups:
-        keys = set().union(*(sc.candidates() for sc, _ in scorers))
+        # a unit is read when it can reach NEAR or its clause is among the dense search's
+        # closest (the loop below skips every other unit before reading it)
+        keys = set().union(*(sc.reaching(NEAR) for sc, _ in scorers))
         keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
         pool = [units[k] for k in sorted(keys)]
     else:

@@ -29,6 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 VERB_WEIGHT = 0.5
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
@@ -649,6 +651,23 @@ class Scorer:
         for c in self.credits:
             keys.update(c)
         return keys
+
+    def reaching(self, floor: float) -> set[int]:
+        """Keys of the units whose ``coverage`` is at least ``floor`` (minus a rounding margin):
+        the sum over groups done once per group in numpy, not once per unit, so a question
+        over a large corpus scores only the units that can answer."""
+        if self.total <= 0:
+            return set()
+        keys_of = [np.fromiter(c.keys(), dtype=np.int64, count=len(c)) for c in self.credits]
+        every = np.unique(np.concatenate(keys_of)) if keys_of else np.zeros(0, np.int64)
+        if not len(every):
+            return set()
+        acc = np.zeros(len(every), dtype=np.float64)
+        for g, c, keys in zip(self.groups, self.credits, keys_of):
+            if len(keys):
+                values = np.fromiter(c.values(), dtype=np.float64, count=len(c))
+                acc[np.searchsorted(every, keys)] += g.weight * values
+        return set(every[acc / self.total >= floor - 1e-9].tolist())
 
     def coverage(self, key: int) -> float:
         if self.total <= 0:

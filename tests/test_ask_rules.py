@@ -151,3 +151,20 @@ def test_a_word_takes_the_synonyms_the_genre_writes():
     (listen,) = [g for g in req.groups if g.asked.startswith("听")]
     assert "听评课" in listen.alternatives
     assert "doc7" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
+
+
+def test_the_term_index_finds_exactly_the_units_that_state_a_term():
+    corpus = _corpus()
+    words = {t[i:i + n] for t in TEXTS for n in (1, 2, 3, 5) for i in range(0, max(1, len(t) - n), 7)}
+    words |= {"美育教师", "不存在的词语", "音乐", "。", "A1"}
+    for w in sorted(words):
+        assert corpus.units_with(w) == {u.key for u in corpus.units if w in u.text}, w
+
+
+def test_the_units_read_are_those_that_can_reach_the_floor():
+    corpus = _corpus()
+    req = requirement_terms("配齐专职美育教师或解决美育教师短缺", "zh", corpus, _tokenizer())
+    for branch in req.alternatives():
+        sc = Scorer(branch, corpus)
+        for floor in (0.0001, 0.5, 0.7, 1.0):
+            assert sc.reaching(floor) == {k for k in sc.candidates() if sc.coverage(k) >= floor}

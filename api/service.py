@@ -284,8 +284,8 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     def _load_catalog(self) -> Any:
         """The catalog saved in the workspace for the store's current state, else built from
-        the store and saved (api/readmodel.py); a workspace that cannot be written keeps it in
-        memory."""
+        the store and saved (api/readmodel.py); a workspace opened ``read_only`` or that cannot
+        be written keeps it in memory."""
         from api.readmodel import Catalog, store_fingerprint
 
         store = self.store
@@ -295,6 +295,8 @@ class PolicyKG(Ingestion, Filters, GraphView):
         if catalog is not None:
             return catalog
         catalog = Catalog.load(store)
+        if self._force_read_only:  # opened read-only on purpose: the workspace is not written
+            return catalog
         try:
             catalog.save(path, fingerprint)
         except OSError as exc:  # read-only media: keep it in memory

@@ -14,8 +14,8 @@ For each workspace (the base, then ``--copies`` of it) the bench starts ``policy
 p50/p95/p99 latency and requests/s per cell:
 
 - base: ``/ask`` with 1 client (issue 14: p50 ≤ 300 ms), ``/search`` and ``/ask`` with 8;
-- ×10: ``/ask`` with 1 client (issue 14: p95 ≤ 1 s);
-- ×100: ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic)
+- ×10 (any ×N under 100): ``/ask`` with 1 client (issue 14: p95 ≤ 1 s);
+- ×100 (and above): ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic)
   with 8 clients (issue 16: /search p95 ≤ 150 ms, /ask p95 ≤ 300 ms); ``--clients 8,32`` adds 32.
 
 Questions are the analysts' questions of ``bench/ask_questions.jsonl`` (both corpora, Chinese and
@@ -165,6 +165,7 @@ def replicate(src: Path, dst: Path, copies: int) -> None:
         manifest = svc.workspace.load_manifest()
         manifest.model = svc.encoder.name
         svc.workspace.save_manifest(manifest)
+        svc.catalog()  # as an ingest leaves it: the read model built (and, where the code keeps it, saved)
         stats = (len(store.document_ids()), len(index), store.triple_count())
     print(f"replicated ×{copies}: {stats[0]} documents, {stats[1]} passages, {stats[2]} triples",
           file=sys.stderr)
@@ -258,11 +259,11 @@ def main() -> None:
                 print(f"×{n} workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
             workspaces.append((f"×{n}", ws))
         ask, search, sparql = ask_questions(), SEARCH_QUERIES, sparql_payload()
-        top = copies[-1] if copies else None
         for label, ws in workspaces:
-            if label == "base":
+            n = 1 if label == "base" else int(label[1:])
+            if n == 1:
                 cells = [("ask", ask, 1), ("search", search, 8), ("ask", ask, 8)]
-            elif top is not None and label == f"×{top}":
+            elif n >= 100:
                 cells = [(kind, payloads, c) for kind, payloads in
                          (("search", search), ("ask", ask), ("sparql", sparql)) for c in many]
             else:

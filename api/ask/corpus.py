@@ -70,6 +70,7 @@ class AskCorpus:
     doc_region: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     _df: dict[str, int] = field(default_factory=dict)
     _with: dict[str, frozenset[int]] = field(default_factory=dict)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -131,15 +132,15 @@ class AskCorpus:
             return np.zeros(0, np.int64)
         return self._unit_keys[self._starts[i]:self._starts[i + 1]]
 
-    def units_with(self, term: str) -> frozenset[int]:
-        """Keys of the units whose text contains ``term`` (a character-bigram index, then the
-        text itself; cached per term)."""
+    def keys_with(self, term: str) -> np.ndarray:
+        """Keys of the units whose text contains ``term``, sorted (a character-bigram index,
+        then the text itself where the bigrams alone do not decide; cached per term)."""
         with self._lock:
-            hit = self._with.get(term)
+            hit = self._arrays.get(term)
         if hit is not None:
             return hit
         if len(term) < 2:
-            keys = frozenset(u.key for u in self.units if term in u.text)
+            keys = np.fromiter((u.key for u in self.units if term in u.text), dtype=np.int64)
         else:
             lists = sorted((self._postings(term[i:i + 2]) for i in range(len(term) - 1)), key=len)
             pool = lists[0]
@@ -147,8 +148,21 @@ class AskCorpus:
                 if not len(pool):
                     break
                 pool = np.intersect1d(pool, other, assume_unique=True)
-            units = self.units
-            keys = frozenset(k for k in pool.tolist() if term in units[k].text)
+            if len(term) > 2:  # a two-character term is its bigram: the postings are exact
+                units = self.units
+                pool = np.fromiter((k for k in pool.tolist() if term in units[k].text), dtype=np.int64)
+            keys = pool
+        with self._lock:
+            self._arrays[term] = keys
+        return keys
+
+    def units_with(self, term: str) -> frozenset[int]:
+        """``keys_with`` as a set (cached per term)."""
+        with self._lock:
+            hit = self._with.get(term)
+        if hit is not None:
+            return hit
+        keys = frozenset(self.keys_with(term).tolist())
         with self._lock:
             self._with[term] = keys
         return keys

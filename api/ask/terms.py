@@ -624,16 +624,25 @@ def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
 
 def group_credits(group: Group, corpus: Any) -> dict[int, float]:
     """Unit key → the group's ``credit`` in that unit, for every unit that earns any (from the
-    corpus's term index: proportional to the postings, not to the corpus)."""
-    out: dict[int, float] = {}
+    corpus's term index: proportional to the postings, not to the corpus; the best form of
+    each unit taken in numpy)."""
+    keys, values = [], []
     for a in group.alternatives:
         n = len(a)
         forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in range(n - 1, 1, -1)]
         for form, value in forms:
-            for key in corpus.units_with(form):
-                if out.get(key, 0.0) < value:
-                    out[key] = value
-    return out
+            found = corpus.keys_with(form)
+            keys.append(found)
+            values.append(np.full(len(found), value, dtype=np.float64))
+    if not keys:
+        return {}
+    k, v = np.concatenate(keys), np.concatenate(values)
+    if not len(k):
+        return {}
+    order = np.lexsort((-v, k))  # by unit, the best credit first
+    k, v = k[order], v[order]
+    first = np.concatenate(([True], k[1:] != k[:-1]))
+    return dict(zip(k[first].tolist(), v[first].tolist()))
 
 
 class Scorer:
@@ -645,6 +654,7 @@ class Scorer:
         self.total = sum(g.weight for g in groups)
         heads = [i for i in range(len(groups)) if not groups[i].tail] or list(range(len(groups)))
         self.heavy = max(heads, key=lambda i: (groups[i].weight, -i)) if groups else None
+        self._coverage: dict[int, float] | None = None  # every unit's coverage (``reaching``)
 
     def candidates(self) -> set[int]:
         keys: set[int] = set()
@@ -668,11 +678,16 @@ class Scorer:
             if len(keys):
                 values = np.fromiter(c.values(), dtype=np.float64, count=len(c))
                 acc[np.searchsorted(every, keys)] += g.weight * values
-        return set(every[acc / self.total >= floor - 1e-9].tolist())
+        # the same sums in the same order as ``coverage`` (IEEE: one value per key either way)
+        share = acc / self.total
+        self._coverage = dict(zip(every.tolist(), share.tolist()))
+        return set(every[share >= floor - 1e-9].tolist())
 
     def coverage(self, key: int) -> float:
         if self.total <= 0:
             return 0.0
+        if self._coverage is not None:
+            return self._coverage.get(key, 0.0)
         return sum(g.weight * c.get(key, 0.0) for g, c in zip(self.groups, self.credits)) / self.total
 
     def heaviest_stated(self, key: int) -> bool:

@@ -140,12 +140,13 @@ class CedictIndex:
     words: dict[str, tuple[tuple[str, int], ...]]  # word → (headword, words in the gloss)
 
 
+# where corpus-independent tables built from packaged data are kept between processes
+# (embeddings reads no environment: a caller may point this elsewhere)
+CACHE_DIR = Path("~/.cache/policykg").expanduser()
+
+
 def _cache_dir() -> Path:
-    """Where corpus-independent tables built from packaged data are kept between processes
-    (``POLICYKG_CACHE``, else ``$XDG_CACHE_HOME/policykg``, else ``~/.cache/policykg``)."""
-    root = os.environ.get("POLICYKG_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policykg")
-    return Path(root)
+    return Path(CACHE_DIR)
 
 
 @lru_cache(maxsize=1)

@@ -98,7 +98,7 @@ def test_phrases_sharing_their_stems_match_only_as_written():
 def test_the_reversed_dictionary_is_built_once_per_installation(tmp_path, monkeypatch):
     from embeddings import expand
 
-    monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+    monkeypatch.setattr(expand, "CACHE_DIR", tmp_path)
     expand.cedict_index.cache_clear()
     try:
         built = expand.cedict_index()
@@ -114,7 +114,7 @@ def test_the_reversed_dictionary_is_built_once_per_installation(tmp_path, monkey
             path.write_bytes(b"damaged")
         expand.cedict_index.cache_clear()
         monkeypatch.undo()
-        monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+        monkeypatch.setattr(expand, "CACHE_DIR", tmp_path)
         assert expand.cedict_index() == built  # a damaged file is built again
     finally:
         expand.cedict_index.cache_clear()

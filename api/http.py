@@ -122,7 +122,8 @@ def create_app(
     )
     mount_docs(app)
     app.add_middleware(ExpensiveRequestLimit, limit=settings.limits.max_concurrent,
-                       retry_after_s=settings.limits.retry_after_s)
+                       retry_after_s=settings.limits.retry_after_s, max_queued=settings.limits.max_queued,
+                       queue_wait_s=settings.limits.queue_wait_s)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -406,8 +406,8 @@ class Ingestion:
             stored = set(self._store_doc_ids())
             if doc_id not in stored and doc_id not in manifest.documents:
                 raise NotFound(f"no document {doc_id!r}", choices=sorted(stored)[:50])
+            index = self.index  # opened first: opened after, it would find a document extra and rebuild
             self.store.remove_document(doc_id)
-            index = self.index
             if doc_id in set(index.doc_ids()):
                 index.remove(doc_id)
                 index.save()

@@ -4,11 +4,21 @@ Every read goes through kg's named queries (kg/queries/*.rq via kg.read and kg.q
 this module holds no SPARQL. ``Catalog`` joins documents, regions, targets, measures and bodies
 once per store state (the service rebuilds it after every write) and shapes them as the JSON
 the HTTP API, the command line and the web page read.
+
+The catalog is kept in the workspace (``save``/``load_saved``, ``catalog.json``) under a
+fingerprint of the store state (``store_fingerprint``: the document graphs, the triple count and
+this module's code with its queries), so opening a workspace reads it instead of joining the
+whole graph again (a minute at 100× the seeds); any write to the store, or a change of this
+code, changes the fingerprint and the catalog is built again, then saved.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.namespaces import clause_iri, doc_id_of, doc_iri, local_id
@@ -42,6 +52,50 @@ class Catalog:
     targets: list[dict[str, Any]] = field(default_factory=list)
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)  # measure IRI → row
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # body IRI → row
+    # lookups over the tables above (built by _index, never saved)
+    targets_by_clause: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    targets_by_doc: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    measures_by_doc: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _index(self) -> Catalog:
+        self.targets_by_clause, self.targets_by_doc, self.measures_by_doc = {}, {}, {}
+        for t in self.targets:
+            self.targets_by_clause.setdefault(t.get("clause_id") or "", []).append(t)
+            self.targets_by_doc.setdefault(t.get("doc") or "", []).append(t)
+        for m in self.measures.values():
+            if m["path"]:
+                self.measures_by_doc.setdefault(m["doc_iri"], []).append(m)
+        return self
+
+    # ---------------------------------------------------------------- kept in the workspace
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": self.documents, "regions": self.regions, "targets": self.targets,
+                "measures": self.measures, "bodies": self.bodies}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Catalog:
+        return cls(documents=data["documents"], regions=data["regions"], targets=data["targets"],
+                   measures=data["measures"], bodies=data["bodies"])._index()
+
+    def save(self, path: Path, fingerprint: str) -> None:
+        """Write the catalog under ``fingerprint`` atomically (temp file, then rename)."""
+        path = Path(path)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"fingerprint": fingerprint, "catalog": self.to_dict()},
+                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load_saved(cls, path: Path, fingerprint: str) -> Catalog | None:
+        """The catalog saved at ``path`` if it was saved under ``fingerprint``; else None."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if data.get("fingerprint") != fingerprint:
+                return None
+            return cls.from_dict(data["catalog"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
 
     @classmethod
     def load(cls, store: Any) -> Catalog:
@@ -136,7 +190,7 @@ class Catalog:
                              "start": _num(r.get("start")), "end": _num(r.get("end"))},
             })
         cat.targets.sort(key=lambda t: (t["doc"] or "", t["n"]))
-        return cat
+        return cat._index()
 
     # ---------------------------------------------------------------- regions
 
@@ -170,13 +224,33 @@ class Catalog:
         if not path:
             return None
         best = None
-        for m in self.measures.values():
-            if m["doc_iri"] != doc_iri_ or not m["path"]:
-                continue
+        for m in self.measures_by_doc.get(doc_iri_, ()):
             on_it = path == m["path"] or path.startswith(m["path"] + ".")
             if on_it and (best is None or len(m["path"]) > len(best["path"])):
                 best = m
         return best
+
+
+_QUERIES = ("read_regions", "read_documents", "read_bodies", "read_measures", "read_targets")
+
+
+def _code_version() -> str:
+    from kg.queries import QUERY_DIR
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for name in _QUERIES:
+        h.update((QUERY_DIR / f"{name}.rq").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def store_fingerprint(store: Any) -> str:
+    """The store state a catalog was built from: its document graphs (a document id is derived
+    from the text, so a changed document is another id), its triple count (any write adds or
+    drops triples) and the code that builds the catalog. Costs a graph listing and a count."""
+    h = hashlib.sha256(_code_version().encode())
+    h.update("\n".join(sorted(store.graph_names())).encode())
+    h.update(str(store.triple_count()).encode())
+    return h.hexdigest()
 
 
 def resolve_clause_id(clause_id: str) -> str:

@@ -61,6 +61,7 @@ from api.settings import Settings
 from api.workspace import Manifest, Workspace
 
 log = logging.getLogger("policykg")
+CATALOG_FILE = "catalog.json"  # the read model saved under the store state it was built from
 
 
 
@@ -272,15 +273,35 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     def catalog(self) -> Any:
         """Documents, regions, targets, measures and bodies (cached until the next write)."""
-        from api.readmodel import Catalog
 
         catalog = self._catalog
         if catalog is not None:
             return catalog
         with self._lock:
             if self._catalog is None:
-                self._catalog = Catalog.load(self.store)
+                self._catalog = self._load_catalog()
             return self._catalog
+
+    def _load_catalog(self) -> Any:
+        """The catalog saved in the workspace for the store's current state, else built from
+        the store and saved (api/readmodel.py); a workspace opened ``read_only`` or that cannot
+        be written keeps it in memory."""
+        from api.readmodel import Catalog, store_fingerprint
+
+        store = self.store
+        path = self.workspace.root / CATALOG_FILE
+        fingerprint = store_fingerprint(store)
+        catalog = Catalog.load_saved(path, fingerprint)
+        if catalog is not None:
+            return catalog
+        catalog = Catalog.load(store)
+        if self._force_read_only:  # opened read-only on purpose: the workspace is not written
+            return catalog
+        try:
+            catalog.save(path, fingerprint)
+        except OSError as exc:  # read-only media: keep it in memory
+            log.warning("could not save the catalog: %s", exc)
+        return catalog
 
     def _invalidate(self) -> None:
         self._catalog = None
@@ -301,7 +322,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
                         for c in run_named(self.store, "citations", doc=doc_id)]
         doc["clauses_count"] = doc.get("clauses")
         doc["clauses"] = tree
-        doc["targets"] = [t for t in self.catalog().targets if t["doc"] == doc_id]
+        doc["targets"] = list(self.catalog().targets_by_doc.get(doc_id, ()))
         return doc
 
     def _clause_rows(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -340,7 +361,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
         targets = [
             {k: t[k] for k in ("id", "value", "placeholder", "unit", "object", "comparator", "deadline",
                                "frequency", "period", "topics", "evidence")}
-            for t in cat.targets if t["clause_id"] == iri
+            for t in cat.targets_by_clause.get(iri, ())
         ]
         result = {
             "clause_id": iri,

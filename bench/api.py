@@ -1,29 +1,37 @@
-"""HTTP latency under concurrent load: one command, one table.
+"""HTTP latency under load at 1×, 10× and 100× the corpus: one command, one table.
 
-    .venv/bin/python bench/api.py [--requests 200] [--seconds 15] [--copies 100] [--quick]
-    .venv/bin/python bench/api.py --quick --data DIR   # reuse a seed workspace in DIR
+    .venv/bin/python bench/api.py --data WS [--keep DIR] [--copies 10,100] [--requests 200] [--seconds 15]
+    .venv/bin/python bench/api.py --quick --data WS   # the base workspace only
 
-``--quick``: the seeds only (no ×copies workspace), 8 clients. ``--data DIR``: use (and on the
-first run build) the seed workspace in DIR instead of a temporary one.
+The base workspace is the seeds and the aesthetic corpus (``../shared/seeds`` and
+``../shared/corpus/aesthetic``). ``--data WS``: start from that workspace (built there when WS holds
+none: about 15 min of encoding); it is copied, never written. ``--keep DIR``: keep the copied and
+replicated workspaces in DIR and reuse them on the next run (else a temporary directory).
 
-For two workspaces — the five seeds, and the seeds copied ``--copies`` times — starts
-``policykg serve`` (uvicorn) in a subprocess on a loopback port, then sends requests from a
-second process (a client subprocess with a thread per client: 8 and 32 clients) to
-``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic), at most
-``--requests`` per cell or ``--seconds`` of wall time, whichever comes first, and prints
-p50/p95/p99 latency and requests/s per cell. The server answers beyond its limit of
-concurrent expensive requests (``POLICYKG_MAX_CONCURRENT``, default 4) with 503 and
-``Retry-After``; the clients wait and retry, as a polite client would: "503 retried" counts
-those answers, and the latency of a request includes its waits. ``errors`` are requests that
-got no 200 in the end.
+For each workspace (the base, then ``--copies`` of it) the bench starts ``policykg serve``
+(uvicorn) in a subprocess on a loopback port, times its start (process start → first answer:
+``start s``), then sends requests from a second process (a thread per client) and prints
+p50/p95/p99 latency and requests/s per cell:
 
-The 100× workspace is not built by re-encoding: encoding runs at ~12–20 clauses/s here, so
-100 copies would take over an hour. Instead each seed's named graph is copied under new
-document ids (its IRIs rewritten) and its clause texts are added to the search index under the
-new ids; the vector cache (keyed by text hash) supplies the vectors, so the index and the store
-hold 100× the passages and triples while the text repeats — the same replication
-bench/search.py uses for its larger sizes. The seeds alone stand in for "the corpus" here:
-the statutes of ../shared/corpus would need several minutes of encoding first.
+- base: ``/ask`` with 1 client (issue 14: p50 ≤ 300 ms), ``/search`` and ``/ask`` with 8;
+- ×10 (any ×N under 100): ``/ask`` with 1 client (issue 14: p95 ≤ 1 s);
+- ×100 (and above): ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic)
+  with 8 clients (issue 16: /search p95 ≤ 150 ms, /ask p95 ≤ 300 ms); ``--clients 8,32`` adds 32.
+
+Questions are the analysts' questions of ``bench/ask_questions.jsonl`` (both corpora, Chinese and
+English); search queries are analysts' phrases on both corpora (``SEARCH_QUERIES``). A request runs
+at most ``--requests`` per cell or ``--seconds`` of wall time, whichever comes first. The server
+answers beyond its limit of concurrent expensive requests (``POLICYKG_MAX_CONCURRENT``, default 4)
+with 503 and ``Retry-After``; the clients wait and retry: "503 retried" counts those answers, and
+the latency of a request includes its waits. ``errors`` are requests that got no 200 in the end.
+The load average (``uptime``) is printed beside each cell: the machine is shared.
+
+The ×N workspaces are not built by re-encoding (100 copies would take a day here): each
+document's named graph is copied under new document ids (its IRIs rewritten) and its clause
+texts are added to the search index under the new ids; the vector cache (keyed by text hash)
+supplies the vectors, so the index and the store hold N× the passages and triples while the text
+repeats (the same replication bench/search.py uses for its larger sizes). Nothing in the serving
+path knows the text repeats: every copy is verified, ranked and grouped as a document of its own.
 """
 
 from __future__ import annotations
@@ -42,13 +50,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-SEEDS = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared")) / "seeds"
+SHARED = Path(os.environ.get("POLICYKG_SHARED", ROOT.parent / "shared"))
+CORPUS = [SHARED / "seeds", SHARED / "corpus" / "aesthetic"]
+QUESTIONS = ROOT / "bench" / "ask_questions.jsonl"
 
-SEARCH_QUERIES = ["校长每学期听课不少于", "名师工作室建设", "课后服务", "teacher training quotas",
-                  "心理健康教师配备", "集团化办学", "消除大班额", "教师交流轮岗 县管校聘"]
-ASK_QUESTIONS = ["which regions set teacher-training quotas", "哪些地区设定了教师培训的数量指标",
-                 "哪些地区要求消除大班额", "which plans set deadlines of 2027", "哪些地区要求建设名师工作室",
-                 "哪些地区要求校长每学期听课", "What targets does Chengde set for teacher training?"]
+# analysts' phrases on both corpora: exact terms, a pasted provision, English
+SEARCH_QUERIES = ["校长每学期听课不少于", "名师工作室建设", "每三年举办一次中小学生艺术展演", "美育教师专项培训学时",
+                  "teacher training quotas", "戏曲进校园", "美育实践基地建设数量", "政府购买服务 兼职艺术教师",
+                  "aesthetic education special funds", "心理健康教师配备", "集团化办学", "艺术素质测评纳入中考",
+                  "乡镇中心学校至少配备1名专职音乐教师和1名专职美术教师", "消除大班额"]
+
+
+def ask_questions() -> list[str]:
+    return [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
 
 CLIENT = r"""
 import json, sys, threading, time, urllib.error, urllib.parse, urllib.request
@@ -115,40 +131,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def build_seed_workspace(path: Path) -> None:
+def build_base_workspace(path: Path) -> None:
     from api.service import PolicyKG
 
     with PolicyKG(path) as svc:
-        report = svc.ingest([SEEDS])
+        report = svc.ingest(CORPUS)
     if report.failed:
-        raise SystemExit(f"seed ingest failed: {report.failed}")
+        raise SystemExit(f"base ingest failed: {report.failed}")
 
 
 def replicate(src: Path, dst: Path, copies: int) -> None:
-    """``dst`` = ``src`` plus copies 1..copies-1 of every document under new ids."""
-    from rdflib import Graph
-
+    """``dst`` = ``src`` plus copies 1..copies-1 of every document under new ids (N-Triples
+    rewritten and loaded as they are; passages added to the index, vectors from its cache)."""
     from api.service import PolicyKG
     from embeddings.index import Passage
 
     shutil.copytree(src, dst)
     with PolicyKG(dst) as svc:
         store, index = svc.store, svc.index
-        originals = list(store.document_ids())
-        for doc_id in originals:
+        originals = sorted(store.document_ids())
+        for n, doc_id in enumerate(originals, 1):
             nt = store.graph_of(doc_id).serialize(format="nt")
             passages = index.passages(doc_id)
             for i in range(1, copies):
                 new_id = f"{doc_id}c{i:03d}"
-                graph = Graph().parse(data=nt.replace(f"/{doc_id}", f"/{new_id}").replace(
-                    f'"{doc_id}"', f'"{new_id}"'), format="nt")
-                store.replace_document(new_id, graph, None, validate=False)
+                store.load_ntriples(new_id, nt.replace(f"/{doc_id}", f"/{new_id}").replace(
+                    f'"{doc_id}"', f'"{new_id}"'))
                 index.add(new_id, [Passage(p.id.replace(f"/{doc_id}/", f"/{new_id}/"), new_id, p.text)
                                    for p in passages])
+            if n % 10 == 0:
+                print(f"  replicated {n}/{len(originals)} documents", file=sys.stderr, flush=True)
         index.save()
         manifest = svc.workspace.load_manifest()
         manifest.model = svc.encoder.name
         svc.workspace.save_manifest(manifest)
+        svc.catalog()  # as an ingest leaves it: the read model built (and, where the code keeps it, saved)
         stats = (len(store.document_ids()), len(index), store.triple_count())
     print(f"replicated ×{copies}: {stats[0]} documents, {stats[1]} passages, {stats[2]} triples",
           file=sys.stderr)
@@ -165,23 +182,29 @@ def sparql_payload() -> list[str]:
             for t in ("teacher-training", "principal-development", "funding", "enrollment")]
 
 
-def serve(ws: Path, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "api.cli", "--data", str(ws), "serve", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def serve(ws: Path, port: int, wait: float) -> tuple[subprocess.Popen, float]:
+    """Start ``policykg serve``; (process, seconds from start to the first answer)."""
     import urllib.request
 
-    deadline = time.time() + 300
+    cmd = [sys.executable, "-m", "api.cli", "--data", str(ws), "serve", "--port", str(port)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + wait
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=warmup&k=1", timeout=300) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=warmup&k=1", timeout=wait) as r:
                 if r.status == 200:
-                    return proc
+                    return proc, time.perf_counter() - t0
         except Exception:  # noqa: BLE001 - not up yet: any failure means try again
             if proc.poll() is not None:
-                raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+                raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}") from None
             time.sleep(0.5)
     proc.terminate()
-    raise SystemExit("server did not answer within 300 s")
+    raise SystemExit(f"server on {ws} did not answer within {wait:.0f} s")
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def load(base: str, kind: str, clients: int, payloads: list[str], max_requests: int, seconds: float) -> dict:
@@ -205,39 +228,58 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=200, help="at most this many requests per cell")
     ap.add_argument("--seconds", type=float, default=15.0, help="at most this long per cell")
-    ap.add_argument("--copies", type=int, default=100)
-    ap.add_argument("--quick", action="store_true", help="the seeds only, 8 clients")
-    ap.add_argument("--data", type=Path, help="seed workspace to reuse (built there if absent)")
+    ap.add_argument("--copies", default="10,100", help="replications of the base (comma-separated)")
+    ap.add_argument("--clients", default="8", help="client counts for the ×100 cells (comma-separated)")
+    ap.add_argument("--quick", action="store_true", help="the base workspace only")
+    ap.add_argument("--data", type=Path, help="base workspace to start from (built there if absent; "
+                                               "copied, never written)")
+    ap.add_argument("--keep", type=Path, help="keep (and reuse) the copied and replicated workspaces here")
+    ap.add_argument("--wait", type=float, default=600.0, help="seconds a server may take to start")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="policykg-bench-api-"))
+    copies = [] if args.quick else [int(c) for c in args.copies.split(",") if c.strip()]
+    many = [int(c) for c in args.clients.split(",") if c.strip()]
+    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="policykg-bench-api-"))
+    work.mkdir(parents=True, exist_ok=True)
     rows = []
-    client_counts = (8,) if args.quick else (8, 32)
     try:
-        seeds_ws = args.data.resolve() if args.data else tmp / "seeds"
-        if not (seeds_ws / "manifest.json").exists():
+        source = args.data.resolve() if args.data else work / "source"
+        if not (source / "manifest.json").exists():
             t = time.perf_counter()
-            build_seed_workspace(seeds_ws)
-            print(f"seed workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        workspaces = [("seeds (5 docs)", seeds_ws)]
-        if not args.quick:
-            big_ws = tmp / f"seeds-x{args.copies}"
-            t = time.perf_counter()
-            replicate(seeds_ws, big_ws, args.copies)
-            print(f"×{args.copies} workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-            workspaces.append((f"seeds ×{args.copies}", big_ws))
-        workloads = {"search": SEARCH_QUERIES, "ask": ASK_QUESTIONS, "sparql": sparql_payload()}
+            build_base_workspace(source)
+            print(f"base workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        base = work / "base"
+        if not (base / "manifest.json").exists():
+            shutil.copytree(source, base, ignore=shutil.ignore_patterns("catalog.json"))
+        workspaces = [("base", base)]
+        for n in copies:
+            ws = work / f"x{n}"
+            if not (ws / "manifest.json").exists():
+                t = time.perf_counter()
+                replicate(base, ws, n)
+                print(f"×{n} workspace built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            workspaces.append((f"×{n}", ws))
+        ask, search, sparql = ask_questions(), SEARCH_QUERIES, sparql_payload()
         for label, ws in workspaces:
+            n = 1 if label == "base" else int(label[1:])
+            if n == 1:
+                cells = [("ask", ask, 1), ("search", search, 8), ("ask", ask, 8)]
+            elif n >= 100:
+                cells = [(kind, payloads, c) for kind, payloads in
+                         (("search", search), ("ask", ask), ("sparql", sparql)) for c in many]
+            else:
+                cells = [("ask", ask, 1)]
             port = free_port()
-            server = serve(ws, port)
+            server, started = serve(ws, port, args.wait)
+            print(f"{label}: answering {started:.1f} s after start (load {loadavg()})", file=sys.stderr)
             try:
-                base = f"http://127.0.0.1:{port}"
-                for kind, payloads in workloads.items():
-                    for clients in client_counts:
-                        r = load(base, kind, clients, payloads, args.requests, args.seconds)
-                        lat = [x * 1000 for x in r["lat"]]
-                        rows.append((label, f"/{kind}", clients, len(lat), r["errors"], r["busy"], pct(lat, 50),
-                                     pct(lat, 95), pct(lat, 99), len(lat) / r["wall"] if r["wall"] else 0))
-                        print(f"{label} /{kind} ×{clients}: done; failures {r['kinds'] or 'none'}", file=sys.stderr)
+                base_url = f"http://127.0.0.1:{port}"
+                for kind, payloads, clients in cells:
+                    r = load(base_url, kind, clients, payloads, args.requests, args.seconds)
+                    lat = [x * 1000 for x in r["lat"]]
+                    rows.append((label, f"{started:.0f}", f"/{kind}", clients, len(lat), r["errors"], r["busy"],
+                                 pct(lat, 50), pct(lat, 95), pct(lat, 99),
+                                 len(lat) / r["wall"] if r["wall"] else 0, loadavg()))
+                    print(f"{label} /{kind} ×{clients}: done; failures {r['kinds'] or 'none'}", file=sys.stderr)
             finally:
                 server.terminate()
                 try:
@@ -245,19 +287,20 @@ def main() -> None:
                 except subprocess.TimeoutExpired:
                     server.kill()
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"HTTP API under load (loopback, client process separate; ≤{args.requests} "
                         f"requests or {args.seconds:g} s per cell)")
-    for col in ("workspace", "endpoint", "clients", "requests", "errors", "503 retried", "p50 ms", "p95 ms",
-                "p99 ms", "req/s"):
-        table.add_column(col, justify="right" if col not in ("workspace", "endpoint") else "left")
+    for col in ("workspace", "start s", "endpoint", "clients", "requests", "errors", "503 retried", "p50 ms",
+                "p95 ms", "p99 ms", "req/s", "load avg"):
+        table.add_column(col, justify="left" if col in ("workspace", "endpoint", "load avg") else "right")
     for r in rows:
-        table.add_row(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), str(r[5]), f"{r[6]:.0f}", f"{r[7]:.0f}",
-                      f"{r[8]:.0f}", f"{r[9]:.1f}")
-    Console(width=130).print(table)
+        table.add_row(r[0], r[1], r[2], str(r[3]), str(r[4]), str(r[5]), str(r[6]), f"{r[7]:.0f}", f"{r[8]:.0f}",
+                      f"{r[9]:.0f}", f"{r[10]:.1f}", r[11])
+    Console(width=150).print(table)
 
 
 if __name__ == "__main__":

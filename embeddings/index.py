@@ -604,16 +604,17 @@ class SearchIndex:
                 if part_best is not None:
                     rows = np.array([i for i, _ in owners], dtype=np.int64)
                     np.maximum.at(part_best, rows, sentence_vectors @ part_vectors.T)
+                # per candidate: the best cosine of its sentences to each query, and the span
+                # of its sentence with the best cosine to any query (the first of equals)
+                owner = np.fromiter((i for i, _ in owners), dtype=np.int64, count=len(owners))
                 best = np.full(whole.shape, -2.0, dtype=np.float32)
-                best_row: dict[int, tuple[float, tuple[int, int]]] = {}
-                for (i, row), sim in zip(owners, sims):
-                    np.maximum(best[i], sim, out=best[i])
-                    top = float(sim.max())
-                    if i not in best_row or top > best_row[i][0]:
-                        best_row[i] = (top, (row[1], row[2]))
+                np.maximum.at(best, owner, sims)
+                top = sims.max(axis=1)
+                order = np.lexsort((np.arange(len(owners)), -top, owner))
+                first = order[np.concatenate(([True], owner[order][1:] != owner[order][:-1]))]
                 has = best[:, 0] > -2.0
                 blended[has] = weight * best[has] + (1.0 - weight) * whole[has]
-                spans = {keys[i]: span for i, (_, span) in best_row.items()}
+                spans = {keys[owners[j][0]]: (owners[j][1][1], owners[j][1][2]) for j in first.tolist()}
         scores = blended.max(axis=1)
         coverage: dict[int, float] = {}
         if part_best is not None:

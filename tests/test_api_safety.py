@@ -156,7 +156,7 @@ def test_a_burst_of_expensive_requests_gets_503_with_retry_after():
         def documents(self):
             return []
 
-    settings = replace(Settings(), limits=replace(Limits(), max_concurrent=2, retry_after_s=3))
+    settings = replace(Settings(), limits=replace(Limits(), max_concurrent=2, retry_after_s=3, max_queued=0))
     with serve_app(app_with(Slow(), settings=settings)) as base:
         def get(path):
             try:
@@ -174,6 +174,39 @@ def test_a_burst_of_expensive_requests_gets_503_with_retry_after():
     statuses = sorted(s for s, _ in answers)
     assert cheap[0] == 200
     assert statuses.count(503) == 4 and statuses.count(200) == 2, statuses
+    assert all(retry == "3" for s, retry in answers if s == 503)
+
+
+def test_a_few_requests_beyond_the_limit_wait_in_line_and_are_answered():
+    release = threading.Event()
+
+    class Slow:
+        def search(self, q, **_):
+            release.wait(10)
+            return {"query": q, "results": [], "total": 0}
+
+        def documents(self):
+            return []
+
+    settings = replace(Settings(), limits=replace(Limits(), max_concurrent=2, retry_after_s=3, max_queued=2,
+                                                  queue_wait_s=8.0))
+    with serve_app(app_with(Slow(), settings=settings)) as base:
+        def get(path):
+            try:
+                with urllib.request.urlopen(base + path, timeout=20) as r:
+                    return r.status, r.headers.get("Retry-After")
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.headers.get("Retry-After")
+
+        with ThreadPoolExecutor(6) as pool:
+            futures = [pool.submit(get, f"/search?q=x{i}") for i in range(6)]
+            time.sleep(1.0)
+            cheap = get("/documents")  # not limited
+            release.set()
+            answers = [f.result() for f in futures]
+    statuses = sorted(s for s, _ in answers)
+    assert cheap[0] == 200
+    assert statuses.count(503) == 2 and statuses.count(200) == 4, statuses  # 2 ran, 2 waited, 2 refused
     assert all(retry == "3" for s, retry in answers if s == 503)
 
 

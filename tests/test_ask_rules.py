@@ -184,3 +184,23 @@ def test_chinese_written_beside_english_words_replaces_their_dictionary_renderin
     assert {"staffing", "authority"} <= glossed and "teachers" not in glossed
     glosses, glossed = _glosses("art teachers 美育教师 and more")
     assert glosses == [["美育教师"]] and not glossed  # outside parentheses: a group of its own
+
+
+def test_the_term_index_finds_exactly_the_units_that_state_a_term():
+    corpus = _corpus()
+    words = {t[i:i + n] for t in TEXTS for n in (1, 2, 3, 5) for i in range(0, max(1, len(t) - n), 7)}
+    words |= {"美育教师", "不存在的词语", "音乐", "。", "A1"}
+    for w in sorted(words):
+        assert corpus.units_with(w) == {u.key for u in corpus.units if w in u.text}, w
+        assert corpus.keys_with(w).tolist() == sorted(corpus.units_with(w))
+
+
+def test_the_units_read_are_those_that_can_reach_the_floor():
+    corpus = _corpus()
+    req = requirement_terms("配齐专职美育教师或解决美育教师短缺", "zh", corpus, _tokenizer())
+    for branch in req.alternatives():
+        sc = Scorer(branch, corpus)
+        exact = {k: sc.coverage(k) for k in range(len(corpus.units))}  # summed per unit
+        for floor in (0.0001, 0.5, 0.7, 1.0):
+            assert sc.reaching(floor) == {k for k, c in exact.items() if c >= floor}
+        assert {k: sc.coverage(k) for k in exact} == exact  # the same floats from the numpy sums

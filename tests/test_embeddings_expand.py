@@ -93,3 +93,28 @@ def test_phrases_sharing_their_stems_match_only_as_written():
     assert "家长委员会" not in expander.expand("schools boarding").terms
     # a reordered phrase whose variants agree still matches in any order
     assert set(expander.expand("student teacher ratio").terms) & {"生师比", "师生比"}
+
+
+def test_the_reversed_dictionary_is_built_once_per_installation(tmp_path, monkeypatch):
+    from embeddings import expand
+
+    monkeypatch.setattr(expand, "CACHE_DIR", tmp_path)
+    expand.cedict_index.cache_clear()
+    try:
+        built = expand.cedict_index()
+        assert list(tmp_path.glob("cedict-index-*.pickle"))
+        expand.cedict_index.cache_clear()
+
+        def refuse():
+            raise AssertionError("the dictionary was reversed again")
+
+        monkeypatch.setattr(expand, "_build_cedict_index", refuse)
+        assert expand.cedict_index() == built  # read, not built
+        for path in tmp_path.glob("cedict-index-*.pickle"):
+            path.write_bytes(b"damaged")
+        expand.cedict_index.cache_clear()
+        monkeypatch.undo()
+        monkeypatch.setattr(expand, "CACHE_DIR", tmp_path)
+        assert expand.cedict_index() == built  # a damaged file is built again
+    finally:
+        expand.cedict_index.cache_clear()

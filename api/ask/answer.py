@@ -94,6 +94,19 @@ class AskContext:
         self.units_of_clause: dict[str, list[int]] = {}
         for u in self.corpus.units:
             self.units_of_clause.setdefault(u.clause_id, []).append(u.key)
+        # what each unit states (frequencies, quantities in its text; years in its sentence),
+        # read the first time a question needs it and kept with the unit: the same for every question
+        self._stated: dict[tuple[str, int], list[Any]] = {}
+
+    def stated(self, unit: Any, kind: str) -> list[Any]:
+        got = self._stated.get((kind, unit.key))
+        if got is None:
+            if kind == "years":
+                got = nb.years(unit.sentence, stated=True)
+            else:
+                got = getattr(nb, kind)(unit.text)
+            self._stated[(kind, unit.key)] = got
+        return got
 
 
 def context(service: Any) -> AskContext:
@@ -218,8 +231,9 @@ def _scope(text: str, start: int, end: int) -> str:
     return text[pieces[lo][0]:pieces[hi][1]]
 
 
-def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: Requirement,
-                     with_targets: bool, year: int | None) -> tuple[bool, dict[str, Any]]:
+def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_targets: bool,
+                     year: int | None, ctx: AskContext) -> tuple[bool, dict[str, Any]]:
+    unit_text = unit.text
     found: dict[str, Any] = {}
     heads = [g for g in req.groups if not g.tail] or req.groups
     heavy = max(heads, key=lambda g: g.weight) if heads else None
@@ -228,18 +242,18 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
         return heavy is None or coverage([heavy], _scope(unit_text, start, end)) >= 0.5
 
     if extra["_freqs"] or extra["_any_frequency"]:  # any of the frequencies asked (每学期（每学年）)
-        stated = [f for f in nb.frequencies(unit_text) if near(f.start, f.end)]
+        stated = [f for f in ctx.stated(unit, "frequencies") if near(f.start, f.end)]
         ok = [f for f in stated if not extra["_freqs"] or any(f.satisfies(a) for a in extra["_freqs"])]
         if not ok:
             return False, {}
         found["frequency"] = ok[0].label()
     if extra["_qtys"]:
-        ok = [x for x in nb.quantities(unit_text) if any(x.satisfies(a) for a in extra["_qtys"]) and near(x.start, x.end)]
+        ok = [x for x in ctx.stated(unit, "quantities") if any(x.satisfies(a) for a in extra["_qtys"]) and near(x.start, x.end)]
         if not ok:
             return False, {}
         found["quantity"] = ok[0].label()
     if year is not None:
-        if not any(y == year for y, _, _ in nb.years(sentence, stated=True)):
+        if not any(y == year for y, _, _ in ctx.stated(unit, "years")):
             return False, {}
         found["deadline"] = year
     elif extra.get("_any_deadline"):  # 完成年限, by what year: any deadline the sentence states
@@ -248,7 +262,7 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
             return False, {}
         found["deadline"] = due
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
-        stated = [x for x in nb.quantities(unit_text) if near(x.start, x.end)]
+        stated = [x for x in ctx.stated(unit, "quantities") if near(x.start, x.end)]
         if not stated:
             return False, {}
         found["quantity"] = stated[0].label()
@@ -327,7 +341,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     units = ctx.corpus.units
     scorers = [(Scorer(b, ctx.corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
     if req.groups:
-        keys = set().union(*(sc.candidates() for sc, _ in scorers))
+        # a unit is read when it can reach NEAR or its clause is among the dense search's
+        # closest (the loop below skips every other unit before reading it)
+        keys = set().union(*(sc.reaching(NEAR) for sc, _ in scorers))
         keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
         pool = [units[k] for k in sorted(keys)]
     else:
@@ -346,7 +362,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
-            answers, found = _constraints_met(unit.text, unit.sentence, extra, branch, extra["_needs_number"], interp.year)
+            answers, found = _constraints_met(unit, extra, branch, extra["_needs_number"], interp.year, ctx)
         key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
         if not answers:
             near.append((key, unit, cov, rank))

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 SENTENCE_END = re.compile(r"[。！？!?]+|\n+")
 UNIT_END = re.compile(r"[；;]")
 
@@ -67,8 +69,8 @@ class AskCorpus:
     units: list[Unit] = field(default_factory=list)
     doc_region: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     _df: dict[str, int] = field(default_factory=dict)
-    _bigrams: dict[str, frozenset[int]] = field(default_factory=dict)
     _with: dict[str, frozenset[int]] = field(default_factory=dict)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -90,29 +92,77 @@ class AskCorpus:
                 corpus.units.append(Unit(len(corpus.units), p.id, p.doc_id, path, text[u0:u1].strip(),
                                          sentence, s0, u0))
         corpus.doc_region = {d["id"]: d.get("region") for d in documents.values()}
-        postings: dict[str, set[int]] = {}
-        for u in corpus.units:
-            for i in range(len(u.text) - 1):
-                postings.setdefault(u.text[i:i + 2], set()).add(u.key)
-        corpus._bigrams = {k: frozenset(v) for k, v in postings.items()}
+        corpus._index_bigrams()
         return corpus
 
+    def _index_bigrams(self) -> None:
+        """Character-bigram postings over every unit, built in numpy: each bigram of each unit
+        as one 63-bit number (two code points, 21 bits each, then the unit key), sorted and
+        deduplicated once; a bigram's postings are a slice of the sorted unit keys."""
+        texts = [u.text for u in self.units]
+        if not texts or len(self.units) >= 1 << 21:
+            self._codes = np.zeros(0, np.uint64)
+            self._starts = np.zeros(1, np.int64)
+            self._unit_keys = np.zeros(0, np.int64)
+            if texts:  # beyond 2M units the keys do not fit the packing: sets per bigram
+                self._postings_py = _python_postings(self.units)
+            return
+        joined = "\x00".join(texts) + "\x00"
+        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        unit_of = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)
+        first, second = cp[:-1], cp[1:]
+        ok = (first != 0) & (second != 0)
+        packed = (first[ok] << np.uint64(42)) | (second[ok] << np.uint64(21)) | unit_of[:-1][ok]
+        packed.sort()  # then drop repeats (np.unique hashes, ten times slower here)
+        if len(packed):
+            packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+        codes = packed >> np.uint64(21)
+        self._unit_keys = (packed & np.uint64((1 << 21) - 1)).astype(np.int64)
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        self._codes = codes[np.concatenate(([0], bounds))] if len(codes) else codes
+        self._starts = np.concatenate(([0], bounds, [len(codes)])).astype(np.int64)
+
+    def _postings(self, gram: str) -> np.ndarray:
+        if getattr(self, "_postings_py", None) is not None:
+            return np.fromiter(sorted(self._postings_py.get(gram, ())), dtype=np.int64)
+        code = np.uint64((ord(gram[0]) << 21) | ord(gram[1]))
+        i = int(np.searchsorted(self._codes, code))
+        if i >= len(self._codes) or self._codes[i] != code:
+            return np.zeros(0, np.int64)
+        return self._unit_keys[self._starts[i]:self._starts[i + 1]]
+
+    def keys_with(self, term: str) -> np.ndarray:
+        """Keys of the units whose text contains ``term``, sorted (a character-bigram index,
+        then the text itself where the bigrams alone do not decide; cached per term)."""
+        with self._lock:
+            hit = self._arrays.get(term)
+        if hit is not None:
+            return hit
+        if len(term) < 2:
+            keys = np.fromiter((u.key for u in self.units if term in u.text), dtype=np.int64)
+        else:
+            lists = sorted((self._postings(term[i:i + 2]) for i in range(len(term) - 1)), key=len)
+            pool = lists[0]
+            for other in lists[1:]:
+                if not len(pool):
+                    break
+                pool = np.intersect1d(pool, other, assume_unique=True)
+            if len(term) > 2:  # a two-character term is its bigram: the postings are exact
+                units = self.units
+                pool = np.fromiter((k for k in pool.tolist() if term in units[k].text), dtype=np.int64)
+            keys = pool
+        with self._lock:
+            self._arrays[term] = keys
+        return keys
+
     def units_with(self, term: str) -> frozenset[int]:
-        """Keys of the units whose text contains ``term`` (a character-bigram index, then the
-        text itself; cached per term)."""
+        """``keys_with`` as a set (cached per term)."""
         with self._lock:
             hit = self._with.get(term)
         if hit is not None:
             return hit
-        if len(term) < 2:
-            keys = frozenset(u.key for u in self.units if term in u.text)
-        else:
-            grams = sorted({term[i:i + 2] for i in range(len(term) - 1)},
-                           key=lambda g: len(self._bigrams.get(g, ())))
-            pool = self._bigrams.get(grams[0], frozenset())
-            for g in grams[1:]:
-                pool = pool & self._bigrams.get(g, frozenset())
-            keys = frozenset(k for k in pool if term in self.units[k].text)
+        keys = frozenset(self.keys_with(term).tolist())
         with self._lock:
             self._with[term] = keys
         return keys
@@ -132,3 +182,11 @@ class AskCorpus:
     def idf(self, term: str) -> float:
         n = len(self.units) or 1
         return math.log((n + 1) / (self.doc_frequency(term) + 0.5))
+
+
+def _python_postings(units: list[Unit]) -> dict[str, set[int]]:
+    postings: dict[str, set[int]] = {}
+    for u in units:
+        for i in range(len(u.text) - 1):
+            postings.setdefault(u.text[i:i + 2], set()).add(u.key)
+    return postings

@@ -29,6 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 VERB_WEIGHT = 0.5
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
@@ -652,16 +654,25 @@ def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
 
 def group_credits(group: Group, corpus: Any) -> dict[int, float]:
     """Unit key → the group's ``credit`` in that unit, for every unit that earns any (from the
-    corpus's term index: proportional to the postings, not to the corpus)."""
-    out: dict[int, float] = {}
+    corpus's term index: proportional to the postings, not to the corpus; the best form of
+    each unit taken in numpy)."""
+    keys, values = [], []
     for a in group.alternatives:
         n = len(a)
         forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in range(n - 1, 1, -1)]
         for form, value in forms:
-            for key in corpus.units_with(form):
-                if out.get(key, 0.0) < value:
-                    out[key] = value
-    return out
+            found = corpus.keys_with(form)
+            keys.append(found)
+            values.append(np.full(len(found), value, dtype=np.float64))
+    if not keys:
+        return {}
+    k, v = np.concatenate(keys), np.concatenate(values)
+    if not len(k):
+        return {}
+    order = np.lexsort((-v, k))  # by unit, the best credit first
+    k, v = k[order], v[order]
+    first = np.concatenate(([True], k[1:] != k[:-1]))
+    return dict(zip(k[first].tolist(), v[first].tolist()))
 
 
 class Scorer:
@@ -673,6 +684,7 @@ class Scorer:
         self.total = sum(g.weight for g in groups)
         heads = [i for i in range(len(groups)) if not groups[i].tail] or list(range(len(groups)))
         self.heavy = max(heads, key=lambda i: (groups[i].weight, -i)) if groups else None
+        self._coverage: dict[int, float] | None = None  # every unit's coverage (``reaching``)
 
     def candidates(self) -> set[int]:
         keys: set[int] = set()
@@ -680,9 +692,32 @@ class Scorer:
             keys.update(c)
         return keys
 
+    def reaching(self, floor: float) -> set[int]:
+        """Keys of the units whose ``coverage`` is at least ``floor`` (minus a rounding margin):
+        the sum over groups done once per group in numpy, not once per unit, so a question
+        over a large corpus scores only the units that can answer."""
+        if self.total <= 0:
+            return set()
+        keys_of = [np.fromiter(c.keys(), dtype=np.int64, count=len(c)) for c in self.credits]
+        every = np.sort(np.concatenate(keys_of)) if keys_of else np.zeros(0, np.int64)
+        if not len(every):
+            return set()
+        every = every[np.concatenate(([True], every[1:] != every[:-1]))]  # np.unique hashes: slower
+        acc = np.zeros(len(every), dtype=np.float64)
+        for g, c, keys in zip(self.groups, self.credits, keys_of):
+            if len(keys):
+                values = np.fromiter(c.values(), dtype=np.float64, count=len(c))
+                acc[np.searchsorted(every, keys)] += g.weight * values
+        # the same sums in the same order as ``coverage`` (IEEE: one value per key either way)
+        share = acc / self.total
+        self._coverage = dict(zip(every.tolist(), share.tolist()))
+        return set(every[share >= floor - 1e-9].tolist())
+
     def coverage(self, key: int) -> float:
         if self.total <= 0:
             return 0.0
+        if self._coverage is not None:
+            return self._coverage.get(key, 0.0)
         return sum(g.weight * c.get(key, 0.0) for g, c in zip(self.groups, self.credits)) / self.total
 
     def heaviest_stated(self, key: int) -> bool:

@@ -57,6 +57,7 @@ from .terms import (
     requirement_terms,
     strip_scaffold,
     strip_words,
+    without_shares,
 )
 
 MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
@@ -157,14 +158,17 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     core = _core(q, interp, places, spans)
     core, asks_number = strip_words(core, interp.language, "asks_number")
     core, asks_frequency = strip_words(core, interp.language, "asks_frequency")
+    core, asks_deadline = strip_words(core, interp.language, "asks_deadline")
     core, removed = strip_scaffold(core, interp.language)
-    removed = asks_number + asks_frequency + removed
+    removed = asks_number + asks_frequency + asks_deadline + removed
     if asks_number:
         interp.with_targets = True
     if asks_frequency:  # 多久举办一次: the count belongs to the frequency asked
         qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
                                          ctx.expander if interp.language == "en" else None, ctx.renderings)
+    if asks_number:
+        req = without_shares(req)
     if yrs:
         interp.year = yrs[0][0]
     extra = {
@@ -175,9 +179,11 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         "terms": [g.to_dict() for g in req.groups],
         "either": [" + ".join(g.asked for g in b) for b in req.branches],  # A或B: either answers
         "ignored": req.ignored + removed,
-        "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency))) if on],
+        "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency)),
+                                 ("a deadline", bool(asks_deadline) and not yrs)) if on],
         "_needs_number": bool(asks_number),
         "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
+        "_any_year": bool(asks_deadline) and not yrs,
     }
     return interp, extra
 
@@ -238,6 +244,11 @@ def _constraints_met(unit_text: str, sentence: str, extra: dict[str, Any], req: 
         if not any(y == year for y, _, _ in nb.years(sentence, stated=True)):
             return False, {}
         found["deadline"] = year
+    elif extra.get("_any_year"):  # by what year: any deadline the sentence states
+        stated_years = nb.years(sentence, stated=True)
+        if not stated_years:
+            return False, {}
+        found["deadline"] = stated_years[0][0]
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
         stated = [x for x in nb.quantities(unit_text) if near(x.start, x.end)]
         if not stated:
@@ -305,7 +316,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
                     extra: dict[str, Any]) -> dict[str, Any]:
     req: Requirement = extra["_req"]
     allowed = _allowed_docs(ctx, extra["_places"])
-    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year)
+    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year or extra["_any_year"])
     if not req.groups and not has_constraints:
         return {}
     dense, closest_texts = _dense_clauses(service, question, allowed)
@@ -332,8 +343,11 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
+        # NEAR: most of the words and every specific one, and either the dense search ranks the
+        # clause among the closest or a number, frequency or year asked is verified beside them
         answers = (cov >= MATCH[interp.language]
-                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))) \
+                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))
+                   or (cov >= NEAR and has_constraints and scorer.specific_stated(unit.key, strict=True))) \
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:

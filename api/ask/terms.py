@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 VERB_WEIGHT = 0.5
+GLOSSARY_WORDS = 4  # the longest glossary phrase read as one concept (intangible cultural heritage inheritor)
 EN_VERB_WEIGHT = 0.25  # an English verb's renderings are a dictionary's guesses at what plans vary most
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
@@ -536,7 +537,7 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     phrases: dict[str, tuple[str, ...]] = {}
     j = 0
     while j < len(raw):
-        for n in range(min(3, len(raw) - j), 1, -1):
+        for n in range(min(GLOSSARY_WORDS, len(raw) - j), 1, -1):
             phrase = " ".join(raw[j:j + n])
             written = tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
             if written:

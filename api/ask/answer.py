@@ -67,7 +67,7 @@ DENSE_K = 40  # clauses the dense search proposes
 ADAPT_K = 10  # closest clauses an English question's renderings adapt to
 DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
 CLOSEST = 5
-SCOPE_PIECES = 1  # a constraint must sit within this many comma-pieces of the words it qualifies
+SCOPE_PIECES = 2  # a constraint must sit within this many comma-pieces of the words it qualifies
 PIECE = re.compile(r"[，,：:]")
 QUESTION = re.compile(r"[？?]|怎么|怎样|如何|多久|多少|哪|是否|\b(?:what|which|how|where|who|whether|does|do|is|are)\b",
                       re.IGNORECASE)  # a question, not a pasted statement (that falls back to search)

@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 VERB_WEIGHT = 0.5
+GAP_WORDS = 2  # at most this many words inside a glossary phrase (a modifier)
 GLOSSARY_WORDS = 4  # the longest glossary phrase read as one concept (intangible cultural heritage inheritor)
 EN_VERB_WEIGHT = 0.25  # an English verb's renderings are a dictionary's guesses at what plans vary most
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
@@ -535,17 +536,38 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     raw = [w for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
     words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
     phrases: dict[str, tuple[str, ...]] = {}
+    def written_as(phrase: str) -> tuple[str, ...]:
+        return tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+
     j = 0
     while j < len(raw):
         for n in range(min(GLOSSARY_WORDS, len(raw) - j), 1, -1):
             phrase = " ".join(raw[j:j + n])
-            written = tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+            written = written_as(phrase)
             if written:
                 phrases[phrase] = written
                 words.append(phrase)
                 j += n
                 break
         else:
+            # a phrase with a modifier inside it (joint inter-departmental meeting system: joint
+            # meeting system, and inter-departmental on its own)
+            def binds(k: int) -> bool:  # a skipped word makes a phrase with the words after it
+                return any(written_as(" ".join(raw[i:i + n])) for i in range(j + 1, k)
+                           for n in range(k - i + 1, min(GLOSSARY_WORDS, len(raw) - i) + 1))
+
+            gapped = next(((k, n) for k in range(j + 2, min(j + 2 + GAP_WORDS, len(raw)))
+                           for n in range(min(GLOSSARY_WORDS - 1, len(raw) - k), 0, -1)
+                           if raw[j] not in skip and written_as(" ".join([raw[j], *raw[k:k + n]]))
+                           and not binds(k)), None)
+            if gapped:
+                k, n = gapped
+                phrase = " ".join([raw[j], *raw[k:k + n]])
+                phrases[phrase] = written_as(phrase)
+                words.append(phrase)
+                words.extend(w for w in raw[j + 1:k] if w not in skip)
+                j = k + n
+                continue
             if raw[j] not in skip:
                 words.append(raw[j])
             j += 1

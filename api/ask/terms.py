@@ -552,7 +552,7 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
         else:
             # a phrase with a modifier inside it (joint inter-departmental meeting system: joint
             # meeting system, and inter-departmental on its own)
-            def binds(k: int) -> bool:  # a skipped word makes a phrase with the words after it
+            def binds(k: int, j: int = j) -> bool:  # a skipped word makes a phrase with the words after it
                 return any(written_as(" ".join(raw[i:i + n])) for i in range(j + 1, k)
                            for n in range(k - i + 1, min(GLOSSARY_WORDS, len(raw) - i) + 1))
 

@@ -204,3 +204,110 @@ def test_the_units_read_are_those_that_can_reach_the_floor():
         for floor in (0.0001, 0.5, 0.7, 1.0):
             assert sc.reaching(floor) == {k for k, c in exact.items() if c >= floor}
         assert {k: sc.coverage(k) for k in exact} == exact  # the same floats from the numpy sums
+
+
+# ---------------------------------------------------------------- a34: forms plans write, read as asked
+
+GENRE = [  # one provision each, written for the test
+    "小学阶段美育课程课时不低于总课时的9%。",
+    "普通高中要保证美育类必修课程不低于6个学分。",
+    "乡镇中心小学至少配备音乐、美术专职教师各1名。",
+    "学校每学年进行一次美育工作自评。",
+    "音乐课程开设齐全，教师队伍稳定。",
+    "三年内将校长轮训一遍。",
+    "每2年举办一次教师基本功比赛。",
+    "逐步提高专职教师比例。",
+    "加强分管干部培训。",
+]
+
+
+def _genre_corpus() -> AskCorpus:
+    passages = [Passage(f"urn:g{i}/clause/1", f"g{i}", t) for i, t in enumerate(GENRE)]
+    docs = {f"g{i}": {"id": f"g{i}", "source": {"file": f"g{i}.txt"}} for i in range(len(GENRE))}
+    return AskCorpus.build(passages, docs)
+
+
+def test_a_verb_the_dictionary_lacks_is_still_a_verb():
+    from api.ask.terms import _is_verb
+
+    assert _is_verb("修满") and _is_verb("自评")  # not in jieba's dictionary: the tagger reads them
+    assert not _is_verb("学分") and not _is_verb("普通高中")
+    corpus = _genre_corpus()
+    req = requirement_terms("普通高中 艺术类 必修课程 修满 学分", "zh", corpus, _tokenizer())
+    sc = Scorer(req.groups, corpus)
+    assert req.groups[sc.heavy].asked != "修满"  # plans vary the verb (保证…学分): never the word a unit must state
+
+
+def test_a_share_is_stated_by_a_percentage():
+    corpus = _genre_corpus()
+    req = requirement_terms("小学阶段 美育课程 课时 比例", "zh", corpus, _tokenizer())
+    (share,) = [g for g in req.groups if "比例" in g.alternatives]
+    assert "%" in share.alternatives and share.tail  # the framing of a number: light
+    assert "g0" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
+
+
+def test_credits_are_a_unit_in_both_languages():
+    (asked,) = quantities("at least two credits")
+    assert (asked.value, asked.unit, asked.comparator) == (2, "学分", ">=")
+    assert any(x.satisfies(asked) for x in quantities("选修课程不低于2个学分"))
+    assert not any(x.satisfies(asked) for x in quantities("每周不少于2个课时"))
+    (six,) = quantities("修满6个学分")
+    assert any(x.satisfies(six) for x in quantities("必修课程不低于6个学分"))
+
+
+def test_a_question_for_a_deadline_asks_any_stated_year():
+    from api.ask.terms import strip_words
+
+    _, en = strip_words("By what year must they have teaching researchers", "en", "asks_deadline")
+    assert en == ["by what year"]
+    _, zh = strip_words("要求哪一年前配齐教研员", "zh", "asks_deadline")
+    assert zh == ["哪一年前"]
+
+
+def test_a_compound_written_around_a_coordination_is_stated():
+    from api.ask.terms import SPLIT_CREDIT, credit
+
+    assert credit("音乐教师", "至少配备音乐、美术专职教师各1名") == SPLIT_CREDIT
+    assert credit("音乐教师", "音乐课程开设齐全，教师队伍稳定") < 0.5  # another comma-piece: not one compound
+    corpus = _genre_corpus()
+    req = requirement_terms("乡镇 中心小学 音乐教师", "zh", corpus, _tokenizer())
+    assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"g2"}
+
+
+def test_art_and_aesthetic_forms_of_school_subjects_are_one():
+    from api.ask.terms import synonym_sets
+
+    assert "美育类" in synonym_sets()["艺术类"] and "美育教师" in synonym_sets()["艺术教师"]
+    corpus = _genre_corpus()
+    req = requirement_terms("普通高中 艺术类 必修课程", "zh", corpus, _tokenizer())
+    assert "g1" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
+
+
+def test_a_level_word_is_light_and_the_word_after_a_list_is_asked_when_only_a_number_agrees():
+    corpus = _genre_corpus()
+    level = requirement_terms("县（区）一级 举办 展演", "zh", corpus, _tokenizer())
+    assert all(g.tail for g in level.groups if "一级" in g.alternatives)
+    req = requirement_terms("校长、教师或分管干部培训", "zh", corpus, _tokenizer())
+    sc = Scorer(req.groups, corpus)
+    contest = next(u.key for u in corpus.units if u.doc_id == "g6")  # teachers, a cycle, but no training
+    assert sc.specific_stated(contest) and not sc.specific_stated(contest, strict=True)
+
+
+def _expander(corpus: AskCorpus):
+    from embeddings.expand import QueryExpander
+
+    return QueryExpander(in_corpus=lambda t: corpus.doc_frequency(t) > 0)
+
+
+def test_english_glossary_phrases_and_coordination():
+    corpus = AskCorpus.build([Passage("urn:e0/clause/1", "e0", "建立美育工作部门联席会议制度，配齐专职音乐、美术教研员。"),
+                              Passage("urn:e1/clause/1", "e1", "学校每学年进行一次美育工作自评。")],
+                             {d: {"id": d, "source": {"file": f"{d}.txt"}} for d in ("e0", "e1")})
+    tok, exp = _tokenizer(), _expander(corpus)
+    req = requirement_terms("joint inter-departmental meeting system", "en", corpus, tok, exp)
+    assert any("联席会议制度" in g.alternatives for g in req.groups)  # the modifier inside does not break it
+    req = requirement_terms("self-evaluation", "en", corpus, tok, exp)
+    assert [g.alternatives for g in req.groups] == [("自评",)]
+    req = requirement_terms("full-time music and art teaching researchers", "en", corpus, tok, exp)
+    assert any("教研员" in g.alternatives for g in req.groups)  # the head is asked of both
+    assert any("音乐" in g.alternatives and "美术" in g.alternatives for g in req.groups)

@@ -57,6 +57,7 @@ from .terms import (
     requirement_terms,
     strip_scaffold,
     strip_words,
+    without_shares,
 )
 
 MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
@@ -66,7 +67,7 @@ DENSE_K = 40  # clauses the dense search proposes
 ADAPT_K = 10  # closest clauses an English question's renderings adapt to
 DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
 CLOSEST = 5
-SCOPE_PIECES = 1  # a constraint must sit within this many comma-pieces of the words it qualifies
+SCOPE_PIECES = 2  # a constraint must sit within this many comma-pieces of the words it qualifies
 PIECE = re.compile(r"[，,：:]")
 QUESTION = re.compile(r"[？?]|怎么|怎样|如何|多久|多少|哪|是否|\b(?:what|which|how|where|who|whether|does|do|is|are)\b",
                       re.IGNORECASE)  # a question, not a pasted statement (that falls back to search)
@@ -181,6 +182,8 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         freqs = []
     req: Requirement = requirement_terms(core, interp.language, ctx.corpus, ctx.tokenizer,
                                          ctx.expander if interp.language == "en" else None, ctx.renderings)
+    if asks_number:
+        req = without_shares(req)
     if yrs:
         interp.year = yrs[0][0]
     extra = {
@@ -357,8 +360,11 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         rank = dense.get(unit.clause_id)
         if cov < NEAR and rank is None:
             continue
+        # NEAR: most of the words and every specific one, and either the dense search ranks the
+        # clause among the closest or a number, frequency or year asked is verified beside them
         answers = (cov >= MATCH[interp.language]
-                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))) \
+                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))
+                   or (cov >= NEAR and has_constraints and scorer.specific_stated(unit.key, strict=True))) \
             and scorer.heaviest_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:

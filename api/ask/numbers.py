@@ -53,10 +53,11 @@ FREQ_EN = re.compile(
     rf"(?:(?P<n>{EN_NUM})\s+)?(?P<p>{_PERIOD_EN})\b|\b(?P<adv>annually|annual|yearly|monthly|weekly|daily)\b",
     re.IGNORECASE)
 
-UNITS = ("万元", "亿元", "千元", "元", "%", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
+UNITS = ("万元", "亿元", "千元", "元", "%", "％", "个学分", "学分", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
          "小时", "分钟", "项", "次", "届", "门", "类", "种", "支", "班", "平方米", "册", "台", "套", "天",
          "周", "年", "家", "间", "场", "期")
-COUNT_UNITS = frozenset({"名", "人", "个", "所", "节", "项", "次", "届", "门", "类", "种", "支", "台", "套", "家", "间", "场", "期"})
+UNIT_FORMS = {"％": "%", "个学分": "学分"}  # a unit as written → its normal form
+COUNT_UNITS = frozenset({"学分", "名", "人", "个", "所", "节", "项", "次", "届", "门", "类", "种", "支", "台", "套", "家", "间", "场", "期"})
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 GE_ZH = r"(?:不少于|不低于|至少|达到|达|超过|以上|及以上|以上的|高于|大于|≥|>=)"
 LE_ZH = r"(?:不超过|不高于|不多于|低于|少于|以内|以下|之内|≤|<=|控制在)"
@@ -65,7 +66,7 @@ QTY_ZH = re.compile(rf"(?:(?P<pre>{GE_ZH}|{LE_ZH})(?:[\u4e00-\u9fff]{{0,6}}?(?={
 RATIO_ZH = re.compile(rf"每(?P<per>{NUM})?(?:个)?(?P<pu>班|所|校|人|名)[^，。；\d{CN_DIGITS}]{{0,8}}?(?P<v>{NUM})(?P<u>名|个|人|所)")
 GE_EN = r"(?:at least|no less than|not less than|no fewer than|not fewer than|more than|over|above|minimum of|≥)"
 LE_EN = r"(?:at most|no more than|not more than|up to|less than|under|below|within|maximum of|≤)"
-EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "hours": "小时", "hour": "小时",
+EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "credits": "学分", "credit": "学分", "hours": "小时", "hour": "小时",
             "class hours": "课时", "periods": "节", "lessons": "节", "classes": "节", "teachers": "名",
             "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
 _EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
@@ -74,7 +75,7 @@ UNIT_EN = re.compile(r"\bin\s+(?P<u>10,?000\s+yuan|ten thousand yuan|yuan|percen
 UNIT_EN_NAMES = {"10000 yuan": "万元", "ten thousand yuan": "万元", "yuan": "元", "percent": "%", "per cent": "%",
                  "hours": "小时", "class hours": "课时"}
 MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}  # amounts compare in yuan
-QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
+QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>{EN_NUM})\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
 QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
@@ -281,7 +282,7 @@ def quantities(text: str) -> list[Quantity]:
         if v is None or (m.group("u") in ("次", "届") and text[max(0, m.start() - 6):m.start()].find("每") >= 0):
             continue  # 每三年一次: a frequency, read by frequencies()
         v2 = number(m.group("v2")) if m.group("v2") else None
-        out.append(Quantity(v, m.group("u"), _comparator(m.group("pre"), m.group("post")), v2,
+        out.append(Quantity(v, UNIT_FORMS.get(m.group("u"), m.group("u")), _comparator(m.group("pre"), m.group("post")), v2,
                             start=m.start(), end=m.end()))
     for m in QTY_EN_BARE.finditer(text):
         v = number(m.group("v"))

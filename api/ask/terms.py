@@ -24,7 +24,7 @@ uses) weigh less and are never the words a unit must state.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -32,6 +32,9 @@ from typing import Any
 import numpy as np
 
 VERB_WEIGHT = 0.5
+GAP_WORDS = 2  # at most this many words inside a glossary phrase (a modifier)
+GLOSSARY_WORDS = 4  # the longest glossary phrase read as one concept (intangible cultural heritage inheritor)
+EN_VERB_WEIGHT = 0.25  # an English verb's renderings are a dictionary's guesses at what plans vary most
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +55,7 @@ class Group:
     weight: float
     tail: bool = False  # a light word, never one a unit must state: the word after a list's last item
     # (校长、教师或分管干部: maybe shared, maybe not), a level (县级), a dictionary's guess (marked → 马克)
+    after_list: bool = False  # light as the word after a list's last item (maybe the list's head)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
@@ -129,8 +133,24 @@ def warm() -> None:
     _ = jieba.posseg.dt.word_tag_tab
 
 
+VERB_TAGS = frozenset({"v", "vd", "vi", "vn"})
+
+
+@lru_cache(maxsize=4096)
+def _tag(word: str) -> str:
+    """jieba's part of speech of ``word``: its dictionary tag, or for a word the dictionary does
+    not hold (修满, 自评, 评课) the tagger's reading of it when it reads it as one word."""
+    tag = _pos_table().get(word)
+    if tag:
+        return tag
+    import jieba.posseg
+
+    pairs = jieba.posseg.dt.lcut(word)
+    return pairs[0].flag if len(pairs) == 1 else "n"
+
+
 def _is_verb(word: str) -> bool:
-    return _pos_table().get(word, "n") in ("v", "vd", "vi", "vn")
+    return _tag(word) in VERB_TAGS
 
 
 def zh_words(text: str, tokenizer: Any) -> list[str]:
@@ -146,7 +166,7 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
-LEVEL = re.compile(r"[省市县区校乡镇]级")  # 市、县级: a level plans write many ways (两级, 各县区): a light word
+LEVEL = re.compile(r"(?:[省市县区校乡镇]|[一两二三四]|各)级")  # 市、县级: a level plans write many ways (两级, 各县区): a light word
 TAIL_WEIGHT = 0.5  # a word after the last item of a list (分管干部 in 校长、教师或分管干部) may qualify
 # that item only: it weighs less and is never the word a unit must state
 PHRASE_END = frozenset("，,。；;：:？?！!")
@@ -301,30 +321,31 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         verb = all(_is_verb(a) for a in alts)
         weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
         tail = i in tails or all(LEVEL.fullmatch(a) for a in alts)
-        req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail))
+        req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail,
+                                i in tails and not all(LEVEL.fullmatch(a) for a in alts)))
     return req
 
 
-def _en_chunks(core: str) -> list[tuple[str, bool]]:
-    """The English core cut at or/and/commas and parentheses: (chunk, is an alternative of the
-    chunk before: after "or", inside parentheses)."""
-    out: list[tuple[str, bool]] = []
+def _en_chunks(core: str) -> list[tuple[str, str]]:
+    """The English core cut at or/and/commas and parentheses: (chunk, how it joins the chunk
+    before: "paren" inside parentheses, "conj" after or/and, "" otherwise)."""
+    out: list[tuple[str, str]] = []
     core = re.sub(r"\(\s*(?:e\.g\.|eg\b|for example|such as|i\.e\.)[^)]*\)", " ", core, flags=re.IGNORECASE)
     for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
         inside = m.group(1) is not None
         text = m.group(1) if inside else m.group(2)
         parts = re.split(r"\b(or|and)\b|,", text)
-        alt = inside
+        alt = "paren" if inside else ""
         for part in parts:
             if part is None:
                 continue
             if part.strip().lower() in ("or", "and"):
-                alt = True
+                alt = alt or "conj"
                 continue
             words = [w for w in part.split() if w.lower().strip(".") not in EXAMPLE_EN]
             if words:
-                out.append((" ".join(words), alt and bool(out)))
-            alt = inside
+                out.append((" ".join(words), alt if out else ""))
+            alt = "paren" if inside else ""
     return out
 
 
@@ -419,15 +440,40 @@ def with_synonyms(req: Requirement, corpus: Any) -> Requirement:
         for g in groups:
             extra = [t for a in g.alternatives for t in sets.get(a, ())
                      if t not in g.alternatives and corpus.doc_frequency(t) > 0]
-            out.append(Group(g.asked, g.alternatives + tuple(dict.fromkeys(extra)), g.weight, g.tail) if extra else g)
+            out.append(replace(g, alternatives=g.alternatives + tuple(dict.fromkeys(extra))) if extra else g)
         return out
 
     return Requirement(widen(req.groups), req.ignored, [widen(b) for b in req.branches])
 
 
+SHARE_WORDS = frozenset({"比例", "占比", "比重", "百分比"})  # a share asked: plans state it as a word or as a percentage
+PERCENT = ("%", "％")
+
+
+def with_shares(req: Requirement) -> Requirement:
+    """A group asking for a share (比例, 占比; share, proportion) is also stated by a percentage
+    (不低于总课时的9%): plans give the figure rather than the word. It is a light word (the
+    framing of a number, like 指标), never one a unit must state."""
+    def widen(groups: list[Group]) -> list[Group]:
+        return [replace(g, alternatives=g.alternatives + tuple(p for p in PERCENT if p not in g.alternatives),
+                        weight=g.weight * (1.0 if g.tail else TAIL_WEIGHT), tail=True, after_list=False)
+                if any(a in SHARE_WORDS for a in g.alternatives) else g for g in groups]
+
+    return Requirement(widen(req.groups), req.ignored, [widen(b) for b in req.branches])
+
+
+def without_shares(req: Requirement) -> Requirement:
+    """The requirement without its share words, for a question that asks for a number anyway
+    (a numeric target, number or share of schools): the share is the number's framing."""
+    def keep(groups: list[Group]) -> list[Group]:
+        return [g for g in groups if not any(a in SHARE_WORDS for a in g.alternatives)] or groups
+
+    return Requirement(keep(req.groups), req.ignored, [keep(b) for b in req.branches])
+
+
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, list[str]] | None = None) -> Requirement:
-    return with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus)
+    return with_shares(with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus))
 
 
 def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
@@ -455,11 +501,23 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
         sub = _en_requirement(chunk, corpus, expander, renderings)
         req.ignored.extend(sub.ignored)
         sub.groups = [g for g in sub.groups if not glossed & set(g.asked.lower().split())]
-        if alternative and req.groups and sub.groups:
+        if alternative == "paren" and req.groups and sub.groups:
             last = req.groups[-1]
             best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
             extra = tuple(a for a in best.alternatives if a not in last.alternatives)
             req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
+        elif alternative == "conj" and req.groups and sub.groups:
+            # music and art teaching researchers: "art" is an alternative of "music", the words
+            # after it (teaching researchers) are asked of both
+            # (one full-time music teacher and one full-time art teacher: a word asked already
+            # is not asked again)
+            fresh = [g for g in sub.groups if not any(set(g.alternatives) & set(h.alternatives) for h in req.groups)]
+            if fresh:
+                last, first = req.groups[-1], fresh[0]
+                req.groups[-1] = Group(f"{last.asked} / {first.asked}",
+                                       last.alternatives + tuple(a for a in first.alternatives if a not in last.alternatives),
+                                       last.weight, last.tail)
+                req.groups.extend(fresh[1:])
         else:
             req.groups.extend(sub.groups)
     for pieces in glosses:  # the asker's own Chinese for the words before it: one group
@@ -510,17 +568,38 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
     raw = [w for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
     words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
     phrases: dict[str, tuple[str, ...]] = {}
+    def written_as(phrase: str) -> tuple[str, ...]:
+        return tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+
     j = 0
     while j < len(raw):
-        for n in range(min(3, len(raw) - j), 1, -1):
+        for n in range(min(GLOSSARY_WORDS, len(raw) - j), 1, -1):
             phrase = " ".join(raw[j:j + n])
-            written = tuple(t for t in known.get(_norm_phrase(phrase), ()) if corpus.doc_frequency(t) > 0)
+            written = written_as(phrase)
             if written:
                 phrases[phrase] = written
                 words.append(phrase)
                 j += n
                 break
         else:
+            # a phrase with a modifier inside it (joint inter-departmental meeting system: joint
+            # meeting system, and inter-departmental on its own)
+            def binds(k: int, j: int = j) -> bool:  # a skipped word makes a phrase with the words after it
+                return any(written_as(" ".join(raw[i:i + n])) for i in range(j + 1, k)
+                           for n in range(k - i + 1, min(GLOSSARY_WORDS, len(raw) - i) + 1))
+
+            gapped = next(((k, n) for k in range(j + 2, min(j + 2 + GAP_WORDS, len(raw)))
+                           for n in range(min(GLOSSARY_WORDS - 1, len(raw) - k), 0, -1)
+                           if raw[j] not in skip and written_as(" ".join([raw[j], *raw[k:k + n]]))
+                           and not binds(k)), None)
+            if gapped:
+                k, n = gapped
+                phrase = " ".join([raw[j], *raw[k:k + n]])
+                phrases[phrase] = written_as(phrase)
+                words.append(phrase)
+                words.extend(w for w in raw[j + 1:k] if w not in skip)
+                j = k + n
+                continue
             if raw[j] not in skip:
                 words.append(raw[j])
             j += 1
@@ -556,7 +635,7 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
         if not taken:
             terms = single[words[i]]
             if terms:
-                verb = VERB_WEIGHT if all(_is_verb(t) for t in terms) else 1.0
+                verb = EN_VERB_WEIGHT if all(_is_verb(t) for t in terms) else 1.0
                 req.groups.append(Group(words[i], tuple(terms), verb * max(corpus.idf(t) for t in terms)))
             elif len(words[i]) > 2:
                 req.ignored.append(words[i])
@@ -615,9 +694,37 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
     return Requirement(groups, req.ignored)
 
 
+SPLIT_CREDIT = 0.9  # a compound written around a coordination (音乐教师 in 音乐、美术专职教师)
+SPLIT_GAP = 8  # at most this many characters between its two halves, within one comma-piece
+_PIECE_END = re.compile(r"[，,。；;：:！？!?]")
+
+
+def _halves(word: str) -> list[tuple[str, str]]:
+    """The two-word readings of a compound of four or more characters (音乐|教师, 公共艺术|课程)."""
+    if len(word) < 4 or not HAN.search(word):
+        return []
+    cuts = sorted({2, len(word) - 2})
+    return [(word[:k], word[k:]) for k in cuts if k >= 2 and len(word) - k >= 2]
+
+
+def _split_stated(word: str, text: str) -> bool:
+    """``word``'s halves stated in order, close together, in one comma-piece of ``text``
+    (音乐教师 in 配备音乐、美术专职教师): a coordination of the genre splits its compounds."""
+    for head, tail in _halves(word):
+        i = text.find(head)
+        while i >= 0:
+            j = text.find(tail, i + len(head))
+            if j >= 0 and j - i - len(head) <= SPLIT_GAP and not _PIECE_END.search(text, i, j):
+                return True
+            i = text.find(head, i + 1)
+    return False
+
+
 def credit(word: str, text: str) -> float:
     if word in text:
         return 1.0
+    if _split_stated(word, text):
+        return SPLIT_CREDIT
     n = len(word)
     for k in range(n - 1, 1, -1):  # the head of a compound may vary (中小学生, 中小学), its modifier not
         if word[:k] in text:
@@ -638,6 +745,9 @@ def unit_credit(word: str, key: int, corpus: Any) -> float:
     """``credit`` of ``word`` in the unit ``key``, from the corpus's term index."""
     if key in corpus.units_with(word):
         return 1.0
+    if any(key in corpus.units_with(h) and key in corpus.units_with(t) for h, t in _halves(word)) \
+            and _split_stated(word, corpus.units[key].text):
+        return SPLIT_CREDIT
     n = len(word)
     for k in range(n - 1, 1, -1):
         if key in corpus.units_with(word[:k]):
@@ -664,6 +774,11 @@ def group_credits(group: Group, corpus: Any) -> dict[int, float]:
             found = corpus.keys_with(form)
             keys.append(found)
             values.append(np.full(len(found), value, dtype=np.float64))
+        for head, tail in _halves(a):  # 音乐教师 in 音乐、美术专职教师
+            both = sorted(k for k in corpus.units_with(head) & corpus.units_with(tail)
+                          if _split_stated(a, corpus.units[k].text))
+            keys.append(np.asarray(both, dtype=np.int64))
+            values.append(np.full(len(both), SPLIT_CREDIT, dtype=np.float64))
     if not keys:
         return {}
     k, v = np.concatenate(keys), np.concatenate(values)
@@ -724,15 +839,18 @@ class Scorer:
         """The most specific word asked (the heaviest group) is stated, at least by half."""
         return self.heavy is None or self.credits[self.heavy].get(key, 0.0) >= 0.5
 
-    def specific_stated(self, key: int, share: float = SPECIFIC_SHARE) -> bool:
+    def specific_stated(self, key: int, share: float = SPECIFIC_SHARE, strict: bool = False) -> bool:
         """Every specific word asked (a group weighing at least ``share`` of the heaviest; not a
         list's tail, not a verb: plans vary their verbs, 消除/化解) is stated, at least by half: a unit that only resembles the question (the
         dense search's closest) may miss light words, not specific ones."""
         if self.heavy is None:
             return True
         top = self.groups[self.heavy].weight
+        # strict: also the word after a list (校长、教师或分管干部培训: maybe the list's head)
         return all(c.get(key, 0.0) >= 0.5 for g, c in zip(self.groups, self.credits)
-                   if not g.tail and g.weight >= share * top and not all(_is_verb(a) for a in g.alternatives))
+                   if (not g.tail or (strict and g.after_list))
+                   and (g.weight >= share * top or (strict and g.after_list))
+                   and not all(_is_verb(a) for a in g.alternatives))
 
 
 def heaviest_stated(groups: list[Group], key: int, corpus: Any) -> bool:

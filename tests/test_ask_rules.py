@@ -184,3 +184,31 @@ def test_chinese_written_beside_english_words_replaces_their_dictionary_renderin
     assert {"staffing", "authority"} <= glossed and "teachers" not in glossed
     glosses, glossed = _glosses("art teachers 美育教师 and more")
     assert glosses == [["美育教师"]] and not glossed  # outside parentheses: a group of its own
+
+
+BODY_TEXTS = [  # one provision each, written for the test
+    "文化部门要支持高雅艺术进校园活动。",
+    "市、县财政设立美育专项经费。",
+    "组织优秀传统文化艺术进校园活动。",  # 文化 here is culture, not the department
+    "加大财政投入，设立美育专项经费。",  # 财政投入 is money, not the department acting
+    "文化和旅游部门组织戏曲进校园。",
+]
+
+
+def test_a_department_the_question_names_must_be_named_by_the_answer():
+    passages = [Passage(f"urn:b{i}/clause/1", f"b{i}", t) for i, t in enumerate(BODY_TEXTS)]
+    corpus = AskCorpus.build(passages, {f"b{i}": {"id": f"b{i}", "source": {"file": f"b{i}.txt"}}
+                                        for i in range(len(BODY_TEXTS))})
+
+    def answering(question: str) -> set[str]:
+        req = requirement_terms(question, "zh", corpus, _tokenizer())
+        assert any(g.body for g in req.groups), req.groups
+        out = set()
+        for branch in req.alternatives():
+            sc = Scorer(branch, corpus)
+            out |= {corpus.units[k].doc_id for k in sc.candidates()
+                    if sc.coverage(k) >= 0.7 and sc.heaviest_stated(k) and sc.bodies_stated(k)}
+        return out
+
+    assert answering("文化部门支持或组织艺术进校园") == {"b0", "b4"}  # the subject of both verbs
+    assert answering("财政部门设立美育专项经费") == {"b1"}  # 财政 alone, as the subject

@@ -311,3 +311,31 @@ def test_english_glossary_phrases_and_coordination():
     req = requirement_terms("full-time music and art teaching researchers", "en", corpus, tok, exp)
     assert any("教研员" in g.alternatives for g in req.groups)  # the head is asked of both
     assert any("音乐" in g.alternatives and "美术" in g.alternatives for g in req.groups)
+
+
+BODY_TEXTS = [  # one provision each, written for the test
+    "文化部门要支持高雅艺术进校园活动。",
+    "市、县财政设立美育专项经费。",
+    "组织优秀传统文化艺术进校园活动。",  # 文化 here is culture, not the department
+    "加大财政投入，设立美育专项经费。",  # 财政投入 is money, not the department acting
+    "文化和旅游部门组织戏曲进校园。",
+]
+
+
+def test_a_department_the_question_names_must_be_named_by_the_answer():
+    passages = [Passage(f"urn:b{i}/clause/1", f"b{i}", t) for i, t in enumerate(BODY_TEXTS)]
+    corpus = AskCorpus.build(passages, {f"b{i}": {"id": f"b{i}", "source": {"file": f"b{i}.txt"}}
+                                        for i in range(len(BODY_TEXTS))})
+
+    def answering(question: str) -> set[str]:
+        req = requirement_terms(question, "zh", corpus, _tokenizer())
+        assert any(g.body for g in req.groups), req.groups
+        out = set()
+        for branch in req.alternatives():
+            sc = Scorer(branch, corpus)
+            out |= {corpus.units[k].doc_id for k in sc.candidates()
+                    if sc.coverage(k) >= 0.7 and sc.heaviest_stated(k) and sc.bodies_stated(k)}
+        return out
+
+    assert answering("文化部门支持或组织艺术进校园") == {"b0", "b4"}  # the subject of both verbs
+    assert answering("财政部门设立美育专项经费") == {"b1"}  # 财政 alone, as the subject

@@ -365,7 +365,7 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         answers = (cov >= MATCH[interp.language]
                    or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))
                    or (cov >= NEAR and has_constraints and scorer.specific_stated(unit.key, strict=True))) \
-            and scorer.heaviest_stated(unit.key)
+            and scorer.heaviest_stated(unit.key) and scorer.bodies_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:
             answers, found = _constraints_met(unit, extra, branch, extra["_needs_number"], interp.year, ctx)

@@ -56,11 +56,14 @@ class Group:
     tail: bool = False  # a light word, never one a unit must state: the word after a list's last item
     # (校长、教师或分管干部: maybe shared, maybe not), a level (县级), a dictionary's guess (marked → 马克)
     after_list: bool = False  # light as the word after a list's last item (maybe the list's head)
+    body: bool = False  # a department the question names (文化部门, 共青团组织): a unit must name it
 
     def to_dict(self) -> dict[str, Any]:
         out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
         if self.tail:
             out["light"] = True
+        if self.body:
+            out["department"] = True
         return out
 
 
@@ -360,20 +363,25 @@ def with_departments(req: Requirement, corpus: Any) -> Requirement:
     while i < len(groups):
         g = groups[i]
         forms: list[str] = []
+        paired = False
         if i + 1 < len(groups):
             nxt = groups[i + 1]
             pair = next((a + b for a in g.alternatives for b in nxt.alternatives if department_forms(a + b)), None)
             if pair:
                 forms = list(department_forms(pair))
                 g = Group(f"{g.asked} {nxt.asked}".strip() if g.asked != nxt.asked else g.asked, (pair,), g.weight)
+                paired = True
                 i += 1
         if not forms:
             for a in g.alternatives:
                 forms.extend(f for f in department_forms(a) if f not in forms)
         if forms:
+            # named as a department (文化部门, a pair 文化 + 部门, 共青团组织), not a bare two-character
+            # word that is mostly something else (传统文化, 财政投入)
+            named = paired or any(len(a) > 2 and department_forms(a) for a in g.alternatives)
             alts = g.alternatives + tuple(f for f in forms if f not in g.alternatives and corpus.doc_frequency(f) > 0)
             alts = tuple(a for a in alts if corpus.doc_frequency(a) > 0) or alts
-            g = Group(g.asked, alts, max(corpus.idf(a) for a in alts[:1]) if alts else g.weight)
+            g = Group(g.asked, alts, max(corpus.idf(a) for a in alts[:1]) if alts else g.weight, body=named)
         out.append(g)
         i += 1
     return Requirement(out, req.ignored)
@@ -483,6 +491,12 @@ def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = No
         if len(sides) > 1:
             parts = [with_departments(_zh_requirement(side, corpus, tokenizer), corpus) for side in sides]
             parts = [p for p in parts if p.groups]
+            # the department named in one verb phrase is the subject of the others too
+            # (文化部门支持或组织…: the department organises as well)
+            bodies = [g for p in parts for g in p.groups if g.body]
+            for p in parts:
+                if bodies and not any(g.body for g in p.groups):
+                    p.groups = bodies[:1] + p.groups
             if len(parts) > 1:
                 union: list[Group] = []
                 for p in parts:
@@ -689,7 +703,7 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
             weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
             # a rendering none of the closest clauses uses is the dictionary's guess (marked →
             # 马克): it weighs less and is never a word a unit must state
-            g = Group(g.asked, g.alternatives + tuple(extra), weight, g.tail or not (used or extra))
+            g = replace(g, alternatives=g.alternatives + tuple(extra), weight=weight, tail=g.tail or not (used or extra))
         groups.append(g)
     return Requirement(groups, req.ignored)
 
@@ -790,6 +804,11 @@ def group_credits(group: Group, corpus: Any) -> dict[int, float]:
     return dict(zip(k[first].tolist(), v[first].tolist()))
 
 
+# a department written by its stem alone (市、县财政设立专项经费; 文化和旅游): the stem followed by
+# what follows a subject or a list item, not by more of a noun (传统文化艺术, 财政投入)
+STEM_AS_BODY = r"(?=等|和|与|及|、|，|,|要|应|须|负责|牵头|配合|设立|安排|加大|支持|统筹|会同|落实|保障|部门|局|厅|委)"
+
+
 class Scorer:
     """Coverage of the requirement's groups in any unit, from precomputed group credits."""
 
@@ -800,6 +819,18 @@ class Scorer:
         heads = [i for i in range(len(groups)) if not groups[i].tail] or list(range(len(groups)))
         self.heavy = max(heads, key=lambda i: (groups[i].weight, -i)) if groups else None
         self._coverage: dict[int, float] | None = None  # every unit's coverage (``reaching``)
+        # a department written by its stem as the subject (市、县财政设立…) states it in full
+        for g, credits in zip(groups, self.credits):
+            if not g.body:
+                continue
+            for a in g.alternatives:
+                stem = a.removesuffix("部门")
+                if stem == a or len(stem) < 2:
+                    continue
+                pattern = re.compile(re.escape(stem) + STEM_AS_BODY)
+                for key in corpus.units_with(stem):
+                    if credits.get(key, 0.0) < 1.0 and pattern.search(corpus.units[key].text):
+                        credits[key] = 1.0
 
     def candidates(self) -> set[int]:
         keys: set[int] = set()
@@ -834,6 +865,10 @@ class Scorer:
         if self._coverage is not None:
             return self._coverage.get(key, 0.0)
         return sum(g.weight * c.get(key, 0.0) for g, c in zip(self.groups, self.credits)) / self.total
+
+    def bodies_stated(self, key: int) -> bool:
+        """Every department the question names is named by the unit (in any of its forms)."""
+        return all(c.get(key, 0.0) >= 1.0 for g, c in zip(self.groups, self.credits) if g.body)
 
     def heaviest_stated(self, key: int) -> bool:
         """The most specific word asked (the heaviest group) is stated, at least by half."""

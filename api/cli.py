@@ -463,9 +463,11 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt, fmt: str | N
     if as_json:
         return _print_json(result, schemas.AskAnswer)
     if fmt:
-        from api.tabular import evidence_columns
+        from api.tabular import evidence_columns, with_sentences
 
-        return _write_table(_ask_rows(result), evidence_columns(_topic_labels(svc)), fmt, out_file, "问答 answer")
+        rows = _ask_rows(result)
+        with_sentences([r for r in rows if r.get("kind") == "target"], svc.clause_texts)
+        return _write_table(rows, evidence_columns(_topic_labels(svc)), fmt, out_file, "问答 answer")
     interp = result.get("interpretation") or {}
     out.print(f"[bold]{result.get('summary', '')}[/bold]", highlight=False)
     out.print("interpreted as: " + interpretation_text(interp), highlight=False, markup=False)
@@ -512,8 +514,10 @@ def targets(
     if as_json:
         return _print_json(rows, list[schemas.Target])
     if fmt:
-        from api.tabular import target_columns
+        from api.tabular import target_columns, with_sentences
 
+        rows = [dict(t) for t in rows]
+        with_sentences(rows, svc.clause_texts)
         return _write_table(rows, target_columns(_topic_labels(svc)), fmt, out_file, "指标 targets")
     labels = _topic_labels(svc)
     texts = _evidence_sentences(svc, rows)

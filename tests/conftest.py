@@ -146,11 +146,18 @@ def aesthetic_files() -> list[Path]:
 def aesthetic_workspace(tmp_path_factory, aesthetic_files) -> Path:
     """A workspace with ``aesthetic_files`` ingested once per session (default
     encoder): the slowest fixture (encoding); the summary at the end of the run says how
-    long it took."""
+    long it took. ``POLICYKG_AESTHETIC_WORKSPACE=DIR`` copies a workspace built of the same
+    files instead (to rerun the browser tests while working on the page)."""
     from api.service import PolicyKG
 
     root = tmp_path_factory.mktemp("aesthetic-workspace")
     started = time.monotonic()
+    built = os.environ.get("POLICYKG_AESTHETIC_WORKSPACE")  # a workspace a previous run built
+    if built:
+        import shutil
+
+        shutil.copytree(built, root, dirs_exist_ok=True)
+        return root
     with PolicyKG(root) as service:
         report = service.ingest(aesthetic_files)
     if report.failed:

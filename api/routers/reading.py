@@ -103,10 +103,13 @@ def targets(
     year: int | None = Query(None, ge=1949, le=2100),
     province: str | None = Query(None, max_length=100, description="the province's name, e.g. 山东省"),
     object: str | None = Query(None, max_length=100, description="a phrase of the target's object (or its evidence)"),
+    exact: bool = Query(False, description="with region: that region's own documents only, not its sub-regions'"),
     format: str | None = TABLE_FORMAT,
     svc: Any = Depends(get_service),
 ) -> Any:
     rows = svc.targets(topic=topic, region=region, year=year)
+    if region and exact:
+        rows = [t for t in rows if region in ((t.get("region") or {}).get("code"), (t.get("region") or {}).get("name"))]
     if province:
         rows = [t for t in rows if province in ((t.get("region") or {}).get("province"), (t.get("region") or {}).get("name"))]
     if object:

@@ -1012,6 +1012,7 @@
   function targetQuery(params) {
     const qs = new URLSearchParams();
     for (const k of ["topic", "region", "year", "province", "object"]) if (params.get(k)) qs.set(k, params.get(k));
+    if (params.get("region") && params.get("exact") === "true") qs.set("exact", "true");
     return qs;
   }
 
@@ -1078,7 +1079,8 @@
           }
           const shade = c.count ? `background: rgba(49,130,189,${(0.12 + 0.6 * (c.count / max)).toFixed(2)})` : "";
           const region = m.regions.find((x) => x.code === c.region);
-          const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region })}` }, String(c.count)) : "·";
+          // the cell counts the region's own documents' targets: its link shows just those
+          const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region, exact: "true" })}` }, String(c.count)) : "·";
           return h("td", { class: "num cell", style: shade, dataset: { count: String(c.count) } }, link);
         }))));
       setStatus("compare-status", m.rows.length

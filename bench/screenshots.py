@@ -42,6 +42,11 @@ def plan(service) -> list[tuple[str, str, str]]:
     provinces = [r for r in regions if r.get("level") == "province" and r.get("documents")]
     province = max(provinces, key=lambda r: r.get("documents_total", 0)) if provinces else None
     two = [d["id"] for d in sorted(docs, key=lambda d: -(d.get("clauses") or 0))[:3]]
+    # a city's plan whose province's plan is loaded: the lineage view opens on it
+    prov_docs = {(d.get("region") or {}).get("name") for d in docs if (d.get("region") or {}).get("level") == "province"}
+    cities = [d for d in docs if (d.get("region") or {}).get("level") == "prefecture"
+              and (d.get("region") or {}).get("province") in prov_docs]
+    city = max(cities, key=lambda d: d.get("clauses") or 0)["id"] if cities else None
     ask = f"哪些地区设定了{topic and _topic_zh(service, topic) or '教师培训'}的数量指标"
     views = [
         ("home", "/#home", "#docs-table tbody tr"),
@@ -57,7 +62,7 @@ def plan(service) -> list[tuple[str, str, str]]:
         ("graph", "/#graph?node=" + quote(region["name"] if region else "美育") + "&depth=1",
          "#graph-status[data-nodes]"),
         ("precedents", "/#precedents?text=" + quote("每年举办一次学生艺术展演活动"), ".prec-column"),
-        ("lineage", "/static/lineage.html", "#local option"),
+        ("lineage", "/static/lineage.html" + (f"?doc={city}" if city else ""), "#local option"),
     ]
     return views
 
@@ -89,9 +94,11 @@ def shoot(url: str, views, out: Path, widths: list[str]) -> list[tuple]:
                 try:
                     page.wait_for_selector(wait, state="attached")
                     if name == "lineage":
-                        page.click("#lineage-form button[type=submit]")
-                        page.wait_for_selector("table.side tbody tr, #status:not(:empty)")
-                    page.wait_for_timeout(1500 if name == "graph" else 400)
+                        page.wait_for_function("document.querySelector('table.side tbody tr') || "
+                                               "!/…|^$/.test(document.querySelector('#status').textContent)")
+                    if name == "graph":  # the layout at rest (and fitted), as a person sees it after a moment
+                        page.wait_for_function("window.policykg.graph.settled === true", timeout=30_000)
+                    page.wait_for_timeout(600)
                 except PlaywrightTimeout as exc:  # still take the picture: it shows what went wrong
                     errors.append(f"waiting for {wait}: {exc}".splitlines()[0])
                 png = out / f"{name}-{width}.png"

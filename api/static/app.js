@@ -750,6 +750,7 @@
           r.target ? (deadlineOf(r.target) ?? "—") : "—"),
         h("td", {}, evidenceNode(r.evidence)));
     }));
+    pageAskTable(ASK_PAGE);
   }
 
   /** The answer's regions on the map of China (shaded by the targets each set, or by the
@@ -784,6 +785,7 @@
     filterAskTable(null);
     const drawn = drawMap($("#ask-map"), counts, names, byTargets ? "项指标 targets" : "条 clauses",
       (code, info) => filterAskTable(code, info?.name || names[code] || code), null);
+    $("#ask-region-count").textContent = regions.size > 1 ? `（${regions.size}）` : "";
     $("#ask-region-list").replaceChildren(...[...regions.values()].sort((a, b) => metric(b) - metric(a)).map((g) =>
       h("li", {}, g.code ? h("button", { type: "button", class: "linklike", onclick: () => filterAskTable(g.code, names[g.code] || g.name) }, regionNode(g)) : regionNode(g),
         ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
@@ -791,8 +793,28 @@
     return drawn;
   }
 
+  /** A long answer shows its first rows and a pager ("Show more"); a region picked on the map
+   * shows all of that region's rows. */
+  const ASK_PAGE = 50;
+  let askShown = ASK_PAGE;
+  function pageAskTable(shown = askShown) {
+    askShown = shown;
+    const trs = [...document.querySelectorAll("#ask-table tbody tr")];
+    trs.forEach((tr, i) => tr.classList.toggle("paged-out", i >= shown));
+    const wrap = $("#ask-table").parentElement;
+    let pager = wrap.nextElementSibling;
+    if (!pager || !pager.classList.contains("pager")) { pager = h("p", { class: "pager", id: "ask-pager" }); wrap.after(pager); }
+    const left = trs.length - Math.min(shown, trs.length);
+    pager.replaceChildren(h("span", { class: "muted" }, `显示 ${trs.length - left} / ${trs.length} 行 · showing ${trs.length - left} of ${trs.length} rows`),
+      left > 0 ? h("button", { type: "button", class: "more", onclick: () => pageAskTable(shown + ASK_PAGE) }, `再显示 ${Math.min(ASK_PAGE, left)} 行 Show more`) : null,
+      left > ASK_PAGE ? h("button", { type: "button", class: "linklike", onclick: () => pageAskTable(trs.length) }, `全部显示 Show all ${trs.length}`) : null);
+    pager.hidden = trs.length <= ASK_PAGE || $("#ask-table").hasAttribute("data-filtered");
+  }
+
   /** Show only the answer rows inside region `code` (null: all of them). */
   function filterAskTable(code, name) {
+    if (code) $("#ask-table").setAttribute("data-filtered", code); else $("#ask-table").removeAttribute("data-filtered");
+    if ($("#ask-pager")) $("#ask-pager").hidden = Boolean(code) || document.querySelectorAll("#ask-table tbody tr").length <= ASK_PAGE;
     let shown = 0;
     for (const tr of document.querySelectorAll("#ask-table tbody tr")) {
       const hide = Boolean(code) && !inRegion(tr.dataset.code || "", code);
@@ -924,7 +946,8 @@
 
   // ------------------------------------------------------------------ home: the corpus overview
   const LEVELS = { country: "国家 country", province: "省 province", prefecture: "地市 prefecture", county: "区县 county", township: "乡镇 township" };
-  const KINDS = { plan: "规划/方案 plan", law: "法律法规 law", notice: "通知 notice", opinion: "意见 opinion", measure: "办法 measure", other: "其他 other" };
+  // ingest tells plans, opinions and notices (kind "plan") from laws and regulations ("statute")
+  const KINDS = { plan: "政策文件 policy", statute: "法律法规 statute", law: "法律法规 law", other: "其他 other" };
   const docYear = (d) => (d?.date ? String(d.date).slice(0, 4) : null);
   let overviewPromise = null;
 
@@ -1083,8 +1106,9 @@
           const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region, exact: "true" })}` }, String(c.count)) : "·";
           return h("td", { class: "num cell", style: shade, dataset: { count: String(c.count) } }, link);
         }))));
+      const wide = m.regions.length > 6 ? `；${m.regions.length} 个地区，表格可左右滚动 · ${m.regions.length} regions, scroll the table sideways` : "";
       setStatus("compare-status", m.rows.length
-        ? (object ? `对象含“${object}”的指标，按主题与地区 · targets whose object contains “${object}”` : "各地区在各主题上设定的指标数 · targets set per topic and region")
+        ? (object ? `对象含“${object}”的指标，按主题与地区 · targets whose object contains “${object}”` : "各地区在各主题上设定的指标数 · targets set per topic and region") + wide
         : "没有指标 No targets");
       await showCompareDocs(params, refs);
     } catch (e) {
@@ -1361,7 +1385,9 @@
       graph.root = iri; graph.depth = depth; graph.expanded = new Set([iri]);
       addGraph(graphData(res));
       if (!graph.nodes.get(iri)) graph.nodes.add(visNode({ id: iri }));
+      // fit once the first layout is done and again when it comes to rest (it keeps moving a little)
       graph.network.once("stabilizationIterationsDone", () => graph.network.fit());
+      graph.network.once("stabilized", () => graph.network.fit({ animation: false }));
       setDownloads(iri, depth);
       showSelected(iri);
       updateGraphStatus();

@@ -222,7 +222,8 @@
     if (!b) return "";
     if (typeof b === "string") return b;
     const name = first(b.name, "");
-    return b.role ? `${name}（${b.role}）` : name;
+    const ROLES = { responsible: "负责", lead: "牵头", participant: "参与", participating: "参与" };
+    return b.role ? `${name}（${ROLES[b.role] || b.role}）` : name;
   }
 
   function measureText(m) {
@@ -555,6 +556,7 @@
       meta.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
       const docIri = first(doc.iri, `${BASE_IRI}doc/${first(doc.id, id)}`);
       $("#doc-graph-link").href = `#graph?${new URLSearchParams({ node: docIri, depth: "1" })}`;
+      $("#doc-lineage-link").href = `/static/lineage.html?${new URLSearchParams({ doc: first(doc.id, id) })}`;
       const parts = [clauseList(clauseTree(asList(doc.clauses, "clauses", "tree")))];
       for (const a of asList(doc.attachments)) {
         parts.push(h("h2", { class: "attachment" }, `附件${a.number ?? ""} ${a.title || ""}`),
@@ -1098,7 +1100,7 @@
           if (object) {
             return h("td", {}, c.targets.length ? h("ul", { class: "values" }, c.targets.map((t) =>
               h("li", {}, h("strong", {}, valueText(t)), " ", t.object || "", t.deadline ? h("span", { class: "deadline" }, ` → ${t.deadline}`) : null,
-                " ", t.doc ? docLink(t.doc, t.evidence?.clause, "§", t.evidence?.quote) : null))) : h("span", { class: "muted" }, "—"));
+                " ", t.doc ? docLink(t.doc, t.evidence?.clause, t.evidence?.clause ? `§ ${t.evidence.clause}` : "§", t.evidence?.quote) : null))) : h("span", { class: "muted" }, "—"));
           }
           const shade = c.count ? `background: rgba(49,130,189,${(0.12 + 0.6 * (c.count / max)).toFixed(2)})` : "";
           const region = m.regions.find((x) => x.code === c.region);

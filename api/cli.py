@@ -21,7 +21,15 @@ from rich.table import Table
 from rich.text import Text
 
 from api import schemas
-from api.cli_format import clip, doc_name, region_name, sentence_of, short_id, target_text
+from api.cli_format import (
+    clip,
+    doc_name,
+    interpretation_text,
+    region_name,
+    sentence_of,
+    short_id,
+    target_text,
+)
 from api.errors import InvalidParameter, PolicyKGError
 from api.settings import Limits, Settings
 
@@ -455,13 +463,14 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt, fmt: str | N
     if as_json:
         return _print_json(result, schemas.AskAnswer)
     if fmt:
-        from api.tabular import evidence_columns
+        from api.tabular import evidence_columns, with_sentences
 
-        return _write_table(_ask_rows(result), evidence_columns(_topic_labels(svc)), fmt, out_file, "问答 answer")
+        rows = _ask_rows(result)
+        with_sentences([r for r in rows if r.get("kind") == "target"], svc.clause_texts)
+        return _write_table(rows, evidence_columns(_topic_labels(svc)), fmt, out_file, "问答 answer")
     interp = result.get("interpretation") or {}
     out.print(f"[bold]{result.get('summary', '')}[/bold]", highlight=False)
-    out.print("interpreted as: " + ", ".join(f"{k}={v}" for k, v in interp.items() if v not in (None, [], "")),
-              highlight=False, markup=False)
+    out.print("interpreted as: " + interpretation_text(interp), highlight=False, markup=False)
     every = [ev for item in result.get("answer", []) for ev in item.get("evidence") or []]
     every += list(result.get("closest") or [])
     texts = _evidence_sentences(svc, every)
@@ -505,8 +514,10 @@ def targets(
     if as_json:
         return _print_json(rows, list[schemas.Target])
     if fmt:
-        from api.tabular import target_columns
+        from api.tabular import target_columns, with_sentences
 
+        rows = [dict(t) for t in rows]
+        with_sentences(rows, svc.clause_texts)
         return _write_table(rows, target_columns(_topic_labels(svc)), fmt, out_file, "指标 targets")
     labels = _topic_labels(svc)
     texts = _evidence_sentences(svc, rows)

@@ -115,3 +115,41 @@ def sentence_of(text: str | None, quote: str | None = None, span: Any = None, n:
         if not text:
             return clip(quote, n)
     return clip(text, n)
+
+
+_INTENTS = {"regions": "which regions", "documents": "which documents", "bodies": "which bodies",
+            "count": "how many", "targets": "list targets", "search": "search"}
+
+
+def interpretation_text(interp: dict[str, Any] | None) -> str:
+    """How ``ask`` read a question, for a person: ``which regions · topic 教师培训
+    (teacher-training) · region 枣庄市 · deadline 2025 · with targets · matched 教师培训``
+    (never a Python dict)."""
+    if not interp:
+        return ""
+    parts = []
+    if interp.get("intent"):
+        parts.append(_INTENTS.get(interp["intent"], str(interp["intent"])))
+    if interp.get("topic"):
+        label = interp.get("topic_label")
+        topic = f"{label} ({interp['topic']})" if label and label != interp["topic"] else interp["topic"]
+        parts.append(f"topic {topic}" + (f" via {interp['topic_via']}" if interp.get("topic_via") else ""))
+    if interp.get("region"):
+        parts.append(f"region {region_name(interp['region'])}")
+    if interp.get("year"):
+        parts.append(f"deadline {interp['year']}")
+    if interp.get("object"):
+        parts.append(f"object “{interp['object']}”")
+    if interp.get("requirement"):
+        parts.append(f"requirement “{interp['requirement']}”")
+    if interp.get("with_targets"):
+        parts.append("with targets")
+    if interp.get("funding"):
+        parts.append("funding amounts")
+    if interp.get("matched"):
+        parts.append("matched " + "、".join(str(m) for m in interp["matched"]))
+    if interp.get("source"):
+        parts.append(f"from {interp['source']}")
+    if interp.get("language"):
+        parts.append(f"question in {'Chinese' if interp['language'] == 'zh' else 'English'}")
+    return " · ".join(parts)

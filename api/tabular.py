@@ -265,6 +265,7 @@ def target_columns(topic_labels: Mapping[str, str] | None = None) -> list[Column
         Column("topics", "主题", "Topics", get=topics, width=24, wrap=True),
         Column("evidence.clause", "条款", "Clause"),
         Column("evidence.quote", "依据", "Evidence", width=60, wrap=True),
+        Column("sentence", "所在句子", "Sentence", width=60, wrap=True),
         Column("doc", "文件编号", "Document id"),
     ]
 
@@ -301,9 +302,27 @@ def evidence_columns(topic_labels: Mapping[str, str] | None = None) -> list[Colu
         Column("topics", "主题", "Topics", width=24, wrap=True,
                get=lambda r: [labels.get(t, t) for t in r.get("topics") or []]),
         Column("quote", "依据", "Evidence", width=60, wrap=True),
+        Column("sentence", "所在句子", "Sentence", width=60, wrap=True),
         Column("score", "得分", "Score"),
         Column("doc", "文件编号", "Document id"),
     ]
+
+
+def with_sentences(items: Iterable[dict[str, Any]],
+                   clause_texts: Callable[[list[str]], Mapping[str, Mapping[str, Any]]]) -> None:
+    """Give each target or piece of evidence in ``items`` (dicts with ``clause_id`` and a
+    ``quote`` or ``evidence.quote``) the ``sentence`` of its clause that the quote stands in
+    (a target's quote is its words, "40人"; a reader needs the sentence). ``clause_texts``:
+    clause IRIs → rows with ``text`` (``PolicyKG.clause_texts``), called once. In place."""
+    from api.cli_format import sentence_of
+
+    items = [it for it in items if it.get("clause_id")]
+    texts = clause_texts(sorted({it["clause_id"] for it in items})) if items else {}
+    for it in items:
+        text = (texts.get(it["clause_id"]) or {}).get("text")
+        quote = it.get("quote") or (it.get("evidence") or {}).get("quote")
+        if text:
+            it["sentence"] = sentence_of(text, quote, n=400)
 
 
 MEDIA_TYPES = {

@@ -103,10 +103,12 @@ def seed_workspace(tmp_path_factory, seed_files) -> Path:
     from api.service import PolicyKG
 
     root = tmp_path_factory.mktemp("seed-workspace")
+    started = time.monotonic()
     with PolicyKG(root) as service:
         report = service.ingest(sorted(seed_files.values()))
     if report.failed:
         pytest.fail(f"seed ingest failed: {report.failed}")
+    FIXTURE_TIMES["seed_workspace"] = time.monotonic() - started
     return root
 
 
@@ -118,3 +120,66 @@ def seed_service(seed_workspace):
     service = PolicyKG(seed_workspace)
     yield service
     service.close()
+
+
+AESTHETIC = SHARED / "corpus" / "aesthetic"
+
+
+AESTHETIC_STRIDE = 3  # every third file: a third of the encoding, most provinces kept
+
+
+@pytest.fixture(scope="session")
+def aesthetic_files() -> list[Path]:
+    """The 美育 documents the browser tests load: every third file of the 93 in name order
+    (31: 4 central, 27 local). The whole corpus takes ~12 min to encode on 2 cores, a third
+    ~4; names sort by region, so a stride keeps regions all over China (the map), national
+    documents, and provinces beside their own cities (安徽省 with 合肥/芜湖/滁州, 四川省 with
+    成都, 河北省 with 石家庄, 山东省 with 青岛: lineage). ``POLICYKG_AESTHETIC_ALL=1`` loads
+    all 93."""
+    files = sorted(AESTHETIC.glob("*.txt"))
+    if len(files) < 50:
+        pytest.fail(f"aesthetic corpus missing or incomplete under {AESTHETIC} ({len(files)} files)")
+    return files if os.environ.get("POLICYKG_AESTHETIC_ALL") == "1" else files[::AESTHETIC_STRIDE]
+
+
+@pytest.fixture(scope="session")
+def aesthetic_workspace(tmp_path_factory, aesthetic_files) -> Path:
+    """A workspace with ``aesthetic_files`` ingested once per session (default
+    encoder): the slowest fixture (encoding); the summary at the end of the run says how
+    long it took. ``POLICYKG_AESTHETIC_WORKSPACE=DIR`` copies a workspace built of the same
+    files instead (to rerun the browser tests while working on the page)."""
+    from api.service import PolicyKG
+
+    root = tmp_path_factory.mktemp("aesthetic-workspace")
+    started = time.monotonic()
+    built = os.environ.get("POLICYKG_AESTHETIC_WORKSPACE")  # a workspace a previous run built
+    if built:
+        import shutil
+
+        shutil.copytree(built, root, dirs_exist_ok=True)
+        return root
+    with PolicyKG(root) as service:
+        report = service.ingest(aesthetic_files)
+    if report.failed:
+        pytest.fail(f"aesthetic ingest failed: {report.failed}")
+    FIXTURE_TIMES["aesthetic_workspace"] = time.monotonic() - started
+    return root
+
+
+@pytest.fixture(scope="session")
+def aesthetic_service(aesthetic_workspace):
+    """A PolicyKG over ``aesthetic_workspace`` (holds its store for the session)."""
+    from api.service import PolicyKG
+
+    service = PolicyKG(aesthetic_workspace)
+    yield service
+    service.close()
+
+
+FIXTURE_TIMES: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """How long the session's workspace builds took (the suite's budget is mostly these)."""
+    for name, seconds in FIXTURE_TIMES.items():
+        terminalreporter.write_line(f"fixture {name}: built in {seconds:.0f} s")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.cli_format import doc_name, sentence_of, sentence_span, target_text
+from api.cli_format import doc_name, interpretation_text, sentence_of, sentence_span, target_text
 
 CLAUSE = "12. 加强培训体系建设。选拔一批骨干校长，每年举办2期中小学校长培训班；开展专题研训。\n三年内每名教师至少接受一次集中培训"
 
@@ -36,3 +36,14 @@ def test_targets_as_read():
     assert target_text(t) == "≥200人 校长培训 每年 by 2025"
     assert target_text({"placeholder": True, "unit": "名", "object": "市级名师"}) == "xx名 市级名师"
     assert target_text({"value": 3, "value_max": 5, "unit": "项", "object": "成果"}) == "3–5项 成果"
+
+
+def test_how_ask_read_the_question_reads_as_words_not_a_dict():
+    interp = {"intent": "regions", "language": "zh", "topic": "teacher-training", "topic_label": "教师培训",
+              "topic_via": "label", "year": 2025, "region": {"code": "370400", "name": "枣庄市", "level": "prefecture"},
+              "with_targets": True, "funding": None, "matched": ["教师培训"], "source": "targets"}
+    text = interpretation_text(interp)
+    assert text.startswith("which regions · topic 教师培训 (teacher-training)")
+    assert "region 枣庄市" in text and "deadline 2025" in text and "with targets" in text
+    assert "{" not in text and "=" not in text and "None" not in text
+    assert interpretation_text({}) == ""

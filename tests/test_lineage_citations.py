@@ -126,3 +126,16 @@ def test_resolve_all_one_row_per_document(documents, nanping):
     resolved = [r["doc"] for r in rows if r["doc"]]
     assert len(resolved) == len(set(resolved)) >= 1
     assert rows[0]["relation"] == "based_on"
+
+
+def test_a_title_shared_by_another_place_does_not_stand_in_for_a_cited_number(documents, nanping):
+    """南平市 cites 福建省's opinion by title and 文号; with 福建省's document absent, 河北省's
+    (the same title but for the province's name, another 文号) is not taken for it."""
+    from api.lineage.citations import resolve
+
+    c = next(c for c in nanping.cited if c.doc_number)
+    wanted = resolve(None, c.doc_number, documents).doc
+    others = [d for d in documents if d["id"] != wanted]
+    assert resolve(c.title, c.doc_number, others) is None
+    assert resolve(c.title, None, others) is None  # nor by a title alike but for its issuer
+    assert resolve(c.title, c.doc_number, documents).doc == wanted

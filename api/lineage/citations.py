@@ -4,7 +4,10 @@ A citation (``pkg:Citation``: the 《title》 and/or 文号 a document names) is
 ingested document by its 文号 or its title, both compared after normalisation (full-width
 forms, spaces, the kinds of brackets around a 文号's year 〔〕[]（）【】, quotes and 《》 inside
 titles), the title also without the wrapper of a forwarding notice (关于印发《X》的通知 → X)
-and, failing an exact match, by similarity (≥ ``TITLE_SIMILARITY``).
+and, failing an exact match, by similarity (≥ ``TITLE_SIMILARITY``). A citation that gives a
+文号 never resolves by title to a document with a different 文号, and a similar title never
+stands in for one by another issuer (provinces' and cities' plans share titles, or differ only
+in the place's name).
 
 The relation is ``based_on`` when the sentence citing the document says it implements it
 (为贯彻落实《…》, 根据《…》, 《…》精神/要求/部署; the cues are data: data/implement_cues.tsv),
@@ -63,6 +66,12 @@ def title_keys(title: str | None) -> set[str]:
     return keys
 
 
+def _issuer(title_key: str) -> str:
+    """The issuer a title opens with (福建省人民政府办公厅 of …关于…), or ""."""
+    head, sep, _ = title_key.partition("关于")
+    return head if sep else ""
+
+
 @dataclass(frozen=True)
 class Resolved:
     doc: str  # the cited document's id
@@ -95,6 +104,9 @@ def resolve(title: str | None, number: str | None,
     keys = title_keys(title)
     if not keys:
         return None
+    if num:  # a title is shared by many (关于全面加强和改进学校美育工作的实施意见): a citation's
+        # 文号 rules out every document that has another one
+        candidates = [r for r in candidates if not r[1] or r[1] == num]
     for doc, _n, doc_keys in candidates:
         if keys & doc_keys:
             return Resolved(doc, "title")
@@ -102,8 +114,8 @@ def resolve(title: str | None, number: str | None,
     for doc, _n, doc_keys in candidates:
         for a in keys:
             for b in doc_keys:
-                if min(len(a), len(b)) < 8:
-                    continue
+                if min(len(a), len(b)) < 8 or _issuer(a) != _issuer(b) and _issuer(a) and _issuer(b):
+                    continue  # 九江市… is not 福建省… however alike the rest of the title
                 matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
                 if matcher.real_quick_ratio() < TITLE_SIMILARITY or matcher.quick_ratio() < TITLE_SIMILARITY:
                     continue  # upper bounds below the bar: skip the full comparison

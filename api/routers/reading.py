@@ -37,6 +37,21 @@ def ask_rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
     return tabular.flatten(groups, keep=("region",))
 
 
+def _ask_with_sentences(svc: Any, answer: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``answer`` whose evidence (and closest clauses) carry their ``sentence``."""
+    answer = dict(answer)
+    groups = [dict(g, evidence=[dict(ev) for ev in g.get("evidence") or []]) if isinstance(g, dict) else g
+              for g in answer.get("answer") or []]
+    if "answer" in answer:
+        answer["answer"] = groups
+    if answer.get("closest"):
+        answer["closest"] = [dict(ev) for ev in answer["closest"]]
+    every = [ev for g in groups if isinstance(g, dict) for ev in g.get("evidence") or []]
+    tabular.with_sentences([ev for ev in every if ev.get("kind") == "target"] + list(answer.get("closest") or []),
+                           svc.clause_texts)
+    return answer
+
+
 class PrecedentsRequest(BaseModel):
     text: str = Field(..., min_length=1, max_length=LIMITS.draft_chars, description="a draft clause")
     k: int = Field(10, ge=1, le=LIMITS.max_k)
@@ -74,7 +89,7 @@ def precedents(req: PrecedentsRequest = Body(...), svc: Any = Depends(get_servic
             response_model=schemas.AskAnswer)
 def ask(q: str = Query(..., min_length=1, max_length=LIMITS.query_chars), format: str | None = TABLE_FORMAT,
         svc: Any = Depends(get_service)) -> Any:
-    answer = svc.ask(q)
+    answer = _ask_with_sentences(svc, svc.ask(q))
     if format:
         return _download(ask_rows(answer), tabular.evidence_columns(_topic_labels(svc)), format,
                          f"policykg-answer-{q[:30]}", "答案 answer")
@@ -88,14 +103,19 @@ def targets(
     year: int | None = Query(None, ge=1949, le=2100),
     province: str | None = Query(None, max_length=100, description="the province's name, e.g. 山东省"),
     object: str | None = Query(None, max_length=100, description="a phrase of the target's object (or its evidence)"),
+    exact: bool = Query(False, description="with region: that region's own documents only, not its sub-regions'"),
     format: str | None = TABLE_FORMAT,
     svc: Any = Depends(get_service),
 ) -> Any:
     rows = svc.targets(topic=topic, region=region, year=year)
+    if region and exact:
+        rows = [t for t in rows if region in ((t.get("region") or {}).get("code"), (t.get("region") or {}).get("name"))]
     if province:
         rows = [t for t in rows if province in ((t.get("region") or {}).get("province"), (t.get("region") or {}).get("name"))]
     if object:
         rows = [t for t in rows if object in (t.get("object") or "") or object in ((t.get("evidence") or {}).get("quote") or "")]
+    rows = [dict(t) for t in rows]
+    tabular.with_sentences(rows, svc.clause_texts)
     if format:
         return _download(rows, tabular.target_columns(_topic_labels(svc)), format, "policykg-targets", "指标 targets")
     return rows

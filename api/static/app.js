@@ -222,7 +222,8 @@
     if (!b) return "";
     if (typeof b === "string") return b;
     const name = first(b.name, "");
-    return b.role ? `${name}（${b.role}）` : name;
+    const ROLES = { responsible: "负责", lead: "牵头", participant: "参与", participating: "参与" };
+    return b.role ? `${name}（${ROLES[b.role] || b.role}）` : name;
   }
 
   function measureText(m) {
@@ -285,6 +286,36 @@
       h("p", { class: "hit-actions" },
         docId ? docLink(docId, path, "打开文件 Open document", markText) : null,
         iri ? [" · ", h("a", { href: `#graph?${new URLSearchParams({ node: iri, depth: "1" })}` }, "图谱 Graph")] : null));
+  }
+
+  /** Fill `tbody` with the first `size` of `items` (each made into a row by `make`), and put
+   * under its table a pager: "1–50 of 1234 · Show 50 more · Show all". A long table (every
+   * target of a corpus) stays quick to draw and to scroll. */
+  function pagedRows(tbody, items, make, size = 50) {
+    const table = tbody.closest("table");
+    let pager = table.parentElement.nextElementSibling;
+    if (!pager || !pager.classList.contains("pager")) {
+      pager = h("p", { class: "pager", "aria-live": "polite" });
+      table.parentElement.after(pager);
+    }
+    let shown = 0;
+    const more = (n) => {
+      const next = items.slice(shown, shown + n);
+      tbody.append(...next.map(make));
+      shown += next.length;
+      draw();
+    };
+    const draw = () => {
+      const left = items.length - shown;
+      pager.replaceChildren(...(items.length > size ? [
+        h("span", { class: "muted" }, `显示 ${shown} / ${items.length} 行 · showing ${shown} of ${items.length} rows`),
+        left > 0 ? h("button", { type: "button", class: "more", onclick: () => more(size) }, `再显示 ${Math.min(size, left)} 行 Show more`) : null,
+        left > size ? h("button", { type: "button", class: "linklike", onclick: () => more(left) }, `全部显示 Show all ${items.length}`) : null,
+      ] : []));
+      pager.hidden = items.length <= size;
+    };
+    tbody.replaceChildren();
+    more(size);
   }
 
   // ------------------------------------------------------------------ reference data (filters)
@@ -525,6 +556,7 @@
       meta.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
       const docIri = first(doc.iri, `${BASE_IRI}doc/${first(doc.id, id)}`);
       $("#doc-graph-link").href = `#graph?${new URLSearchParams({ node: docIri, depth: "1" })}`;
+      $("#doc-lineage-link").href = `/static/lineage.html?${new URLSearchParams({ doc: first(doc.id, id) })}`;
       const parts = [clauseList(clauseTree(asList(doc.clauses, "clauses", "tree")))];
       for (const a of asList(doc.attachments)) {
         parts.push(h("h2", { class: "attachment" }, `附件${a.number ?? ""} ${a.title || ""}`),
@@ -599,9 +631,15 @@
     if (!ev || typeof ev !== "object") return h("span", { class: "muted" }, "—");
     const docId = docIdOf(ev), path = clausePathOf(ev);
     const quote = first(ev.quote, ev.text, ev.evidence?.quote);
+    // a target's quote is its own words ("40人"): shown marked inside the sentence it stands in
+    const sentence = typeof ev.sentence === "string" ? ev.sentence : "";
+    const at = quote && sentence ? sentence.indexOf(quote) : -1;
+    const said = at >= 0 && sentence.length > quote.length
+      ? [sentence.slice(0, at), h("mark", {}, quote), sentence.slice(at + quote.length)]
+      : [quote];
     return h("div", { class: "evidence" },
       docId ? docLink(docId, path, `${docTitleOf(ev)}${path ? " § " + path : ""}`, quote) : (path ? `§ ${path}` : null),
-      quote ? h("blockquote", {}, quote) : null);
+      quote ? h("blockquote", {}, ...said) : null);
   }
 
   const INTENTS = {
@@ -616,15 +654,15 @@
     if (typeof i === "string") return i;
     const parts = [];
     if (i.intent) parts.push(`问题类型 ${INTENTS[i.intent] || i.intent}`);
-    if (i.topic || i.topic_label) parts.push(`主题 topic ${first(i.topic_label, i.topic)}${i.topic_via ? `（${i.topic_via}）` : ""}`);
+    if (i.topic || i.topic_label) parts.push(`主题 topic ${first(i.topic_label, i.topic)}`);
     if (i.region) parts.push(`地区 region ${typeof i.region === "object" ? first(i.region.name, i.region.code) : i.region}`);
     if (i.year) parts.push(`期限 deadline ${i.year}`);
     if (i.with_targets) parts.push("有数量指标 with targets");
     if (i.funding) parts.push("经费 funding amounts");
     if (i.requirement) parts.push(`要求 requirement “${i.requirement}”`);
     if (i.object) parts.push(`对象 object “${i.object}”`);
-    if (i.language) parts.push(`语言 ${i.language}`);
-    const known = new Set(["intent", "topic", "topic_label", "topic_via", "region", "year", "with_targets", "funding",
+    if (asList(i.frequency).length) parts.push(`频次 frequency ${asList(i.frequency).join("、")}`);
+    const known = new Set(["intent", "frequency", "terms", "ignored", "topic", "topic_label", "topic_via", "region", "year", "with_targets", "funding",
       "requirement", "object", "language", "matched", "source"]);
     for (const [k, v] of Object.entries(i)) {
       if (!known.has(k) && v !== null && v !== undefined && v !== "" && typeof v !== "object") parts.push(`${k} ${v}`);
@@ -645,7 +683,14 @@
       const interp = interpretationText(ans);
       $("#ask-interpretation").textContent = interp ? `理解为 Interpreted as: ${interp}` : "";
       const rows = askRows(ans);
-      const fb = ans?.fallback === true || !rows.length ? asList(ans?.results ?? ans?.groups ?? []) : [];
+      // nothing fits: the closest clauses (every clause was read and none states it) or the
+      // search results, shown as such, never as the answer
+      const closest = !rows.length ? asList(ans?.closest ?? []) : [];
+      const fb = closest.length ? closest
+        : ans?.fallback === true || !rows.length ? asList(ans?.results ?? ans?.groups ?? []) : [];
+      $("#ask-fallback-title").replaceChildren(...(closest.length
+        ? ["最接近的条款 ", h("span", { class: "en" }, "Closest clauses — no region states exactly this; these are not answers")]
+        : ["相关条款 ", h("span", { class: "en" }, "Related clauses (no structured answer)")]));
       renderAskTable(rows, ans);
       answerBox.hidden = !rows.length;
       for (const fmt of ["csv", "xlsx"]) $(`#ask-${fmt}`).href = `/ask?${new URLSearchParams({ q, format: fmt })}`;
@@ -657,8 +702,9 @@
       const nTargets = rows.filter((r) => r.target).length;
       const counts = rows.length
         ? `${regions.size} 个地区，${nTargets} 项指标，${rows.length} 条依据 · ${regions.size} regions, ${nTargets} targets, ${rows.length} pieces of evidence`
-        : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; the most similar clauses are below" : "没有答案 No answer");
-      setStatus("ask-status", ans?.summary ? `${ans.summary} — ${counts}` : counts);
+        : closest.length ? "没有地区明确这样规定（已读遍所有条款），下面是最接近的条款 · No region states this (every clause was read); the closest clauses are below"
+          : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; the most similar clauses are below" : "没有答案 No answer");
+      setStatus("ask-status", counts); // the service's summary is English only: the counts say it in both
     } catch (e) {
       if (stale("ask", n)) return;
       answerBox.hidden = true; fallback.hidden = true;
@@ -706,6 +752,7 @@
           r.target ? (deadlineOf(r.target) ?? "—") : "—"),
         h("td", {}, evidenceNode(r.evidence)));
     }));
+    pageAskTable(ASK_PAGE);
   }
 
   /** The answer's regions on the map of China (shaded by the targets each set, or by the
@@ -740,6 +787,7 @@
     filterAskTable(null);
     const drawn = drawMap($("#ask-map"), counts, names, byTargets ? "项指标 targets" : "条 clauses",
       (code, info) => filterAskTable(code, info?.name || names[code] || code), null);
+    $("#ask-region-count").textContent = regions.size > 1 ? `（${regions.size}）` : "";
     $("#ask-region-list").replaceChildren(...[...regions.values()].sort((a, b) => metric(b) - metric(a)).map((g) =>
       h("li", {}, g.code ? h("button", { type: "button", class: "linklike", onclick: () => filterAskTable(g.code, names[g.code] || g.name) }, regionNode(g)) : regionNode(g),
         ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
@@ -747,8 +795,28 @@
     return drawn;
   }
 
+  /** A long answer shows its first rows and a pager ("Show more"); a region picked on the map
+   * shows all of that region's rows. */
+  const ASK_PAGE = 50;
+  let askShown = ASK_PAGE;
+  function pageAskTable(shown = askShown) {
+    askShown = shown;
+    const trs = [...document.querySelectorAll("#ask-table tbody tr")];
+    trs.forEach((tr, i) => tr.classList.toggle("paged-out", i >= shown));
+    const wrap = $("#ask-table").parentElement;
+    let pager = wrap.nextElementSibling;
+    if (!pager || !pager.classList.contains("pager")) { pager = h("p", { class: "pager", id: "ask-pager" }); wrap.after(pager); }
+    const left = trs.length - Math.min(shown, trs.length);
+    pager.replaceChildren(h("span", { class: "muted" }, `显示 ${trs.length - left} / ${trs.length} 行 · showing ${trs.length - left} of ${trs.length} rows`),
+      left > 0 ? h("button", { type: "button", class: "more", onclick: () => pageAskTable(shown + ASK_PAGE) }, `再显示 ${Math.min(ASK_PAGE, left)} 行 Show more`) : null,
+      left > ASK_PAGE ? h("button", { type: "button", class: "linklike", onclick: () => pageAskTable(trs.length) }, `全部显示 Show all ${trs.length}`) : null);
+    pager.hidden = trs.length <= ASK_PAGE || $("#ask-table").hasAttribute("data-filtered");
+  }
+
   /** Show only the answer rows inside region `code` (null: all of them). */
   function filterAskTable(code, name) {
+    if (code) $("#ask-table").setAttribute("data-filtered", code); else $("#ask-table").removeAttribute("data-filtered");
+    if ($("#ask-pager")) $("#ask-pager").hidden = Boolean(code) || document.querySelectorAll("#ask-table tbody tr").length <= ASK_PAGE;
     let shown = 0;
     for (const tr of document.querySelectorAll("#ask-table tbody tr")) {
       const hide = Boolean(code) && !inRegion(tr.dataset.code || "", code);
@@ -880,7 +948,8 @@
 
   // ------------------------------------------------------------------ home: the corpus overview
   const LEVELS = { country: "国家 country", province: "省 province", prefecture: "地市 prefecture", county: "区县 county", township: "乡镇 township" };
-  const KINDS = { plan: "规划/方案 plan", law: "法律法规 law", notice: "通知 notice", opinion: "意见 opinion", measure: "办法 measure", other: "其他 other" };
+  // ingest tells plans, opinions and notices (kind "plan") from laws and regulations ("statute")
+  const KINDS = { plan: "政策文件 policy", statute: "法律法规 statute", law: "法律法规 law", other: "其他 other" };
   const docYear = (d) => (d?.date ? String(d.date).slice(0, 4) : null);
   let overviewPromise = null;
 
@@ -931,11 +1000,11 @@
       for (const th of document.querySelectorAll("#docs-table th[data-sort]")) {
         th.setAttribute("aria-sort", th.dataset.sort === sort ? (desc ? "descending" : "ascending") : "none");
       }
-      $("#docs-table tbody").replaceChildren(...docs.map((d) => h("tr", { dataset: { doc: d.id } },
+      pagedRows($("#docs-table tbody"), docs, (d) => h("tr", { dataset: { doc: d.id } },
         h("td", {}, docLink(d.id, null, d.title || d.source?.file || d.id), d.doc_number ? h("div", { class: "muted small" }, d.doc_number) : null),
         h("td", {}, regionNode(d.region)),
         h("td", {}, d.issuer || "—", d.forwarded_by ? h("div", { class: "muted small" }, `转发 ${d.forwarded_by}`) : null),
-        h("td", { class: "nowrap" }, d.date || "—"), h("td", {}, KINDS[d.kind] || d.kind || "—"), h("td", { class: "num" }, String(d.clauses ?? "")))));
+        h("td", { class: "nowrap" }, d.date || "—"), h("td", {}, KINDS[d.kind] || d.kind || "—"), h("td", { class: "num" }, String(d.clauses ?? ""))));
       $("#docs-count").textContent = `${docs.length} / ${refs.documents.length}`;
       const { counts, names } = regionCountsOf(refs.documents.filter((d) => docMatches(d, { ...f, region: "", province: "" })), (d) => d.region);
       await drawMap($("#home-map"), counts, names, "文件 documents", (code, info) => {
@@ -968,6 +1037,7 @@
   function targetQuery(params) {
     const qs = new URLSearchParams();
     for (const k of ["topic", "region", "year", "province", "object"]) if (params.get(k)) qs.set(k, params.get(k));
+    if (params.get("region") && params.get("exact") === "true") qs.set("exact", "true");
     return qs;
   }
 
@@ -989,14 +1059,14 @@
         const empty = value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length);
         return h("td", { class: `${cls}${empty ? " empty" : ""}`.trim(), "data-label": label }, empty ? "—" : value);
       };
-      $("#targets-table tbody").replaceChildren(...list.map((t) => h("tr", {},
+      pagedRows($("#targets-table tbody"), list, (t) => h("tr", {},
         h("th", { scope: "row" }, regionNode(t.region)),
         cell("数值 Value", valueText(t), "nowrap"),
         cell("对象 Object", t.object),
         cell("期限 Deadline", t.deadline),
         cell("时期/频次 Period", [t.period, t.frequency].filter(Boolean).join(" · ")),
         cell("主题 Topic", asList(t.topics).map((id) => h("span", { class: "tag" }, topicName(id, refs)))),
-        h("td", { class: "evidence-cell" }, evidenceNode({ ...t, path: t.evidence?.clause, quote: t.evidence?.quote })))));
+        h("td", { class: "evidence-cell" }, evidenceNode({ ...t, path: t.evidence?.clause, quote: t.evidence?.quote }))));
       setStatus("targets-status", list.length ? `${list.length} 项指标 targets` : "没有符合条件的指标 No targets match");
     } catch (e) {
       if (stale("targets", n)) return;
@@ -1030,15 +1100,17 @@
           if (object) {
             return h("td", {}, c.targets.length ? h("ul", { class: "values" }, c.targets.map((t) =>
               h("li", {}, h("strong", {}, valueText(t)), " ", t.object || "", t.deadline ? h("span", { class: "deadline" }, ` → ${t.deadline}`) : null,
-                " ", t.doc ? docLink(t.doc, t.evidence?.clause, "§", t.evidence?.quote) : null))) : h("span", { class: "muted" }, "—"));
+                " ", t.doc ? docLink(t.doc, t.evidence?.clause, t.evidence?.clause ? `§ ${t.evidence.clause}` : "§", t.evidence?.quote) : null))) : h("span", { class: "muted" }, "—"));
           }
           const shade = c.count ? `background: rgba(49,130,189,${(0.12 + 0.6 * (c.count / max)).toFixed(2)})` : "";
           const region = m.regions.find((x) => x.code === c.region);
-          const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region })}` }, String(c.count)) : "·";
+          // the cell counts the region's own documents' targets: its link shows just those
+          const link = c.count ? h("a", { href: `#targets?${new URLSearchParams({ topic: r.topic === "—" ? "" : r.topic, region: region?.anonymised ? "" : c.region, exact: "true" })}` }, String(c.count)) : "·";
           return h("td", { class: "num cell", style: shade, dataset: { count: String(c.count) } }, link);
         }))));
+      const wide = m.regions.length > 6 ? `；${m.regions.length} 个地区，表格可左右滚动 · ${m.regions.length} regions, scroll the table sideways` : "";
       setStatus("compare-status", m.rows.length
-        ? (object ? `对象含“${object}”的指标，按主题与地区 · targets whose object contains “${object}”` : "各地区在各主题上设定的指标数 · targets set per topic and region")
+        ? (object ? `对象含“${object}”的指标，按主题与地区 · targets whose object contains “${object}”` : "各地区在各主题上设定的指标数 · targets set per topic and region") + wide
         : "没有指标 No targets");
       await showCompareDocs(params, refs);
     } catch (e) {
@@ -1110,10 +1182,15 @@
     if (kind === "clause" && clause) return `§ ${clause.path}`;
     const topic = /\/topic\/([^/]+)$/.exec(id);
     if (kind === "topic" && topic && topicLabels.has(topic[1])) return topicLabels.get(topic[1]);
-    const m = /\/(measure|target)\/([^/]+)$/.exec(id);
-    if (m && (kind === "measure" || kind === "target")) return `${kind === "measure" ? "措施" : "指标"} ${m[2]}`;
     const tail = id.replace(BASE_IRI, "").split("/");
-    let l = first(n.label, n.name, n.title, n.heading);
+    let l = first(n.heading, n.label, n.name, n.title);
+    const m = /\/(measure|target)\/([^/]+)$/.exec(id);
+    if (m && (kind === "measure" || kind === "target")) {
+      // a measure by its heading (or its clause's words), a target by its value and object;
+      // "措施 5.3" only when the graph has nothing better to say
+      const own = l && String(l) !== m[2] ? String(l).replace(/^[\d.]+\s+/, "") : "";
+      l = own || `${kind === "measure" ? "措施" : "指标"} ${m[2]}`;
+    }
     // a label that is only the IRI's last step (…/citation/1 → "1") says more with its parent
     if (!l || (kind === "other" && String(l) === tail[tail.length - 1])) l = tail.slice(-2).join("/");
     return String(l).length > 16 ? String(l).slice(0, 15) + "…" : String(l);
@@ -1162,11 +1239,30 @@
     return added;
   }
 
+  // the graph's predicates as a Chinese reader names them (the English name stays in the tooltip)
+  const PREDICATE_NAMES = {
+    topic: "主题", inDocument: "所在文件", hasTarget: "指标", responsibleBody: "负责", participantBody: "参与",
+    leadBody: "牵头", jurisdiction: "管辖", broader: "上级", mentionsRegion: "提及", appliesTo: "适用于",
+    passed_by: "发文", is_part_of: "属于", forwardedBy: "转发", cites: "引用", based_on: "依据",
+    implements: "落实", adapts: "改写自", wasDerivedFrom: "来自", parent: "上级",
+  };
+
   function shortPredicate(p, max = 18) {
     if (!p) return "";
-    const t = String(p).split(/[#/]/).pop();
-    return t.length > max ? t.slice(0, max - 1) + "…" : t;
+    const t = String(p).split(/[#/:]/).pop();
+    const name = max < 60 && PREDICATE_NAMES[t] ? PREDICATE_NAMES[t] : (max >= 60 && PREDICATE_NAMES[t] ? `${PREDICATE_NAMES[t]} ${t}` : t);
+    return name.length > max ? name.slice(0, max - 1) + "…" : name;
   }
+
+  // what the side panel shows of a selected node, in this order, named in Chinese
+  const NODE_FIELDS = [
+    ["label", "名称 Name"], ["fullName", "全称 Full name"], ["title", "标题 Title"], ["heading", "标题 Heading"],
+    ["text", "条款 Clause text"], ["path", "条款路径 Clause"], ["value", "数值 Value"], ["unit", "单位 Unit"],
+    ["countedObject", "对象 Object"], ["deadline", "期限 Deadline"], ["frequency", "频次 Frequency"],
+    ["period", "时期 Period"], ["quote", "原文 Quote"], ["level", "级别 Level"], ["province", "省份 Province"],
+    ["adcode", "行政区划代码 Code"], ["body_kind", "类型 Kind"], ["issuerName", "发文机关 Issuer"],
+    ["date_document", "日期 Date"], ["identifier", "文号 Number"], ["prefLabel_en", "英文 English"],
+  ];
 
   function ensureNetwork() {
     if (graph.network) return true;
@@ -1220,12 +1316,26 @@
 
   function showSelected(id) {
     const raw = graph.raw.get(id) || { id };
-    const rows = Object.entries(raw).filter(([k, v]) => v !== null && v !== undefined && v !== "" && typeof v !== "object" && k !== "x" && k !== "y");
+    const kindName = KIND_NAMES[nodeKind(raw)] || nodeKind(raw);
+    const seen = new Set();
+    const rows = [["类别 Kind", kindName]];
+    for (const [k, name] of NODE_FIELDS) {
+      let v = raw[k];
+      if (v === null || v === undefined || v === "" || typeof v === "object") continue;
+      if (k === "level") v = LEVELS[v] || v;
+      v = String(v);
+      if (seen.has(v)) continue; // prefLabel = label = title: once is enough
+      seen.add(v);
+      rows.push([name, k === "text" && v.length > 200 ? v.slice(0, 199) + "…" : v]);
+    }
     const dl = $("#graph-selected");
-    dl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))]));
+    dl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
     const kind = nodeKind(raw), c = parseClauseIri(id), d = parseDocIri(id);
-    if (kind === "clause" && c) dl.append(h("dt", {}, "open"), h("dd", {}, docLink(c.doc, c.path, "打开条款 Open clause")));
-    else if (kind === "document" && d) dl.append(h("dt", {}, "open"), h("dd", {}, docLink(d, null, "打开文件 Open document")));
+    const m = kind === "measure" || kind === "target" ? /\/doc\/([^/]+)\//.exec(id) : null;
+    if (kind === "clause" && c) dl.append(h("dt", {}, "打开 Open"), h("dd", {}, docLink(c.doc, c.path, "打开条款 Open clause")));
+    else if (kind === "document" && d) dl.append(h("dt", {}, "打开 Open"), h("dd", {}, docLink(d, null, "打开文件 Open document")));
+    else if (m && raw.path) dl.append(h("dt", {}, "打开 Open"), h("dd", {}, docLink(decodeURIComponent(m[1]), raw.path, "打开条款 Open clause")));
+    dl.append(h("dt", {}, "IRI"), h("dd", { class: "small muted" }, id));
   }
 
   async function expandNode(id) {
@@ -1277,7 +1387,9 @@
       graph.root = iri; graph.depth = depth; graph.expanded = new Set([iri]);
       addGraph(graphData(res));
       if (!graph.nodes.get(iri)) graph.nodes.add(visNode({ id: iri }));
+      // fit once the first layout is done and again when it comes to rest (it keeps moving a little)
       graph.network.once("stabilizationIterationsDone", () => graph.network.fit());
+      graph.network.once("stabilized", () => graph.network.fit({ animation: false }));
       setDownloads(iri, depth);
       showSelected(iri);
       updateGraphStatus();

@@ -59,22 +59,27 @@ function sideWithDiff(row, side) {
   return box;
 }
 
+// the alignment's labels and relations as a Chinese reader names them (the English stays beside)
+const LABELS = { adopted: "沿用", adapted: "改写", added: "新增", dropped: "未沿用" };
+const RELATIONS = { based_on: "依据 based on", cites: "引用 cites", implements: "落实 implements", given: "指定 chosen" };
+
 function renderSource(src) {
-  const counts = Object.entries(src.counts).map(([k, v]) => `${k} ${v}`).join(" · ");
+  const counts = Object.entries(src.counts).map(([k, v]) => `${LABELS[k] || k} ${v}`).join(" · ");
   const wrap = el("section", {},
-    el("h2", {}, `${src.doc.title || src.doc.id} `, el("span", { class: "en" }, `(${src.relation}; ${counts})`)));
+    el("h2", {}, `${src.doc.title || src.doc.id} `, el("span", { class: "en" }, `（${RELATIONS[src.relation] || src.relation}；${counts}）`)));
   const table = el("table", { class: "side" },
     el("colgroup", {}, el("col"), el("col", { class: "label" }), el("col")),
     el("thead", {}, el("tr", {}, el("th", {}, "来源条款 Source clause"), el("th", {}, "标签 Label"),
       el("th", {}, "本地条款 Local clause"))));
   const body = el("tbody");
   for (const row of src.rows) {
-    const label = el("td", {}, el("span", { class: `lab lab-${row.label}` }, row.label));
-    if (row.score != null && row.local && row.source) label.append(el("span", { class: "tc" }, `score ${row.score.toFixed(2)}`));
-    if (row.target_change) label.append(el("span", { class: "tc" }, `targets: ${row.target_change}`));
+    const label = el("td", {}, el("span", { class: `lab-zh lab-${row.label}` }, LABELS[row.label] || ""), " ",
+      el("span", { class: `lab lab-${row.label}` }, row.label));
+    if (row.score != null && row.local && row.source) label.append(el("span", { class: "tc" }, `相似度 similarity ${row.score.toFixed(2)}`));
+    if (row.target_change) label.append(el("span", { class: "tc" }, `指标 targets: ${row.target_change}`));
     if (row.change) label.append(el("span", { class: "tc" }, row.change));
     if (row.source) {
-      label.append(el("button", { type: "button", class: "provision", onclick: () => provision(row.source.id) },
+      label.append(el("button", { type: "button", class: "provision linklike", onclick: () => provision(row.source.id) },
         "谁沿用 Who carries it"));
     }
     body.append(el("tr", {}, sideWithDiff(row, "source"), label, sideWithDiff(row, "local")));

@@ -63,6 +63,10 @@ from .terms import (
 MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
 # are a dictionary's guesses, so an English question asks for more of them)
 NEAR = 0.5  # coverage that answers when the dense search agrees
+# coverage that answers when a number, frequency or year asked is verified beside the words: an
+# English question's words are renderings, so a verified constraint stands in for those the
+# dictionary missed; a Chinese question's words are the plans' own, so below MATCH they are missing
+VERIFIED_NEAR = {"zh": 0.7, "en": NEAR}
 DENSE_K = 40  # clauses the dense search proposes
 ADAPT_K = 10  # closest clauses an English question's renderings adapt to
 DENSE_NEAR = 15  # a NEAR unit's clause must rank this high in the dense search
@@ -104,6 +108,8 @@ class AskContext:
         if got is None:
             if kind == "years":
                 got = nb.years(unit.sentence, stated=True)
+            elif kind == "deadline":  # the one deadline its sentence states, or none
+                got = [d for d in [nb.deadline(unit.sentence)] if d is not None]
             else:
                 got = getattr(nb, kind)(unit.text)
             self._stated[(kind, unit.key)] = got
@@ -260,10 +266,10 @@ def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_ta
             return False, {}
         found["deadline"] = year
     elif extra.get("_any_deadline"):  # 完成年限, by what year: any deadline the sentence states
-        due = nb.deadline(sentence)
-        if due is None:
+        due = ctx.stated(unit, "deadline")
+        if not due:
             return False, {}
-        found["deadline"] = due
+        found["deadline"] = due[0]
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
         stated = [x for x in ctx.stated(unit, "quantities") if near(x.start, x.end)]
         if not stated:
@@ -364,7 +370,8 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         # clause among the closest or a number, frequency or year asked is verified beside them
         answers = (cov >= MATCH[interp.language]
                    or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))
-                   or (cov >= NEAR and has_constraints and scorer.specific_stated(unit.key, strict=True))) \
+                   or (cov >= VERIFIED_NEAR[interp.language] and has_constraints
+                       and scorer.specific_stated(unit.key, strict=True))) \
             and scorer.heaviest_stated(unit.key) and scorer.bodies_stated(unit.key)
         found: dict[str, Any] = {}
         if answers:

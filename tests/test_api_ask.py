@@ -80,6 +80,17 @@ def test_deadline_year_and_count_questions(seed_service):
     assert chengde["count"].get("个") == 100
 
 
+@pytest.mark.parametrize("question", ["哪些地区规定了消除大班额的完成年限",
+                                      "by what year must regions eliminate oversized classes"])
+def test_a_question_asking_by_when_answers_only_sentences_that_state_a_deadline(seed_service, question):
+    # three seeds ask to eliminate 大班额; only 001 says by when (确保到2027年)
+    a = seed_service.ask(question)
+    assert "a deadline" in a["interpretation"]["asks"] and not a["fallback"]
+    files = {d["source_file"] for g in a["answer"] for d in g["documents"]}
+    assert files == {"001_f6852c3283297a95.txt"}
+    assert all(ev["deadline"] == 2027 for g in a["answer"] for ev in g["evidence"])
+
+
 def test_a_statement_without_a_question_falls_back_to_grouped_search(seed_service):
     a = seed_service.ask("校长每学期听课不少于")
     assert a["fallback"] is True and a["answer"] == [] and a["results"]

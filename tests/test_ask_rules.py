@@ -339,3 +339,22 @@ def test_a_department_the_question_names_must_be_named_by_the_answer():
 
     assert answering("文化部门支持或组织艺术进校园") == {"b0", "b4"}  # the subject of both verbs
     assert answering("财政部门设立美育专项经费") == {"b1"}  # 财政 alone, as the subject
+
+
+def test_or_after_a_comma_starts_a_clause_of_its_own_and_it_stands_for_the_thing_before():
+    texts = ["把艺术活动纳入课后服务。", "对参与课后服务的教师给予补助。", "成立艺术教育委员会。", "依托艺术教育委员会推进美育工作。",
+             "依托高校推进美育工作。"]
+    passages = [Passage(f"urn:doc{i}/clause/1", f"doc{i}", t) for i, t in enumerate(texts)]
+    corpus = AskCorpus.build(passages, {f"doc{i}": {"id": f"doc{i}", "source": {"file": f"doc{i}.txt"}}
+                                        for i in range(len(texts))})
+    # ，或 joins two clauses, even when the second opens with a preposition (对): never two nouns
+    req = requirement_terms("把艺术活动纳入课后服务，或对参与课后服务的教师给予补助", "zh", corpus, _tokenizer())
+    assert len(req.branches) == 2
+    assert not any({"课后服务", "参与"} <= set(g.alternatives) for g in req.groups)
+    assert any("补助" in g.alternatives for g in req.branches[1])
+    assert not any("补助" in g.alternatives for g in req.branches[0])
+    # 它 in the second clause is the first clause's object: the committee must be stated there too
+    req = requirement_terms("成立艺术教育委员会，或依托它推进美育工作", "zh", corpus, _tokenizer())
+    assert len(req.branches) == 2
+    assert any(any("委员会" in a for a in g.alternatives) for g in req.branches[1])
+    assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"doc2", "doc3"}  # not doc4: no committee

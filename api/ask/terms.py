@@ -410,7 +410,9 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
         sides.append(core[pos:c])
         pos = c + 1
     sides.append(core[pos:])
-    sides = [re.sub(r"^(?:者|是)", "", side) for side in sides]
+    # ，或 starts a clause of its own (…纳入课后服务，或对参与的教师计工作量): a comma never joins two nouns
+    clause_level = all(core[:c].rstrip().endswith(CLAUSE_END) for c in cuts)
+    sides = [re.sub(r"^(?:者|是)", "", side).strip().rstrip("".join(CLAUSE_END)).strip() for side in sides]
 
     def first_word(text: str) -> str:
         return next((w for w in _jieba(tokenizer.words).cut(text) if HAN.search(w)), "")
@@ -418,9 +420,28 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
     def has_verb(text: str) -> bool:
         return any(_is_verb(w) for w in _jieba(tokenizer.words).cut(text) if len(w) >= 2)
 
-    if all(has_verb(side) for side in sides) and all(_is_verb(first_word(side)) for side in sides[1:]):
-        return sides
+    if all(sides) and (clause_level or (all(has_verb(side) for side in sides)
+                                        and all(_is_verb(first_word(side)) for side in sides[1:]))):
+        return _resolve_pronouns(sides, first_word)
     return [core]
+
+
+CLAUSE_END = ("，", ",", "；", ";")
+PRONOUN_ZH = re.compile(r"它们|它")
+
+
+def _resolve_pronouns(sides: list[str], first_word: Any) -> list[str]:
+    """它 in a later verb phrase is the object of the one before (成立艺术教育委员会，或依托它推进…):
+    the earlier phrase without its leading verb stands in for it."""
+    out = [sides[0]]
+    for side in sides[1:]:
+        if PRONOUN_ZH.search(side):
+            before = out[-1]
+            verb = first_word(before)
+            thing = before[len(verb):] if verb and before.startswith(verb) and _is_verb(verb) else before
+            side = PRONOUN_ZH.sub(lambda _: thing, side)
+        out.append(side)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -358,3 +358,17 @@ def test_or_after_a_comma_starts_a_clause_of_its_own_and_it_stands_for_the_thing
     assert len(req.branches) == 2
     assert any(any("委员会" in a for a in g.alternatives) for g in req.branches[1])
     assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"doc2", "doc3"}  # not doc4: no committee
+
+
+def test_an_english_number_word_is_a_whole_word():
+    # "often teachers" holds "ten teachers", "someone" holds "one": neither is a number
+    assert quantities("Which regions say how often teachers must take part in training?") == []
+    assert quantities("where someone teaches art") == []
+    assert [(q.value, q.unit) for q in quantities("at least ten teachers")] == [(10.0, "名")]
+
+
+def test_an_english_example_is_not_a_requirement():
+    from api.ask.terms import _en_chunks
+
+    words = " ".join(c for c, _ in _en_chunks("teachers take part in training, for example festivals, or in particular"))
+    assert "example" not in words and "festivals" not in words and "training" in words

@@ -26,7 +26,7 @@ NUM_Q = rf"(?:{NUM}|{SOME})"
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "twenty": 20, "hundred": 100,
               "a": 1, "an": 1, "once": 1, "twice": 2}
-EN_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+EN_NUM = r"(?<![A-Za-z])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
 
 # period words: Chinese as written → canonical unit; English → the same units
 PERIODS_ZH = {"年": "年", "学年": "学年", "学期": "学期", "季度": "季度", "月": "月", "周": "周",

@@ -334,6 +334,8 @@ def _en_chunks(core: str) -> list[tuple[str, str]]:
     before: "paren" inside parentheses, "conj" after or/and, "" otherwise)."""
     out: list[tuple[str, str]] = []
     core = re.sub(r"\(\s*(?:e\.g\.|eg\b|for example|such as|i\.e\.)[^)]*\)", " ", core, flags=re.IGNORECASE)
+    # an example outside parentheses (…, for example at least once a year): up to the next comma
+    core = re.sub(r"(?<![a-z])(?:e\.g\.|for example|for instance)[^(),;?]*", " ", core, flags=re.IGNORECASE)
     for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
         inside = m.group(1) is not None
         text = m.group(1) if inside else m.group(2)

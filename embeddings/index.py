@@ -509,7 +509,7 @@ class SearchIndex:
             self._bm25.build([self._tokens[k] for k in self._bm25_keys.tolist()])
             self._bm25_dirty = False
 
-    def _document_frequency(self, term: str) -> int:
+    def document_frequency(self, term: str) -> int:
         """In how many passages ``term`` occurs as a token (for a term jieba splits, the
         rarest of its tokens): the corpus's own preference among dictionary renderings."""
         if self._vocab is None:
@@ -524,13 +524,13 @@ class SearchIndex:
         return min((self._vocab.get(t, 0) for t in tokens), default=0)
 
     def _in_corpus(self, term: str) -> bool:
-        return self._document_frequency(term) > 0
+        return self.document_frequency(term) > 0
 
     @property
     def expander(self) -> QueryExpander:
         if self._expander is None:
             self._expander = QueryExpander(self.concepts, in_corpus=self._in_corpus,
-                                           frequency=self._document_frequency)
+                                           frequency=self.document_frequency)
         return self._expander
 
     def _allowed_keys(self, allowed: Iterable[str] | None) -> set[int] | None:

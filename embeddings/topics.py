@@ -19,6 +19,7 @@ of each sentence, shared with the sentence index (bench/topic_eval.py compares t
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,23 @@ def concept_text(concept: TopicConcept) -> str:
 
 _VECTORS_LOCK = threading.Lock()
 _VECTORS: dict[tuple[int, tuple[str, ...]], tuple[object, np.ndarray]] = {}
+_TEXTS: OrderedDict[tuple[int, str], tuple[object, np.ndarray]] = OrderedDict()  # texts classified
+TEXT_CACHE = 1024  # a repeated question is encoded once (~40 ms a text here)
+
+
+def _text_vector(encoder: Encoder, text: str) -> np.ndarray:
+    key = (id(encoder), text)
+    with _VECTORS_LOCK:
+        cached = _TEXTS.get(key)
+        if cached is not None and cached[0] is encoder:
+            _TEXTS.move_to_end(key)
+            return cached[1]
+    vector = encoder.encode_passages([text])[0]
+    with _VECTORS_LOCK:
+        _TEXTS[key] = (encoder, vector)
+        while len(_TEXTS) > TEXT_CACHE:
+            _TEXTS.popitem(last=False)
+    return vector
 
 
 def concept_vectors(encoder: Encoder, concepts: Sequence[TopicConcept]) -> np.ndarray:
@@ -63,8 +81,7 @@ def closest_topic(text: str, concepts: Sequence[TopicConcept], encoder: Encoder,
     if not concepts:
         return None
     p = concept_vectors(encoder, concepts)
-    q = encoder.encode_passages([text])
-    scores = (p @ q[0]).astype(float)
+    scores = (p @ _text_vector(encoder, text)).astype(float)
     order = np.argsort(-scores, kind="stable")
     if len(order) > 1 and scores[order[0]] - scores[order[1]] < margin:
         return None

@@ -191,8 +191,20 @@ def test_the_term_index_finds_exactly_the_units_that_state_a_term():
     words = {t[i:i + n] for t in TEXTS for n in (1, 2, 3, 5) for i in range(0, max(1, len(t) - n), 7)}
     words |= {"美育教师", "不存在的词语", "音乐", "。", "A1"}
     for w in sorted(words):
-        assert corpus.units_with(w) == {u.key for u in corpus.units if w in u.text}, w
-        assert corpus.keys_with(w).tolist() == sorted(corpus.units_with(w))
+        assert corpus.texts_with(w) == {u.distinct for u in corpus.distinct if w in u.text}, w
+        assert corpus.keys_with(w).tolist() == sorted(corpus.texts_with(w))
+        assert corpus.doc_frequency(w) == sum(w in u.text for u in corpus.units), w
+
+
+def test_a_provision_copied_word_for_word_is_read_once_and_counted_per_copy():
+    texts = [TEXTS[0], TEXTS[2], TEXTS[0], TEXTS[0]]  # a province's sentence copied by two cities
+    passages = [Passage(f"urn:c{i}/clause/1", f"c{i}", t) for i, t in enumerate(texts)]
+    corpus = AskCorpus.build(passages, {f"c{i}": {"id": f"c{i}", "source": {"file": f"c{i}.txt"}}
+                                        for i in range(len(texts))})
+    assert len(corpus.units) == 4 and len(corpus.distinct) == 2
+    copied = corpus.units[0].distinct
+    assert [corpus.units[k].doc_id for k in corpus.members(copied)] == ["c0", "c2", "c3"]
+    assert corpus.doc_frequency("专职美育教师") == 3 and corpus.texts_with("专职美育教师") == {copied}
 
 
 def test_the_units_read_are_those_that_can_reach_the_floor():
@@ -200,7 +212,7 @@ def test_the_units_read_are_those_that_can_reach_the_floor():
     req = requirement_terms("配齐专职美育教师或解决美育教师短缺", "zh", corpus, _tokenizer())
     for branch in req.alternatives():
         sc = Scorer(branch, corpus)
-        exact = {k: sc.coverage(k) for k in range(len(corpus.units))}  # summed per unit
+        exact = {k: sc.coverage(k) for k in range(len(corpus.distinct))}  # summed per text
         for floor in (0.0001, 0.5, 0.7, 1.0):
             assert sc.reaching(floor) == {k for k, c in exact.items() if c >= floor}
         assert {k: sc.coverage(k) for k in exact} == exact  # the same floats from the numpy sums

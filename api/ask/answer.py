@@ -33,6 +33,8 @@ import re
 from contextlib import nullcontext
 from typing import Any
 
+import numpy as np
+
 from . import numbers as nb
 from .corpus import AskCorpus
 from .places import PlaceIndex
@@ -103,8 +105,15 @@ class AskContext:
         # read the first time a question needs it and kept with the unit: the same for every question
         self._stated: dict[tuple[str, int], list[Any]] = {}
 
+    def allowed_units(self, allowed_docs: set[str] | None) -> np.ndarray | None:
+        """A mask over the units: those of the allowed documents (None: every document)."""
+        if allowed_docs is None:
+            return None
+        return np.isin(self.corpus.unit_docs, self.corpus.doc_numbers(allowed_docs))
+
     def stated(self, unit: Any, kind: str) -> list[Any]:
-        got = self._stated.get((kind, unit.key))
+        """What ``unit``'s text states (kept per distinct text: the same for every copy)."""
+        got = self._stated.get((kind, unit.distinct))
         if got is None:
             if kind == "years":
                 got = nb.years(unit.sentence, stated=True)
@@ -112,7 +121,7 @@ class AskContext:
                 got = [d for d in [nb.deadline(unit.sentence)] if d is not None]
             else:
                 got = getattr(nb, kind)(unit.text)
-            self._stated[(kind, unit.key)] = got
+            self._stated[(kind, unit.distinct)] = got
         return got
 
 
@@ -139,6 +148,7 @@ def warm(service: Any) -> None:
     nb.number("三十五")  # imports cn2an (half a second)
     ctx.expander.expand("teacher training every three years")
     ctx.tokenizer.tokens("教师培训")
+    ctx.index.document_frequency("教师")  # the token table English renderings are ranked by
     from embeddings.topics import concept_vectors
 
     concept_vectors(service.encoder, service.topic_concepts)
@@ -304,8 +314,22 @@ def _dense_clauses(service: Any, query: str, allowed_docs: set[str] | None) -> t
 
 
 def _evidence(ctx: AskContext, unit: Any, cov: float, dense_rank: int | None, found: dict[str, Any],
-              req: Requirement) -> dict[str, Any]:
+              req: Requirement, memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """The evidence of one unit; ``memo`` keeps what depends on text alone across the units of
+    one answer (a provision copied by many documents is read once)."""
+    memo = {} if memo is None else memo
     doc = ctx.docs.get(unit.doc_id, {})
+    hits = memo.get(("hits", unit.distinct))
+    if hits is None:
+        hits = memo[("hits", unit.distinct)] = group_hits(req.groups, unit.text)
+
+    def target_coverage(t: dict[str, Any]) -> float:
+        text = f"{t.get('object') or ''} {(t.get('evidence') or {}).get('quote') or ''}"
+        got = memo.get(("target", text))
+        if got is None:
+            got = memo[("target", text)] = coverage(req.groups, text)
+        return got
+
     ev: dict[str, Any] = {
         "kind": "clause",
         "doc": unit.doc_id,
@@ -318,13 +342,13 @@ def _evidence(ctx: AskContext, unit: Any, cov: float, dense_rank: int | None, fo
         "offset_in_clause": unit.sentence_start,
         "coverage": round(cov, 3),
         "dense_rank": dense_rank,
-        "matched": group_hits(req.groups, unit.text),
+        "matched": list(hits),
         **found,
     }
     stated = [t for t in ctx.targets_by_clause.get(unit.clause_id, [])
               if (q := (t.get("evidence") or {}).get("quote") or "") and (q in unit.sentence or unit.text in q)]
     # the target that states what was asked (its object and quote), the first of equals
-    stated.sort(key=lambda t: -coverage(req.groups, f"{t.get('object') or ''} {(t.get('evidence') or {}).get('quote') or ''}"))
+    stated.sort(key=lambda t: -target_coverage(t))
     for t in stated[:1]:
         tev = _evidence_of_target(t)
         ev.update({k: tev[k] for k in ("target", "value", "unit", "object", "comparator", "deadline",
@@ -344,59 +368,72 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
     if interp.language == "en":
         req = adapt(req, closest_texts, ctx.tokenizer, ctx.corpus)
         extra["_req"] = req
-    best: dict[str, tuple[tuple, dict[str, Any]]] = {}
-    more: dict[str, int] = {}
-    near: list[tuple[tuple, Any, float, int | None]] = []
-    units = ctx.corpus.units
-    scorers = [(Scorer(b, ctx.corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
+    corpus = ctx.corpus
+    units, texts = corpus.units, corpus.distinct
+    ranked_units = {k: rank for c, rank in dense.items() for k in ctx.units_of_clause.get(c, ())}
+    scorers = [(Scorer(b, corpus), Requirement(b, req.ignored)) for b in req.alternatives()]
     if req.groups:
-        # a unit is read when it can reach NEAR or its clause is among the dense search's
-        # closest (the loop below skips every other unit before reading it)
-        keys = set().union(*(sc.reaching(NEAR) for sc, _ in scorers))
-        keys |= {k for c in dense for k in ctx.units_of_clause.get(c, ())}
-        pool = [units[k] for k in sorted(keys)]
+        # a text is read when it can reach NEAR or a unit of it is in a clause among the dense
+        # search's closest (every other text is skipped before it is read)
+        pool = set().union(*(sc.reaching(NEAR) for sc, _ in scorers))
+        pool |= {units[k].distinct for k in ranked_units}
+        pool = sorted(pool)
     else:
-        pool = units
-    for unit in pool:
-        if allowed is not None and unit.doc_id not in allowed:
+        pool = range(len(texts))
+    in_dense = {units[k].distinct for k in ranked_units}
+    doc_allowed = ctx.allowed_units(allowed)
+    # each distinct text is verified once; which of its units answer depends on the unit (its
+    # document allowed, its clause's dense rank): answering units and the others, as arrays
+    answering: list[tuple[np.ndarray, float, int]] = []  # (unit keys, coverage, distinct key)
+    missed: list[tuple[np.ndarray, float]] = []
+    found_of: dict[int, dict[str, Any]] = {}
+    for d in pool:
+        members = corpus.members(d)
+        if doc_allowed is not None:
+            members = members[doc_allowed[members]]
+        if not len(members):
             continue
         # the branch (A或B) that states most of itself
-        cov, scorer, branch = max(((sc.coverage(unit.key) if req.groups else 1.0, sc, r) for sc, r in scorers),
+        cov, scorer, branch = max(((sc.coverage(d) if req.groups else 1.0, sc, r) for sc, r in scorers),
                                   key=lambda t: t[0])
-        rank = dense.get(unit.clause_id)
-        if cov < NEAR and rank is None:
+        ranked = [k for k in members.tolist() if k in ranked_units] if d in in_dense else []
+        if cov < NEAR and not ranked:
             continue
         # NEAR: most of the words and every specific one, and either the dense search ranks the
         # clause among the closest or a number, frequency or year asked is verified beside them
-        answers = (cov >= MATCH[interp.language]
-                   or (cov >= NEAR and rank is not None and rank <= DENSE_NEAR and scorer.specific_stated(unit.key))
-                   or (cov >= VERIFIED_NEAR[interp.language] and has_constraints
-                       and scorer.specific_stated(unit.key, strict=True))) \
-            and scorer.heaviest_stated(unit.key) and scorer.bodies_stated(unit.key)
-        found: dict[str, Any] = {}
-        if answers:
-            answers, found = _constraints_met(unit, extra, branch, extra["_needs_number"], interp.year, ctx)
-        key = (-round(cov, 6), rank or DENSE_K + 1, unit.key)
-        if not answers:
-            near.append((key, unit, cov, rank))
-            continue
-        ev_key = key
-        if unit.doc_id in best:
-            more[unit.doc_id] = more.get(unit.doc_id, 0) + 1
-            if ev_key >= best[unit.doc_id][0]:
-                continue
-        best[unit.doc_id] = (ev_key, _evidence(ctx, unit, cov, rank, found, req))
-    items = []
-    for doc_id in sorted(best, key=lambda d: best[d][0]):
-        ev = best[doc_id][1]
-        ev["more"] = more.get(doc_id, 0)
-        items.append((ctx.corpus.doc_region.get(doc_id), ev))
+        stated = scorer.heaviest_stated(d) and scorer.bodies_stated(d)
+        always = stated and (cov >= MATCH[interp.language]
+                             or (cov >= VERIFIED_NEAR[interp.language] and has_constraints
+                                 and scorer.specific_stated(d, strict=True)))
+        close = [k for k in ranked if ranked_units[k] <= DENSE_NEAR]
+        if_close = stated and not always and bool(close) and cov >= NEAR and scorer.specific_stated(d)
+        ok = False
+        if always or if_close:
+            ok, found_of[d] = _constraints_met(texts[d], extra, branch, extra["_needs_number"], interp.year, ctx)
+        yes = members if (ok and always) else np.asarray(close if ok else [], dtype=np.int64)
+        if len(yes):
+            answering.append((yes, cov, d))
+        no = members if cov >= NEAR else np.asarray(ranked, dtype=np.int64)
+        if len(yes):
+            no = no[~np.isin(no, yes)]
+        if len(no):
+            missed.append((no, cov))
+    best = _best_per_document(answering, ranked_units, corpus)
+    cov_of = {d: c for _, c, d in answering}
+    items, memo = [], {}
+    for key, more in best:
+        unit = units[key]
+        ev = _evidence(ctx, unit, cov_of[unit.distinct], ranked_units.get(key), found_of.get(unit.distinct, {}),
+                       req, memo)
+        ev["more"] = more
+        items.append((corpus.doc_region.get(unit.doc_id), ev))
     result: dict[str, Any] = {}
     if not items:
-        near.sort(key=lambda t: t[0])
-        closest = [_evidence(ctx, u, cov, rank, {}, req) | {"closest": True} for _, u, cov, rank in near[:CLOSEST]]
-        for ev in closest:
-            ev["region"] = ctx.corpus.doc_region.get(ev["doc"])
+        closest = []
+        for key, cov in _closest(missed, ranked_units, CLOSEST):
+            ev = _evidence(ctx, units[key], cov, ranked_units.get(key), {}, req) | {"closest": True}
+            ev["region"] = corpus.doc_region.get(ev["doc"])
+            closest.append(ev)
         result.update(answer=[], closest=closest,
                       summary="no region states this (every clause was read); the closest clauses are "
                       "shown as closest, not as answers")
@@ -409,6 +446,36 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
         names = ", ".join((g["region"] or {}).get("name") or "(no region)" for g in groups)
         result.update(answer=groups, summary=f"{len(groups)} region(s) state it: {names}")
     return result
+
+
+def _ordered(found: list[tuple[np.ndarray, float]], ranked_units: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Units and their coverage, best first: coverage (to 6 places), then the clause's dense
+    rank, then the unit key (a stable order in every process)."""
+    keys = np.concatenate([k for k, _ in found])
+    cov = np.concatenate([np.full(len(k), c, dtype=np.float64) for k, c in found])
+    rounded = np.concatenate([np.full(len(k), round(c, 6), dtype=np.float64) for k, c in found])
+    rank = np.fromiter((ranked_units.get(k, DENSE_K + 1) for k in keys.tolist()), dtype=np.int64, count=len(keys))
+    order = np.lexsort((keys, rank, -rounded))
+    return keys[order], cov[order]
+
+
+def _best_per_document(answering: list[tuple[np.ndarray, float, int]], ranked_units: dict[int, int],
+                       corpus: AskCorpus) -> list[tuple[int, int]]:
+    """(the best unit key, how many more units answer) per document, best documents first."""
+    if not answering:
+        return []
+    keys, _ = _ordered([(k, c) for k, c, _ in answering], ranked_units)
+    docs = corpus.unit_docs[keys]
+    _, first, counts = np.unique(docs, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return list(zip(keys[first[order]].tolist(), (counts[order] - 1).tolist()))
+
+
+def _closest(missed: list[tuple[np.ndarray, float]], ranked_units: dict[int, int], n: int) -> list[tuple[int, float]]:
+    if not missed:
+        return []
+    keys, cov = _ordered(missed, ranked_units)
+    return list(zip(keys[:n].tolist(), cov[:n].tolist()))
 
 
 def _group_regions(items: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -441,7 +441,7 @@ def _resolve_pronouns(sides: list[str], first_word: Any) -> list[str]:
             before = out[-1]
             verb = first_word(before)
             thing = before[len(verb):] if verb and before.startswith(verb) and _is_verb(verb) else before
-            side = PRONOUN_ZH.sub(lambda _: thing, side)
+            side = PRONOUN_ZH.sub(lambda _, thing=thing: thing, side)
         out.append(side)
     return out
 
@@ -770,24 +770,24 @@ def credit(word: str, text: str) -> float:
 
 
 def candidates(groups: list[Group], corpus: Any) -> set[int]:
-    """Keys of the units that state at least part of one group (the only ones worth scoring)."""
+    """Keys of the distinct texts that state at least part of one group (the only ones worth scoring)."""
     keys: set[int] = set()
     for g in groups:
         for a in g.alternatives:
-            keys |= corpus.units_with(a if len(a) <= 2 else a[:2])
+            keys |= corpus.texts_with(a if len(a) <= 2 else a[:2])
     return keys
 
 
 def unit_credit(word: str, key: int, corpus: Any) -> float:
     """``credit`` of ``word`` in the unit ``key``, from the corpus's term index."""
-    if key in corpus.units_with(word):
+    if key in corpus.texts_with(word):
         return 1.0
-    if any(key in corpus.units_with(h) and key in corpus.units_with(t) for h, t in _halves(word)) \
-            and _split_stated(word, corpus.units[key].text):
+    if any(key in corpus.texts_with(h) and key in corpus.texts_with(t) for h, t in _halves(word)) \
+            and _split_stated(word, corpus.distinct[key].text):
         return SPLIT_CREDIT
     n = len(word)
     for k in range(n - 1, 1, -1):
-        if key in corpus.units_with(word[:k]):
+        if key in corpus.texts_with(word[:k]):
             return PART_CREDIT * k / n
     return 0.0
 
@@ -800,9 +800,9 @@ def unit_coverage(groups: list[Group], key: int, corpus: Any) -> float:
 
 
 def group_credits(group: Group, corpus: Any) -> dict[int, float]:
-    """Unit key → the group's ``credit`` in that unit, for every unit that earns any (from the
+    """Distinct-text key → the group's ``credit`` in that text, for every text that earns any (from the
     corpus's term index: proportional to the postings, not to the corpus; the best form of
-    each unit taken in numpy)."""
+    each text taken in numpy)."""
     keys, values = [], []
     for a in group.alternatives:
         n = len(a)
@@ -812,8 +812,8 @@ def group_credits(group: Group, corpus: Any) -> dict[int, float]:
             keys.append(found)
             values.append(np.full(len(found), value, dtype=np.float64))
         for head, tail in _halves(a):  # 音乐教师 in 音乐、美术专职教师
-            both = sorted(k for k in corpus.units_with(head) & corpus.units_with(tail)
-                          if _split_stated(a, corpus.units[k].text))
+            both = sorted(k for k in corpus.texts_with(head) & corpus.texts_with(tail)
+                          if _split_stated(a, corpus.distinct[k].text))
             keys.append(np.asarray(both, dtype=np.int64))
             values.append(np.full(len(both), SPLIT_CREDIT, dtype=np.float64))
     if not keys:
@@ -833,7 +833,8 @@ STEM_AS_BODY = r"(?=等|和|与|及|、|，|,|要|应|须|负责|牵头|配合|�
 
 
 class Scorer:
-    """Coverage of the requirement's groups in any unit, from precomputed group credits."""
+    """Coverage of the requirement's groups in any distinct text (``AskCorpus.distinct``: a
+    provision however many units copy it), from precomputed group credits."""
 
     def __init__(self, groups: list[Group], corpus: Any) -> None:
         self.groups = groups
@@ -851,8 +852,8 @@ class Scorer:
                 if stem == a or len(stem) < 2:
                     continue
                 pattern = re.compile(re.escape(stem) + STEM_AS_BODY)
-                for key in corpus.units_with(stem):
-                    if credits.get(key, 0.0) < 1.0 and pattern.search(corpus.units[key].text):
+                for key in corpus.texts_with(stem):
+                    if credits.get(key, 0.0) < 1.0 and pattern.search(corpus.distinct[key].text):
                         credits[key] = 1.0
 
     def candidates(self) -> set[int]:
@@ -862,7 +863,7 @@ class Scorer:
         return keys
 
     def reaching(self, floor: float) -> set[int]:
-        """Keys of the units whose ``coverage`` is at least ``floor`` (minus a rounding margin):
+        """Keys of the distinct texts whose ``coverage`` is at least ``floor`` (minus a rounding margin):
         the sum over groups done once per group in numpy, not once per unit, so a question
         over a large corpus scores only the units that can answer."""
         if self.total <= 0:

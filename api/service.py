@@ -337,9 +337,17 @@ class PolicyKG(Ingestion, Filters, GraphView):
                       "text": m.get("text"), "topics": topics.get(iri, [])} for iri, m in meta.items()}
 
     def clause_texts(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Clause IRI → its document IRI, path, heading, text and topics, for many clauses in
-        one read (the command line shows the sentence a piece of evidence stands in)."""
-        return self._clause_rows(list(clause_ids))
+        """Clause IRI → ``{"text": …}`` for many clauses at once (the sentence a piece of evidence
+        stands in): from the search index, which holds every clause's text in memory (an answer
+        at 100× the corpus quotes thousands), and from the store for any the index lacks."""
+        ids = list(clause_ids)
+        with self._index_lock:
+            found = self.index.texts(ids)
+        rows = {iri: {"text": text} for iri, text in found.items()}
+        missing = [iri for iri in ids if iri not in rows]
+        if missing:
+            rows.update({iri: {"text": r.get("text")} for iri, r in self._clause_rows(missing).items()})
+        return rows
 
     def clause(self, clause_id: str) -> dict[str, Any]:
         from api.readmodel import resolve_clause_id

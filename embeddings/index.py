@@ -361,6 +361,15 @@ class SearchIndex:
         keys = self._doc_keys.get(doc_id, []) if doc_id is not None else sorted(self._passages)
         return [self._passages[k] for k in keys]
 
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """Passage id → its text, for the ids this index holds (in memory)."""
+        out = {}
+        for i in ids:
+            key = self._key_of.get(i)
+            if key is not None and key in self._passages:
+                out[i] = self._passages[key].text
+        return out
+
     def add(self, doc_id: str, passages: Sequence[Passage]) -> int:
         """Index a document's passages, replacing what the index held for ``doc_id``.
         Returns the number of passages indexed. Vectors come from the cache when known."""

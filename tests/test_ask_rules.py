@@ -384,3 +384,34 @@ def test_an_english_example_is_not_a_requirement():
 
     words = " ".join(c for c, _ in _en_chunks("teachers take part in training, for example festivals, or in particular"))
     assert "example" not in words and "festivals" not in words and "training" in words
+
+
+def test_a_dictionary_guess_is_light_until_the_closest_clauses_use_it():
+    from api.ask.terms import adapt
+
+    texts = ["委托第三方机构研究编制并发布学校美育发展年度报告。", "机构编制部门要核定教师编制。",
+             "各地编制美育工作规划。"]
+    corpus = AskCorpus.build([Passage(f"urn:t{i}/clause/1", f"t{i}", t) for i, t in enumerate(texts)],
+                             {f"t{i}": {"id": f"t{i}", "source": {"file": f"t{i}.txt"}} for i in range(len(texts))})
+    tok, exp = _tokenizer(), _expander(corpus)
+    req = requirement_terms("compile an annual report", "en", corpus, tok, exp)
+    compile_ = next(g for g in req.groups if g.asked.startswith("compile"))
+    assert compile_.guess and "编制" in compile_.alternatives
+    assert not any("编办" in a or "机构编制" in a for a in compile_.alternatives)  # a verb, not a department
+    assert any("年度报告" in g.alternatives and not g.guess for g in req.groups)  # the glossary's phrase
+    # one close clause writing the guess is chance; two are the corpus's usage
+    once = next(g for g in adapt(req, texts[:1] + ["无关的条款。"] * 3, tok, corpus).groups if g.asked == compile_.asked)
+    twice = next(g for g in adapt(req, [texts[0], texts[2]], tok, corpus).groups if g.asked == compile_.asked)
+    assert once.tail and once.weight < compile_.weight
+    assert not twice.tail and twice.weight == compile_.weight
+
+
+def test_a_frequency_word_inside_a_glossary_name_is_not_a_frequency_asked():
+    from api.ask.terms import in_glossary_phrase
+
+    q = "Which regions commission a third party to publish an annual report?"
+    i = q.index("annual")
+    assert in_glossary_phrase(q, i, i + len("annual"))
+    q = "Which regions hold an arts festival every year?"
+    i = q.index("every year")
+    assert not in_glossary_phrase(q, i, i + len("every year"))  # the frequency is the whole phrase

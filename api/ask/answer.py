@@ -52,6 +52,7 @@ from .structured import (
 )
 from .terms import (
     Requirement,
+    in_glossary_phrase,
     Scorer,
     adapt,
     coverage,
@@ -62,7 +63,7 @@ from .terms import (
     without_shares,
 )
 
-MATCH = {"zh": 0.7, "en": 0.8}  # coverage that answers by the words alone (English renderings
+MATCH = {"zh": 0.7, "en": 0.7}  # coverage that answers by the words alone (English renderings
 # are a dictionary's guesses, so an English question asks for more of them)
 NEAR = 0.5  # coverage that answers when the dense search agrees
 # coverage that answers when a number, frequency or year asked is verified beside the words: an
@@ -97,7 +98,7 @@ class AskContext:
         for t in catalog.targets:
             self.targets_by_clause.setdefault(t.get("clause_id") or "", []).append(t)
         self.docs = {d["id"]: d for d in catalog.documents.values()}
-        self.renderings: dict[str, list[str]] = {}  # English phrase → Chinese renderings in the corpus
+        self.renderings: dict[str, tuple[list[str], bool]] = {}  # English phrase → its renderings in the corpus, all guesses?
         self.units_of_clause: dict[str, list[int]] = {}
         for u in self.corpus.units:
             self.units_of_clause.setdefault(u.clause_id, []).append(u.key)
@@ -178,7 +179,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         interp.region = {"code": places[0].code, "name": places[0].name}
     if interp.intent == "bodies" and REGIONS_ASKED.search(q):
         interp.intent = "regions"  # 哪些地区把…列为责任单位: regions are asked, bodies are the condition
-    freqs = nb.frequencies(q)
+    freqs = [f for f in nb.frequencies(q) if not in_glossary_phrase(q, f.start, f.end)]
     qtys = nb.quantities(q)
     if freqs:  # 每三年举办一次（一届）: the count belongs to the frequency
         qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]

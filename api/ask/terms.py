@@ -57,6 +57,8 @@ class Group:
     # (校长、教师或分管干部: maybe shared, maybe not), a level (县级), a dictionary's guess (marked → 马克)
     after_list: bool = False  # light as the word after a list's last item (maybe the list's head)
     body: bool = False  # a department the question names (文化部门, 共青团组织): a unit must name it
+    guess: bool = False  # an English word rendered by the general dictionary alone (no glossary or
+    # topic phrase): the corpus must show it is its word (``adapt``) before a unit must state it
 
     def to_dict(self) -> dict[str, Any]:
         out = {"asked": self.asked, "alternatives": list(self.alternatives), "weight": round(self.weight, 3)}
@@ -374,7 +376,7 @@ def with_departments(req: Requirement, corpus: Any) -> Requirement:
                 g = Group(f"{g.asked} {nxt.asked}".strip() if g.asked != nxt.asked else g.asked, (pair,), g.weight)
                 paired = True
                 i += 1
-        if not forms:
+        if not forms and not g.guess:  # compile → 编制 is not 编办: a department is named, not guessed
             for a in g.alternatives:
                 forms.extend(f for f in department_forms(a) if f not in forms)
         if forms:
@@ -503,12 +505,12 @@ def without_shares(req: Requirement) -> Requirement:
 
 
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
-                      renderings: dict[str, list[str]] | None = None) -> Requirement:
+                      renderings: dict[str, tuple[list[str], bool]] | None = None) -> Requirement:
     return with_shares(with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus))
 
 
 def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
-           renderings: dict[str, list[str]] | None = None) -> Requirement:
+           renderings: dict[str, tuple[list[str], bool]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
         sides = verb_phrases(core, tokenizer)
         if len(sides) > 1:
@@ -529,7 +531,7 @@ def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = No
 
 
 def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
-                       renderings: dict[str, list[str]] | None = None) -> Requirement:
+                       renderings: dict[str, tuple[list[str], bool]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
@@ -542,7 +544,8 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
             last = req.groups[-1]
             best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
             extra = tuple(a for a in best.alternatives if a not in last.alternatives)
-            req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight)
+            req.groups[-1] = Group(f"{last.asked} / {chunk}", last.alternatives + extra, last.weight,
+                                   guess=last.guess and best.guess)
         elif alternative == "conj" and req.groups and sub.groups:
             # music and art teaching researchers: "art" is an alternative of "music", the words
             # after it (teaching researchers) are asked of both
@@ -553,7 +556,7 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
                 last, first = req.groups[-1], fresh[0]
                 req.groups[-1] = Group(f"{last.asked} / {first.asked}",
                                        last.alternatives + tuple(a for a in first.alternatives if a not in last.alternatives),
-                                       last.weight, last.tail)
+                                       last.weight, last.tail, guess=last.guess and first.guess)
                 req.groups.extend(fresh[1:])
         else:
             req.groups.extend(sub.groups)
@@ -592,7 +595,21 @@ def _glosses(core: str) -> tuple[list[list[str]], set[str]]:
     return glosses, glossed
 
 
-def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str, list[str]] | None) -> Requirement:
+def in_glossary_phrase(question: str, start: int, end: int) -> bool:
+    """The English words of ``question[start:end]`` begin a longer glossary phrase (an annual
+    report → 年度报告): a frequency there is part of a name the plans write, not one asked."""
+    from embeddings.expand import _norm_phrase, glossary
+
+    own = len(_WORD.findall(question[start:end]))
+    words = [w.lower() for w in _WORD.findall(question[start:])[:GLOSSARY_WORDS]]
+    if not own or not words or HAN.search(words[0]):
+        return False
+    known = glossary()
+    return any(_norm_phrase(" ".join(words[:n])) in known for n in range(own + 1, len(words) + 1))
+
+
+def _en_requirement(core: str, corpus: Any, expander: Any,
+                    renderings: dict[str, tuple[list[str], bool]] | None) -> Requirement:
     req = Requirement()
     from embeddings.expand import EN_STOPWORDS, PHRASE_ONLY
 
@@ -643,11 +660,16 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
 
     cache = renderings if renderings is not None else {}
 
-    def rendered(phrase: str) -> list[str]:
+    def expanded(phrase: str) -> tuple[list[str], bool]:
+        """The phrase's renderings the corpus writes, and whether they are all the dictionary's."""
         if phrase not in cache:
-            cache[phrase] = [t for t in expander.expand(phrase).terms
-                             if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+            got = expander.expand(phrase)
+            terms = [t for t in got.terms if len(t) >= 2 and HAN.search(t) and corpus.doc_frequency(t) > 0]
+            cache[phrase] = (terms, bool(terms) and all(got.sources.get(t) == "cedict" for t in terms))
         return cache[phrase]
+
+    def rendered(phrase: str) -> list[str]:
+        return expanded(phrase)[0]
 
     single = {w: rendered(w) for w in words if w not in phrases}
     i = 0
@@ -673,7 +695,8 @@ def _en_requirement(core: str, corpus: Any, expander: Any, renderings: dict[str,
             terms = single[words[i]]
             if terms:
                 verb = EN_VERB_WEIGHT if all(_is_verb(t) for t in terms) else 1.0
-                req.groups.append(Group(words[i], tuple(terms), verb * max(corpus.idf(t) for t in terms)))
+                req.groups.append(Group(words[i], tuple(terms), verb * max(corpus.idf(t) for t in terms),
+                                        guess=expanded(words[i])[1]))
             elif len(words[i]) > 2:
                 req.ignored.append(words[i])
             taken = 1
@@ -696,6 +719,7 @@ def _phrase_group(phrase: str, terms: list[str], per_word: list[list[str]], corp
 ADAPT_MIN_TEXTS = 3  # a rendering the corpus uses must occur in this many of the closest clauses
 UNUSED_WEIGHT = 0.3  # a rendering none of the closest clauses uses is likely the dictionary's, not the corpus's
 ADAPT_LIFT = 30.0  # ... and be this many times more frequent there than in the corpus at large
+GUESS_MIN_TEXTS = 2  # a dictionary's guess (``Group.guess``) counts as used in this many of them
 
 
 def _lift(n: int, n_texts: int, df: int, n_units: int) -> float:
@@ -719,6 +743,8 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
     for g in req.groups:
         if g.asked and not HAN.search(g.asked):
             used = max(sum(1 for text in texts if a in text) for a in g.alternatives)
+            if g.guess and used < GUESS_MIN_TEXTS:
+                used = 0  # one close clause that happens to write a dictionary's guess is not the corpus's usage
             extra = [w for w, n in sorted(seen.items()) if n >= ADAPT_MIN_TEXTS and n > used
                      and _lift(n, len(texts), corpus.doc_frequency(w), len(corpus)) >= ADAPT_LIFT
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)

@@ -52,11 +52,11 @@ from .structured import (
 )
 from .terms import (
     Requirement,
-    in_glossary_phrase,
     Scorer,
     adapt,
     coverage,
     group_hits,
+    in_glossary_phrase,
     requirement_terms,
     strip_scaffold,
     strip_words,

@@ -415,3 +415,14 @@ def test_a_frequency_word_inside_a_glossary_name_is_not_a_frequency_asked():
     q = "Which regions hold an arts festival every year?"
     i = q.index("every year")
     assert not in_glossary_phrase(q, i, i + len("every year"))  # the frequency is the whole phrase
+
+
+def test_verbs_joined_by_or_share_the_object_after_them():
+    from api.ask.terms import verb_phrases
+
+    tok = _tokenizer()
+    assert verb_phrases("设立或依托学校美育研究中心", tok) == ["设立学校美育研究中心", "依托学校美育研究中心"]
+    assert verb_phrases("配齐专职美育教师或解决美育教师短缺", tok) == ["配齐专职美育教师", "解决美育教师短缺"]
+    # 把 X 列为 A、B或C: 或 joins what the one verb makes of X, not two verb phrases
+    assert verb_phrases("把妇联列为学校美育工作的责任单位、配合部门或参与力量", tok) == \
+        ["把妇联列为学校美育工作的责任单位、配合部门或参与力量"]

@@ -424,10 +424,33 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
     def has_verb(text: str) -> bool:
         return any(_is_verb(w) for w in _jieba(tokenizer.words).cut(text) if len(w) >= 2)
 
+    if not clause_level and DISPOSAL.search(sides[0]):
+        return [core]  # 把妇联列为责任单位或参与力量: 或 joins what the one verb makes of its object
     if all(sides) and (clause_level or (all(has_verb(side) for side in sides)
                                         and all(_is_verb(first_word(side)) for side in sides[1:]))):
-        return _resolve_pronouns(sides, first_word)
+        return _shared_objects(_resolve_pronouns(sides, first_word), tokenizer)
     return [core]
+
+
+# 把 X 列为 (作为, 纳入 …; the verb may be scaffolding already taken out): the complements after
+# the verb are alternatives of one phrase; 将 only with its verb (将 is also "will")
+DISPOSAL = re.compile(r"把[\u4e00-\u9fff]|将[\u4e00-\u9fff]{1,12}?(?:列为|列入|作为|纳入|确定为|认定为|定为)")
+
+
+def _shared_objects(sides: list[str], tokenizer: Any) -> list[str]:
+    """A side that is verbs alone (设立或依托研究中心; 推进、依托或推广…工作) takes the object of
+    the side after it: the verbs are alternatives, the object is asked of each."""
+    from embeddings.bm25 import _jieba
+
+    out = list(sides)
+    for i in range(len(out) - 2, -1, -1):
+        words = [w for w in _jieba(tokenizer.words).cut(out[i]) if HAN.search(w)]
+        if words and all(_is_verb(w) for w in words):
+            after = [w for w in _jieba(tokenizer.words).cut(out[i + 1])]
+            lead = next((j for j, w in enumerate(after) if HAN.search(w)), None)
+            if lead is not None and _is_verb(after[lead]):
+                out[i] = out[i] + "".join(after[lead + 1:])
+    return out
 
 
 CLAUSE_END = ("，", ",", "；", ";")

@@ -426,3 +426,15 @@ def test_verbs_joined_by_or_share_the_object_after_them():
     # 把 X 列为 A、B或C: 或 joins what the one verb makes of X, not two verb phrases
     assert verb_phrases("把妇联列为学校美育工作的责任单位、配合部门或参与力量", tok) == \
         ["把妇联列为学校美育工作的责任单位、配合部门或参与力量"]
+
+
+def test_the_education_department_as_subject_is_not_a_department_a_unit_must_name():
+    texts = ["各地要配齐专职音乐、美术教研员。", "教育部门要配齐专职教研员。", "文化部门要支持高雅艺术进校园活动。"]
+    corpus = AskCorpus.build([Passage(f"urn:a{i}/clause/1", f"a{i}", t) for i, t in enumerate(texts)],
+                             {f"a{i}": {"id": f"a{i}", "source": {"file": f"a{i}.txt"}} for i in range(len(texts))})
+    req = requirement_terms("education authorities full-time teaching researchers", "en", corpus, _tokenizer(),
+                            _expander(corpus))
+    actor = next(g for g in req.groups if "教育部门" in g.alternatives)
+    assert actor.tail and not actor.body
+    culture = requirement_terms("文化部门 高雅艺术进校园", "zh", corpus, _tokenizer())
+    assert any(g.body for g in culture.groups)  # another department stays one the unit must name

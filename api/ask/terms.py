@@ -385,10 +385,22 @@ def with_departments(req: Requirement, corpus: Any) -> Requirement:
             named = paired or any(len(a) > 2 and department_forms(a) for a in g.alternatives)
             alts = g.alternatives + tuple(f for f in forms if f not in g.alternatives and corpus.doc_frequency(f) > 0)
             alts = tuple(a for a in alts if corpus.doc_frequency(a) > 0) or alts
-            g = Group(g.asked, alts, max(corpus.idf(a) for a in alts[:1]) if alts else g.weight, body=named)
+            weight = max(corpus.idf(a) for a in alts[:1]) if alts else g.weight
+            if named and _implicit_actor(forms[0]):
+                # the education department acts in every education plan, mostly unnamed (各地要配齐…):
+                # asked as the subject, it is a light word, not a department a unit must name
+                g = Group(g.asked, alts, weight * TAIL_WEIGHT, tail=True)
+            else:
+                g = Group(g.asked, alts, weight, body=named)
         out.append(g)
         i += 1
     return Requirement(out, req.ignored)
+
+
+def _implicit_actor(form: str) -> bool:
+    from .bodies import department_key
+
+    return (department_key(form) or "").split("-")[0] == "education"
 
 
 DISJUNCTION_ZH = re.compile(r"或者|或是|或")

@@ -438,3 +438,18 @@ def test_the_education_department_as_subject_is_not_a_department_a_unit_must_nam
     assert actor.tail and not actor.body
     culture = requirement_terms("文化部门 高雅艺术进校园", "zh", corpus, _tokenizer())
     assert any(g.body for g in culture.groups)  # another department stays one the unit must name
+
+
+def test_class_hours_are_stated_as_either_unit_plans_write():
+    (asked,) = quantities("at least 72 class hours of art courses")
+    assert any(x.satisfies(asked) for x in quantities("公共艺术课程不少于72学时"))
+    assert not any(x.satisfies(asked) for x in quantities("公共艺术课程不少于36学时"))
+
+
+def test_quantifiers_and_participation_are_english_framing():
+    from api.ask.terms import strip_scaffold
+
+    core, removed = strip_scaffold("give the Youth League a role in aesthetic education", "en")
+    assert "role" not in core.split() and removed
+    core, _ = strip_scaffold("require every school to hold a campus arts festival", "en")
+    assert "school" not in core.split() and "festival" in core.split()

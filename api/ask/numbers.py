@@ -140,6 +140,11 @@ class Frequency:
         return asked.times is None or self.times is None or self.times == asked.times
 
 
+def _quantity_unit(unit: str) -> str:
+    """Units plans write for the same measure: 课时 and 学时 (class hours: 72学时 of art courses)."""
+    return {"学时": "课时"}.get(unit, unit)
+
+
 def _unit_family(unit: str) -> str:
     return {"学年": "年"}.get(unit, unit)
 
@@ -215,7 +220,7 @@ class Quantity:
             stated = Quantity(self.value * scale, asked.unit, self.comparator,
                               None if self.value_max is None else self.value_max * scale)
             return stated.satisfies(asked)
-        if (asked.unit and self.unit != asked.unit) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
+        if (asked.unit and _quantity_unit(self.unit) != _quantity_unit(asked.unit)) or (asked.per is not None and (self.per != asked.per or self.per_unit != asked.per_unit)):
             return False
         if asked.comparator == ">=":
             return self.value >= asked.value

@@ -95,3 +95,10 @@ def test_units_are_provisions_and_quotes_are_sentences():
     units = split_units(text)
     assert [text[u0:u1] for _, _, u0, u1 in units] == ["一是甲；", "二是乙。", "全市每三年举办一届。"]
     assert [text[s0:s1] for s0, s1, _, _ in units][:2] == ["一是甲；二是乙。"] * 2
+
+
+def test_a_question_for_some_year_asks_a_deadline_not_a_span_of_one_year(seed_service):
+    from api.ask.answer import context, read_question
+
+    _, extra = read_question("哪些地区提出在某一年份前配齐中小学美育教师？", seed_service, context(seed_service))
+    assert extra["_any_deadline"] and not extra["_qtys"] and not extra["_freqs"]

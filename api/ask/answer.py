@@ -60,6 +60,7 @@ from .terms import (
     requirement_terms,
     strip_scaffold,
     strip_words,
+    word_spans,
     without_shares,
 )
 
@@ -179,8 +180,14 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         interp.region = {"code": places[0].code, "name": places[0].name}
     if interp.intent == "bodies" and REGIONS_ASKED.search(q):
         interp.intent = "regions"  # 哪些地区把…列为责任单位: regions are asked, bodies are the condition
-    freqs = [f for f in nb.frequencies(q) if not in_glossary_phrase(q, f.start, f.end)]
-    qtys = nb.quantities(q)
+    # 在某一年份前 asks for a deadline: the 一年 inside it is neither a quantity nor a frequency
+    asked_when = word_spans(q, interp.language, "asks_deadline")
+
+    def inside(start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in asked_when)
+
+    freqs = [f for f in nb.frequencies(q) if not in_glossary_phrase(q, f.start, f.end) and not inside(f.start, f.end)]
+    qtys = [x for x in nb.quantities(q) if not inside(x.start, x.end)]
     if freqs:  # 每三年举办一次（一届）: the count belongs to the frequency
         qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
     yrs = nb.years(q)

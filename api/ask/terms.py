@@ -98,6 +98,11 @@ def _word_patterns(name: str, lang: str) -> tuple[tuple[str, re.Pattern[str]], .
     return tuple((p, re.compile(re.escape(p))) for p in word_list(name, lang))
 
 
+def word_spans(text: str, lang: str, name: str) -> list[tuple[int, int]]:
+    """Where the words of the list ``data/{name}_{lang}.txt`` stand in ``text``."""
+    return [m.span() for _, pattern in _word_patterns(name, lang) for m in pattern.finditer(text)]
+
+
 def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
     """``text`` without the words of the list ``data/{name}_{lang}.txt``, and those found."""
     found = []

@@ -60,8 +60,8 @@ from .terms import (
     requirement_terms,
     strip_scaffold,
     strip_words,
-    word_spans,
     without_shares,
+    word_spans,
 )
 
 MATCH = {"zh": 0.7, "en": 0.7}  # coverage that answers by the words alone (English renderings

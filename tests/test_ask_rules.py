@@ -423,6 +423,7 @@ def test_verbs_joined_by_or_share_the_object_after_them():
     tok = _tokenizer()
     assert verb_phrases("设立或依托学校美育研究中心", tok) == ["设立学校美育研究中心", "依托学校美育研究中心"]
     assert verb_phrases("配齐专职美育教师或解决美育教师短缺", tok) == ["配齐专职美育教师", "解决美育教师短缺"]
+    assert verb_phrases("文化部门支持或组织戏曲进校园", tok) == ["文化部门支持戏曲进校园", "组织戏曲进校园"]
     # 把 X 列为 A、B或C: 或 joins what the one verb makes of X, not two verb phrases
     assert verb_phrases("把妇联列为学校美育工作的责任单位、配合部门或参与力量", tok) == \
         ["把妇联列为学校美育工作的责任单位、配合部门或参与力量"]

@@ -455,14 +455,15 @@ DISPOSAL = re.compile(r"把[\u4e00-\u9fff]|将[\u4e00-\u9fff]{1,12}?(?:列为|�
 
 
 def _shared_objects(sides: list[str], tokenizer: Any) -> list[str]:
-    """A side that is verbs alone (设立或依托研究中心; 推进、依托或推广…工作) takes the object of
-    the side after it: the verbs are alternatives, the object is asked of each."""
+    """A side that ends in its verb (设立或依托研究中心; 推进、依托或推广…工作; 由文化部门支持或组织
+    …进校园) takes the object of the side after it: the verbs are alternatives, the object is
+    asked of each."""
     from embeddings.bm25 import _jieba
 
     out = list(sides)
     for i in range(len(out) - 2, -1, -1):
         words = [w for w in _jieba(tokenizer.words).cut(out[i]) if HAN.search(w)]
-        if words and all(_is_verb(w) for w in words):
+        if words and _is_verb(words[-1]):
             after = [w for w in _jieba(tokenizer.words).cut(out[i + 1])]
             lead = next((j for j, w in enumerate(after) if HAN.search(w)), None)
             if lead is not None and _is_verb(after[lead]):

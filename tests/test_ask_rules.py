@@ -454,3 +454,11 @@ def test_quantifiers_and_participation_are_english_framing():
     assert "role" not in core.split() and removed
     core, _ = strip_scaffold("require every school to hold a campus arts festival", "en")
     assert "school" not in core.split() and "festival" in core.split()
+
+
+def test_a_parenthesis_inside_a_compound_gives_both_compounds():
+    texts = ["发挥乡村学校少年宫在美育中的作用。", "建好农村学校少年宫。", "乡村学校要开齐开足美育课程。"]
+    corpus = AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],
+                             {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
+    req = requirement_terms("发挥乡村（农村）学校少年宫作用", "zh", corpus, _tokenizer())
+    assert any(set(g.alternatives) >= {"乡村学校", "农村学校"} for g in req.groups), req.groups

@@ -245,6 +245,13 @@ def _item_forms(item: str, corpus: Any, tokenizer: Any) -> list[str]:
     return [max(words, key=lambda w: (corpus.idf(w), w))] if words else []
 
 
+def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str], corpus: Any) -> None:
+    """A parenthesis's items join the heaviest group of the phrase before it."""
+    target = max(range(start, len(groups)) or [len(groups) - 1],
+                 key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+    groups[target].extend(f for f in items if f not in groups[target])
+
+
 def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     """Chinese words in question order. Words joined by 、/或/和, or written in parentheses after
     a phrase (美术（艺术）, 中小学生（或大中小学生）, 共青团组织（团委、团市委）), are alternatives of one
@@ -259,6 +266,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         req.ignored.append(m.group(0).strip("，, "))
     core = SCOPE_REMARK.sub(" ", core)
     paren = ""
+    pending: tuple[list[str], int, str] | None = None  # a parenthesis's items, not yet placed
     groups: list[list[str]] = []
     tails: set[int] = set()  # groups that follow the last item of a coordination in the same phrase
     phrase_start = 0  # index of the first group of the current phrase
@@ -270,6 +278,9 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         token = raw.strip()
         if not token:
             joined = dangling = False  # scaffolding taken out: a new phrase
+            if pending is not None:
+                _alternatives_of_phrase(groups, pending[1], pending[0], corpus)
+                pending = None
             continue
         if token in PHRASE_END:
             joined = False
@@ -281,12 +292,25 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
                 depth = max(depth - 1, 0)
                 items = [f for item in PAREN_ITEM.split(paren) for f in _item_forms(item, corpus, tokenizer)]
                 if items and groups:  # alternatives of the phrase before the parenthesis, each item whole
-                    target = max(range(phrase_start, len(groups)) or [len(groups) - 1],
-                                 key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
-                    groups[target].extend(f for f in items if f not in groups[target])
+                    pending = (items, phrase_start, paren)  # unless a word goes on right after it
                 phrase_start = len(groups)
             join = joined = False
             continue
+        if pending is not None:
+            items, start, written = pending
+            pending = None
+            # 示范（特色）学校: the word before and the parenthesis both run on into the word after
+            # it, so the compounds are the alternatives (示范学校|特色学校)
+            before, item = groups[-1][0], written.strip()
+            parallel = (len(items) == 1 and len(item) == len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", item) is not None
+                        and raw == token and len(token) >= 2 and token not in stop and depth == 0
+                        and not any(_is_verb(w) for w in (before, item, token)))
+            whole = [w for w in dict.fromkeys((before + token, item + token)) if corpus.doc_frequency(w) > 0] \
+                if parallel else []
+            if whole:
+                groups[-1] = whole
+                continue
+            _alternatives_of_phrase(groups, start, items, corpus)
         if depth:
             paren += raw
             continue
@@ -322,6 +346,8 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             joined = False
             groups.append(list(forms))
         join = False
+    if pending is not None:
+        _alternatives_of_phrase(groups, pending[1], pending[0], corpus)
     seen: set[tuple[str, ...]] = set()
     for i, alts in enumerate(groups):
         key = tuple(alts)

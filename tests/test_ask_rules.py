@@ -462,3 +462,17 @@ def test_a_parenthesis_inside_a_compound_gives_both_compounds():
                              {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
     req = requirement_terms("发挥乡村（农村）学校少年宫作用", "zh", corpus, _tokenizer())
     assert any(set(g.alternatives) >= {"乡村学校", "农村学校"} for g in req.groups), req.groups
+
+
+def test_a_cycle_of_years_is_a_frequency():
+    from api.ask.numbers import frequencies
+
+    (cycle,) = frequencies("以5年为一个周期开展督导")
+    (asked,) = [f for f in frequencies("以五年为周期的教育督导") if f.every == 5]
+    assert cycle.satisfies(asked) and not any(f.satisfies(asked) for f in frequencies("每年开展一次督导"))
+
+
+def test_a_single_noun_after_or_is_a_list_item_not_a_verb_phrase():
+    from api.ask.terms import verb_phrases
+
+    assert verb_phrases("开展课堂器乐教学或活动", _tokenizer()) == ["开展课堂器乐教学或活动"]

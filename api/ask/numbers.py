@@ -47,6 +47,8 @@ FREQ_ZH_WITHIN = re.compile(
     rf"(?P<n>{NUM_Q})(?:个)?(?P<p>年|学年)(?:内|之内|以内)[^。；;，,]{{0,30}}?(?:至少|不少于)?(?P<t>{NUM})(?:次|遍|轮)")
 # 三年一届 / 两年一次 / 一年一度
 FREQ_ZH_RATE = re.compile(rf"(?P<n>{NUM})(?:个)?(?P<p>{_PERIOD_ZH})(?P<t>{NUM})(?:{TIMES_ZH}|度)")
+# 以五年为周期 / 以3年为一个周期: a cycle of N years
+FREQ_ZH_CYCLE = re.compile(rf"以(?P<n>{NUM})(?:个)?(?P<p>{_PERIOD_ZH})为(?:一个|1个)?(?:周期|一轮|一个轮次)")
 _PERIOD_EN = "|".join(sorted(PERIODS_EN, key=len, reverse=True))
 FREQ_EN = re.compile(
     rf"\b(?:(?P<t>{EN_NUM}|once|twice)\s+(?:times?\s+)?)?(?P<art>a|an|per|every|each)\s+"
@@ -165,6 +167,10 @@ def frequencies(text: str) -> list[Frequency]:
         if n is not None and t and not any(f.start <= m.start() < f.end for f in out):
             # the span is the period (3年内): what is done within it is the words asked
             out.append(Frequency(n, PERIODS_ZH[m.group("p")], t, m.start(), m.end("p") + 2))
+    for m in FREQ_ZH_CYCLE.finditer(text):
+        n = number(m.group("n"))
+        if n and not any(f.start <= m.start() < f.end for f in out):
+            out.append(Frequency(n, PERIODS_ZH[m.group("p")], None, m.start(), m.end()))
     for m in FREQ_ZH_RATE.finditer(text):
         n, t = number(m.group("n")), number(m.group("t"))
         if n and t and not any(f.start <= m.start() < f.end for f in out):

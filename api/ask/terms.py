@@ -469,8 +469,13 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
 
     if not clause_level and DISPOSAL.search(sides[0]):
         return [core]  # 把妇联列为责任单位或参与力量: 或 joins what the one verb makes of its object
+    def words_of(text: str) -> list[str]:
+        return [w for w in _jieba(tokenizer.words).cut(text) if HAN.search(w)]
+
+    # a verb phrase after 或 has its verb and more (教学或活动: 活动 alone is a noun of the list)
     if all(sides) and (clause_level or (all(has_verb(side) for side in sides)
-                                        and all(_is_verb(first_word(side)) for side in sides[1:]))):
+                                        and all(_is_verb(first_word(side)) and len(words_of(side)) > 1
+                                                for side in sides[1:]))):
         return _shared_objects(_resolve_pronouns(sides, first_word), tokenizer)
     return [core]
 

@@ -476,3 +476,13 @@ def test_a_single_noun_after_or_is_a_list_item_not_a_verb_phrase():
     from api.ask.terms import verb_phrases
 
     assert verb_phrases("开展课堂器乐教学或活动", _tokenizer()) == ["开展课堂器乐教学或活动"]
+
+
+def test_a_year_something_starts_from_is_not_a_deadline():
+    from api.ask.numbers import start_years, years
+
+    q = "Which regions, starting in 2016, bring aesthetic education into the evaluation?"
+    assert [y for y, _, _ in start_years(q)] == [2016]
+    assert [y for y, _, _ in start_years("2016年起，将美育纳入本科教学工作审核评估")] == [2016]
+    assert not years("2016年起，将美育纳入本科教学工作审核评估", stated=True)
+    assert not start_years("from 2016 to 2020 the plan runs") and not start_years("到2020年配齐")

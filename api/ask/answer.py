@@ -119,6 +119,8 @@ class AskContext:
         if got is None:
             if kind == "years":
                 got = nb.years(unit.sentence, stated=True)
+            elif kind == "start_years":
+                got = nb.start_years(unit.sentence)
             elif kind == "deadline":  # the one deadline its sentence states, or none
                 got = [d for d in [nb.deadline(unit.sentence)] if d is not None]
             else:
@@ -190,8 +192,11 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     qtys = [x for x in nb.quantities(q) if not inside(x.start, x.end)]
     if freqs:  # 每三年举办一次（一届）: the count belongs to the frequency
         qtys = [x for x in qtys if x.unit not in ("次", "届", "轮", "回") or x.comparator != "="]
-    yrs = nb.years(q)
+    # a year the question starts from (starting in 2016, 2016年起) is not a deadline asked
+    starts = nb.start_years(q)
+    yrs = [y for y in nb.years(q) if not any(a <= y[1] < b for _, a, b in starts)]
     spans = [(f.start, f.end) for f in freqs] + [(x.start, x.end) for x in qtys] + [(a, b) for _, a, b in yrs]
+    spans += [(a, b) for _, a, b in starts]
     core = _core(q, interp, places, spans)
     core, asks_number = strip_words(core, interp.language, "asks_number")
     core, asks_frequency = strip_words(core, interp.language, "asks_frequency")
@@ -210,17 +215,21 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         req = without_shares(req)
     if yrs:
         interp.year = yrs[0][0]
+    elif starts and interp.year in {y for y, _, _ in starts}:
+        interp.year = None  # the year it starts from, not a deadline
     extra = {
         "places": [p.to_dict() for p in places],
         "frequency": [f.label() for f in freqs],
         "quantities": [x.label() for x in qtys],
         "years": [y for y, _, _ in yrs],
+        "from_year": [y for y, _, _ in starts[:1]],
         "terms": [g.to_dict() for g in req.groups],
         "either": [" + ".join(g.asked for g in b) for b in req.branches],  # A或B: either answers
         "ignored": req.ignored + removed,
         "asks": [w for w, on in (("a number", bool(asks_number)), ("a frequency", bool(asks_frequency)),
                                  ("a deadline", bool(asks_deadline) and not yrs)) if on],
         "_needs_number": bool(asks_number), "_any_deadline": bool(asks_deadline) and not yrs,
+        "_from_year": starts[0][0] if starts else None,
         "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
     }
     return interp, extra
@@ -283,6 +292,10 @@ def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_ta
         if not any(y == year for y, _, _ in ctx.stated(unit, "years")):
             return False, {}
         found["deadline"] = year
+    elif extra.get("_from_year") is not None:  # starting in 2016: the sentence starts then
+        if not any(y == extra["_from_year"] for y, _, _ in ctx.stated(unit, "start_years")):
+            return False, {}
+        found["from_year"] = extra["_from_year"]
     elif extra.get("_any_deadline"):  # 完成年限, by what year: any deadline the sentence states
         due = ctx.stated(unit, "deadline")
         if not due:
@@ -369,7 +382,8 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
                     extra: dict[str, Any]) -> dict[str, Any]:
     req: Requirement = extra["_req"]
     allowed = _allowed_docs(ctx, extra["_places"])
-    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year or extra.get("_any_deadline"))
+    has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year or extra.get("_any_deadline")
+                           or extra.get("_from_year") is not None)
     if not req.groups and not has_constraints:
         return {}
     dense, closest_texts = _dense_clauses(service, question, allowed)

@@ -331,6 +331,20 @@ def years(text: str, stated: bool = False) -> list[tuple[int, int, int]]:
     return out
 
 
+START_EN = re.compile(rf"\b(?:starting|beginning|from|since|as of)\s+(?:in\s+)?(?P<y>{YEAR})\b"
+                      rf"(?!\s*(?:to|until|till|through|-|–)\s*{YEAR})", re.IGNORECASE)  # not a period
+
+
+def start_years(text: str) -> list[tuple[int, int, int]]:
+    """Years from which something holds (2016年起, 从2016年开始; starting in 2016, since 2016):
+    (year, start, end). ``years`` leaves them out: a start is not a deadline."""
+    out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
+           if _START_WORD.match(text[m.end():m.end() + 3])]
+    if not out and not _HAN.search(text):
+        out = [(int(m.group("y")), m.start(), m.end()) for m in START_EN.finditer(text)]
+    return out
+
+
 RELATIVE_DUE = re.compile(rf"(?:(?:用|在)?(?P<n>{NUM}|[一二两三四五六七八九十]+)年(?:内|之内|时间内?|左右)|(?:今|本|明)年(?:底|内|年底)前?)")
 
 

@@ -197,7 +197,7 @@ class Catalog:
     def region_ref(self, region: dict[str, Any] | None) -> dict[str, Any] | None:
         if not region:
             return None
-        return {k: region.get(k) for k in ("code", "name", "level", "province", "anonymised")}
+        return {k: region.get(k) for k in ("code", "name", "full_name", "level", "province", "anonymised")}
 
     def region_of_iri(self, iri: str | None) -> dict[str, Any] | None:
         code = local_id(iri, "region/") if iri else None

@@ -88,6 +88,7 @@ class Intent(StrEnum):
 class RegionRef(Model):
     code: str = Field(description="GB/T 2260 adcode, or anon-{doc}-{level} for an anonymised region")
     name: str | None
+    full_name: str | None = Field(None, description="with its parents: 福建省厦门市翔安区; the country 中华人民共和国")
     level: RegionLevel | None
     province: str | None = None
     anonymised: bool = False
@@ -97,7 +98,6 @@ class Region(RegionRef):
     """A row of ``/regions``: the region with its parent, coordinates and counts."""
 
     id: str = Field(description="IRI")
-    full_name: str | None = None
     parent: str | None = Field(None, description="adcode of the parent region")
     lon: float | None = None
     lat: float | None = None

@@ -51,13 +51,38 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 NATIONAL = "全国"  # a document with no region in the graph is a central (national) one
 
 
-def region_label(region: dict[str, Any] | None, by_code: bool) -> str:
-    """How a predicted region is compared with the gold's: its adcode when the gold uses codes,
-    else its name (no region: 全国)."""
+def region_names(region: dict[str, Any] | None) -> set[str]:
+    """Every way a gold may write a predicted region: its adcode, name and full name, the full
+    name without its leading parents (厦门市翔安区 for 福建省厦门市翔安区), and the short forms the
+    gazetteer knows (文山州). No region: 全国."""
     region = region or {}
-    if by_code:
-        return region.get("code") or NATIONAL
-    return region.get("name") or NATIONAL
+    names = {n for n in (region.get("code"), region.get("name"), region.get("full_name")) if n}
+    full, name = region.get("full_name") or "", region.get("name") or ""
+    for i in range(len(full)):
+        if full[i:].endswith(name) and len(full) - i >= len(name):
+            names.add(full[i:])
+    if region.get("level") == "country":
+        names |= {NATIONAL, "中华人民共和国", "中国"}
+    return names or {NATIONAL}
+
+
+def region_label(region: dict[str, Any] | None, gold: set[str], short: dict[str, set[str]]) -> str:
+    """How a predicted region is compared with the gold's: the gold's label when one of the
+    region's names (or a short form of it the gazetteer knows) is a gold label, else its name."""
+    names = region_names(region)
+    code = (region or {}).get("code")
+    for g in sorted(gold):
+        if g in names or (code and code in short.get(g, ())):
+            return g
+    return (region or {}).get("name") or NATIONAL
+
+
+def short_forms(labels: set[str]) -> dict[str, set[str]]:
+    """Gold labels the gazetteer resolves (文山州 → {532600}): label → adcodes."""
+    from ingest.regions import default_gazetteer
+
+    gaz = default_gazetteer()
+    return {g: {r.code for r in gaz.candidates(g)} for g in labels}
 
 
 def gold_label(text: str) -> str:
@@ -65,7 +90,8 @@ def gold_label(text: str) -> str:
     return re.sub(r"[（(].*?[）)]", "", str(text)).strip()
 
 
-def predicted(answer: dict[str, Any], by_code: bool = False) -> tuple[set[str], set[str]]:
+def predicted(answer: dict[str, Any], gold: set[str] | None = None,
+              short: dict[str, set[str]] | None = None) -> tuple[set[str], set[str]]:
     """(source files cited as evidence, regions named) by an answer."""
     docs: set[str] = set()
     regions: set[str] = set()
@@ -76,7 +102,7 @@ def predicted(answer: dict[str, Any], by_code: bool = False) -> tuple[set[str], 
                 continue
             if ev.get("source_file"):
                 docs.add(ev["source_file"])
-            regions.add(region_label(ev.get("document_region") or group.get("region"), by_code))
+            regions.add(region_label(ev.get("document_region") or group.get("region"), gold or set(), short or {}))
     return docs, regions
 
 
@@ -99,11 +125,11 @@ def evaluate(questions: list[dict[str, Any]], service: Any) -> list[dict[str, An
         ans = service.ask(q["question"])
         ms = (time.perf_counter() - t0) * 1000
         gold_regions = {gold_label(r["region"]) for r in q["relevant"] if r.get("region")}
-        by_code = bool(gold_regions) and all(re.fullmatch(r"\d{6}", g) for g in gold_regions)
-        docs, regions = predicted(ans, by_code)
+        short = short_forms(gold_regions)
+        docs, regions = predicted(ans, gold_regions, short)
         gold_docs = {r["doc"] for r in q["relevant"]}
         border_docs = {b["doc"] for b in q.get("borderline") or []}
-        doc_region = {(d.get("source") or {}).get("file"): region_label(d.get("region"), by_code)
+        doc_region = {(d.get("source") or {}).get("file"): region_label(d.get("region"), gold_regions, short)
                       for d in documents}
         # a region only borderline documents support counts neither way
         border_regions = {doc_region[b] for b in border_docs if b in doc_region} - gold_regions

@@ -8,6 +8,7 @@ it). .html goes through trafilatura (main text, not navigation), .docx through p
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,7 @@ def read_file(path: str | Path) -> RawText:
     digest = hashlib.sha256(data).hexdigest()
     if suffix == ".txt":
         text, encoding = decode_text(data, str(path))
-        raw = RawText(text, "txt", encoding, digest)
+        raw = RawText(unescape_entities(text), "txt", encoding, digest)
     elif suffix in (".html", ".htm"):
         raw = _read_html(data, str(path), digest)
     elif suffix == ".docx":
@@ -65,6 +66,39 @@ def read_file(path: str | Path) -> RawText:
 
 
 # ---------------------------------------------------------------- plain text
+
+# an HTML entity left in a text exported from a web page (PKULaw: 打造“三队两组&quot;)
+ENTITY = re.compile(r"&(?:quot|amp|lt|gt|nbsp|apos|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+
+
+def unescape_entities(text: str) -> str:
+    """``text`` with the HTML entities a web export left in it decoded (&amp; → &); a bare & is
+    kept. In a Chinese line &quot; closes the “ left open before it (“三队两组&quot; → ”), else
+    opens one, so quotes stay paired for whatever reads them."""
+    if "&" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    balance = 0  # “ open on the current line
+
+    def add(piece: str) -> None:
+        nonlocal balance
+        tail = piece.rsplit("\n", 1)
+        balance = (0 if len(tail) > 1 else balance) + tail[-1].count("“") - tail[-1].count("”")
+        out.append(piece)
+
+    for m in ENTITY.finditer(text):
+        add(text[pos:m.start()])
+        pos = m.end()
+        if m.group(0) != "&quot;":
+            add(html.unescape(m.group(0)))
+        elif not re.search(r"[\u4e00-\u9fff]", text[max(0, m.start() - 20):m.end() + 20]):
+            add('"')
+        else:
+            add("”" if balance > 0 else "“")
+    out.append(text[pos:])
+    return "".join(out)
+
 
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:

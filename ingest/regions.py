@@ -8,7 +8,7 @@ county. Counties directly under a province (省直辖县级, e.g. 仙桃市 4290
 parent; the municipalities' duplicate prefecture rows (北京市 110100 …) are folded into the
 province so a chain never names 北京市 twice.
 
-The country (100000, 中华人民共和国) is added here, and townships (乡镇/街道, absent from cpca)
+The country (100000, named 全国 as analysts write it; full name 中华人民共和国) is added here, and townships (乡镇/街道, absent from cpca)
 are made on demand by :func:`township` with a code ``{county code}-{slug}``.
 """
 
@@ -28,7 +28,8 @@ import ahocorasick
 from ingest.model import REGION_LEVELS, Region, RegionLevel
 
 COUNTRY_CODE = "100000"
-COUNTRY_NAME = "中华人民共和国"
+COUNTRY_NAME = "全国"  # how analysts name the national level (a central document's region)
+COUNTRY_FULL_NAME = "中华人民共和国"
 COUNTRY_ALIASES = ("中华人民共和国", "全国", "中国")
 
 # Suffixes stripped to get the short form people write (翔安区 → 翔安, 内蒙古自治区 → 内蒙古).
@@ -296,7 +297,7 @@ def load_regions(csv_path: Path | None = None) -> list[Region]:
         if _level(code) == "prefecture" and rows.get(code[:2] + "0000", ("",))[0] == name
     }
     regions: list[Region] = [
-        Region(code=COUNTRY_CODE, name=COUNTRY_NAME, level="country", full_name=COUNTRY_NAME)
+        Region(code=COUNTRY_CODE, name=COUNTRY_NAME, level="country", full_name=COUNTRY_FULL_NAME)
     ]
     for code, (name, lon, lat) in rows.items():
         if code in folded or code.startswith("99"):  # 999900 海域: not a GB/T 2260 division
@@ -414,7 +415,7 @@ class JurisdictionFinder:
             return None
         for prefix, region_name in doc_number_prefixes():
             if doc_number.startswith(prefix):
-                if region_name == COUNTRY_NAME:
+                if region_name in COUNTRY_ALIASES:
                     return self.gazetteer.country()
                 return self.gazetteer.resolve(region_name)
         return None

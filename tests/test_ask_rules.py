@@ -486,3 +486,70 @@ def test_a_year_something_starts_from_is_not_a_deadline():
     assert [y for y, _, _ in start_years("2016年起，将美育纳入本科教学工作审核评估")] == [2016]
     assert not years("2016年起，将美育纳入本科教学工作审核评估", stated=True)
     assert not start_years("from 2016 to 2020 the plan runs") and not start_years("到2020年配齐")
+
+
+def _small_corpus(texts: list[str]) -> AskCorpus:
+    return AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],
+                           {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
+
+
+def test_a_parenthesis_glosses_the_word_that_touches_it_not_the_heaviest_of_the_phrase():
+    corpus = _small_corpus(["依托条件较好的学校建立学科教研基地。", "建立美育教研基地。", "依托高校开展研究。",
+                            "纳入学业水平测试。", "纳入学业水平考试。"])
+    req = requirement_terms("依托条件较好的学校建立美育（或学科）教研基地", "zh", corpus, _tokenizer())
+    assert any(set(g.alternatives) == {"美育", "学科"} for g in req.groups), req.groups
+    assert not any("学科" in g.alternatives and "依托" in g.alternatives for g in req.groups)
+    req = requirement_terms("纳入学业水平考试（测试）", "zh", corpus, _tokenizer())
+    assert any({"考试", "测试"} <= set(g.alternatives) for g in req.groups), req.groups
+
+
+def test_a_long_parenthesis_names_the_whole_compound_before_it():
+    corpus = _small_corpus(["实施特岗计划补充教师。", "实施农村义务教育学校教师特设岗位计划。", "制定工作计划。"])
+    req = requirement_terms("通过特岗计划（农村义务教育学校教师特设岗位计划）补充教师", "zh", corpus, _tokenizer())
+    group = next(g for g in req.groups if "特岗计划" in g.alternatives)
+    assert "农村义务教育学校教师特设岗位计划" in group.alternatives
+    assert not any(g.alternatives == ("计划",) for g in req.groups)  # 计划 alone is not asked
+
+
+def test_a_quoted_name_is_one_word_and_its_parenthesis_explains_it():
+    corpus = _small_corpus(["努力打造“三队两组”的校级艺术团队。", "组建合唱队和舞蹈队。", "成立三个小组。"])
+    req = requirement_terms("打造“三队两组”（合唱队、舞蹈队）校级艺术团队", "zh", corpus, _tokenizer())
+    assert any(g.alternatives == ("三队两组",) for g in req.groups), req.groups
+    assert not any("合唱队" in g.alternatives for g in req.groups)
+
+
+def test_a_concept_named_twice_is_asked_once():
+    corpus = _small_corpus(["建立学区备课制度。", "坚持集体备课制度。", "组织学科教研活动。"])
+    req = requirement_terms("建立集体备课（或学区备课）制度、组织学科集体备课活动", "zh", corpus, _tokenizer())
+    assert sum("集体备课" in g.alternatives for g in req.groups) == 1, req.groups
+
+
+def test_a_clause_of_examples_and_an_explaining_parenthesis_are_not_requirements():
+    corpus = _small_corpus(["创作校歌，传唱校歌。", "设立美育专项课题。", "在教育科学规划项目中单列课题。"])
+    req = requirement_terms("在校歌方面提出了要求，比如创作校歌、传唱校歌或加强校歌宣传教育", "zh", corpus, _tokenizer())
+    assert [g.alternatives for g in req.groups if not g.tail] == [("校歌",)], req.groups
+    req = requirement_terms("设立美育专项课题（在教育科学规划项目中单列美育课题）", "zh", corpus, _tokenizer())
+    assert not any("项目" in g.alternatives for g in req.groups), req.groups
+
+
+def test_a_side_that_lent_its_object_is_not_an_alternative():
+    corpus = _small_corpus(["不得挤占美育课时。", "不得削减美育课时。", "保证美育课时。"])
+    req = requirement_terms("不得挤占、削减或停上美育课时", "zh", corpus, _tokenizer())
+    for branch in req.alternatives():  # no branch asks 美育课时 alone
+        assert any({"挤占", "削减"} & set(g.alternatives) for g in branch), branch
+
+
+def test_a_scope_word_is_light_and_lessons_are_counted_in_either_unit():
+    corpus = _small_corpus(["全市每年举办一次合唱比赛。", "省级每两年举办合唱比赛。"])
+    req = requirement_terms("全市（全省）合唱比赛", "zh", corpus, _tokenizer())
+    assert all(g.tail for g in req.groups if "全市" in g.alternatives)
+    (asked,) = quantities("每周增设一节舞蹈课")
+    assert any(x.satisfies(asked) for x in quantities("有条件的要增设每周一课时的舞蹈课"))
+
+
+def test_html_entities_left_in_a_text_export_are_decoded_with_paired_quotes():
+    from ingest.readers import unescape_entities
+
+    assert unescape_entities("打造“三队两组&quot;（三队即）") == "打造“三队两组”（三队即）"
+    assert unescape_entities("开展&quot;一师一优课&quot;活动") == "开展“一师一优课”活动"
+    assert unescape_entities("R&D 5 & 6 &amp; 7") == "R&D 5 & 6 & 7"

@@ -174,6 +174,10 @@ def _core(question: str, interp: Interpretation, places: list[Any], spans: list[
     return core
 
 
+# what opens an example in a question: the values after it illustrate what is asked
+EXAMPLE_OPENER = re.compile(r"比如|例如|譬如|诸如|\b(?:e\.g\.|for example|for instance|such as)", re.IGNORECASE)
+
+
 def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpretation, dict[str, Any]]:
     q = question.strip()
     places = ctx.places.find(q)
@@ -183,7 +187,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     if interp.intent == "bodies" and REGIONS_ASKED.search(q):
         interp.intent = "regions"  # 哪些地区把…列为责任单位: regions are asked, bodies are the condition
     # 在某一年份前 asks for a deadline: the 一年 inside it is neither a quantity nor a frequency
-    asked_when = word_spans(q, interp.language, "asks_deadline")
+    asked_when = word_spans(q, interp.language, "asks_deadline") + word_spans(q, interp.language, "asks_year")
 
     def inside(start: int, end: int) -> bool:
         return any(a <= start and end <= b for a, b in asked_when)
@@ -195,12 +199,20 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
     # a year the question starts from (starting in 2016, 2016年起) is not a deadline asked
     starts = nb.start_years(q)
     yrs = [y for y in nb.years(q) if not any(a <= y[1] < b for _, a, b in starts)]
+    examples: set[int] = set()
+    if asked_when and (example := EXAMPLE_OPENER.search(q)):
+        # 哪些地区明确了…的年份，比如从2017年起或到2019年: the years are examples of the year asked
+        examples = {y for y, a, _ in yrs + starts if a >= example.start()}
+        yrs = [y for y in yrs if y[1] < example.start()]
+        starts = [y for y in starts if y[1] < example.start()]
     spans = [(f.start, f.end) for f in freqs] + [(x.start, x.end) for x in qtys] + [(a, b) for _, a, b in yrs]
     spans += [(a, b) for _, a, b in starts]
     core = _core(q, interp, places, spans)
     core, asks_number = strip_words(core, interp.language, "asks_number")
     core, asks_frequency = strip_words(core, interp.language, "asks_frequency")
     core, asks_deadline = strip_words(core, interp.language, "asks_deadline")
+    core, asks_year = strip_words(core, interp.language, "asks_year")  # after 某一年份前
+    asks_deadline = asks_deadline + asks_year
     core, removed = strip_scaffold(core, interp.language)
     removed = asks_number + asks_frequency + asks_deadline + removed
     if asks_number:
@@ -215,6 +227,8 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
         req = without_shares(req)
     if yrs:
         interp.year = yrs[0][0]
+    elif interp.year in examples:
+        interp.year = None
     elif starts and interp.year in {y for y, _, _ in starts}:
         interp.year = None  # the year it starts from, not a deadline
     extra = {
@@ -230,6 +244,7 @@ def read_question(question: str, service: Any, ctx: AskContext) -> tuple[Interpr
                                  ("a deadline", bool(asks_deadline) and not yrs)) if on],
         "_needs_number": bool(asks_number), "_any_deadline": bool(asks_deadline) and not yrs,
         "_from_year": starts[0][0] if starts else None,
+        "_any_year": bool(asks_year) and not yrs,
         "_freqs": freqs, "_qtys": qtys, "_req": req, "_places": places, "_any_frequency": bool(asks_frequency),
     }
     return interp, extra
@@ -274,8 +289,14 @@ def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_ta
     heads = [g for g in req.groups if not g.tail] or req.groups
     heavy = max(heads, key=lambda g: g.weight) if heads else None
 
-    def near(start: int, end: int) -> bool:
-        return heavy is None or coverage([heavy], _scope(unit_text, start, end)) >= 0.5
+    def near(start: int, end: int, asked: bool = True) -> bool:
+        # the number's comma-piece states the heaviest word, or, for a value the question names,
+        # most of what was asked (有条件的要增设每周一课时…地方特色的美育课程, after 在开设音乐、
+        # 美术课程的基础上); any number (with_targets) must stand by the heaviest word
+        if heavy is None:
+            return True
+        scope = _scope(unit_text, start, end)
+        return coverage([heavy], scope) >= 0.5 or (asked and coverage(heads, scope) >= 0.5)
 
     if extra["_freqs"] or extra["_any_frequency"]:  # any of the frequencies asked (每学期（每学年）)
         stated = [f for f in ctx.stated(unit, "frequencies") if near(f.start, f.end)]
@@ -296,13 +317,17 @@ def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_ta
         if not any(y == extra["_from_year"] for y, _, _ in ctx.stated(unit, "start_years")):
             return False, {}
         found["from_year"] = extra["_from_year"]
-    elif extra.get("_any_deadline"):  # 完成年限, by what year: any deadline the sentence states
+    elif extra.get("_any_deadline"):  # 完成年限, 年份, by what year: any deadline the sentence states
         due = ctx.stated(unit, "deadline")
-        if not due:
-            return False, {}
-        found["deadline"] = due[0]
+        if due:
+            found["deadline"] = due[0]
+        else:  # 年份, which year: or the year it starts (2017年开始, 从2018年起)
+            starts = ctx.stated(unit, "start_years") if extra.get("_any_year") else []
+            if not starts:
+                return False, {}
+            found["from_year"] = starts[0][0]
     if with_targets and not (extra["_freqs"] or extra["_qtys"]):
-        stated = [x for x in ctx.stated(unit, "quantities") if near(x.start, x.end)]
+        stated = [x for x in ctx.stated(unit, "quantities") if near(x.start, x.end, asked=False)]
         if not stated:
             return False, {}
         found["quantity"] = stated[0].label()

@@ -143,8 +143,9 @@ class Frequency:
 
 
 def _quantity_unit(unit: str) -> str:
-    """Units plans write for the same measure: 课时 and 学时 (class hours: 72学时 of art courses)."""
-    return {"学时": "课时"}.get(unit, unit)
+    """Units plans write for the same measure: 课时, 学时 and 节 (class hours: 72学时 of art
+    courses; 每周1课时 = 每周一节)."""
+    return {"学时": "课时", "节": "课时"}.get(unit, unit)
 
 
 def _unit_family(unit: str) -> str:

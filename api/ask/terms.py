@@ -176,7 +176,8 @@ def zh_words(text: str, tokenizer: Any) -> list[str]:
     return out
 
 
-LEVEL = re.compile(r"(?:[省市县区校乡镇]|[一两二三四]|各)级")  # 市、县级: a level plans write many ways (两级, 各县区): a light word
+# 市、县级, 全市: a level or a scope plans write many ways (两级, 各县区, 省级 for 全省): a light word
+LEVEL = re.compile(r"(?:[省市县区校乡镇]|[一两二三四]|各)级|全[国省市县区州盟]")
 TAIL_WEIGHT = 0.5  # a word after the last item of a list (分管干部 in 校长、教师或分管干部) may qualify
 # that item only: it weighs less and is never the word a unit must state
 PHRASE_END = frozenset("，,。；;：:？?！!")
@@ -226,6 +227,10 @@ EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸
 
 
 SCOPE_REMARK = re.compile(r"[，,]\s*(?:包括|包含|也包括|含)[^，,。；;？?]*")
+# a parenthesis that opens with a preposition explains how (（在…中单列美育课题）, （通过…）): no alternatives
+EXPLAINING = re.compile(r"(?:在|对|把|将|由|从|通过|按照|根据|依托|结合|围绕)[\u4e00-\u9fff]")
+# ，比如创作校歌、传唱校歌: a clause of examples illustrates what was asked before it
+EXAMPLE_REMARK = re.compile(r"[，,]\s*(?:比如|例如|譬如|诸如)[^。；;？?]*")
 PAREN_ITEM = re.compile(r"[、，,/／]|或者|或是|或|以及|及|和")
 
 
@@ -245,11 +250,77 @@ def _item_forms(item: str, corpus: Any, tokenizer: Any) -> list[str]:
     return [max(words, key=lambda w: (corpus.idf(w), w))] if words else []
 
 
-def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str], corpus: Any) -> None:
-    """A parenthesis's items join the heaviest group of the phrase before it."""
-    target = max(range(start, len(groups)) or [len(groups) - 1],
-                 key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
+def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str], corpus: Any,
+                            spans: list[tuple[int, int]] | None = None, opened: int | None = None,
+                            tokens: list[str] | None = None) -> None:
+    """A parenthesis's items join a group of the compound written right before it (the words
+    that touch the parenthesis). An item longer than the compound's last word names the whole
+    compound (特岗计划（农村义务教育学校教师特设岗位计划）, 顶岗实习（顶岗支教）): the compound,
+    when the corpus writes it, becomes one group with the items. Otherwise the nearest word
+    that shares a character with an item (学业水平考试（测试）: 考试; 共青团组织（团委）: 共青团),
+    else the nearest (美育（或学科）; 美育（艺术）课时). When no word touches the parenthesis, the
+    heaviest group of the phrase before."""
+    run: list[int] = []
+    if spans is not None and opened is not None:
+        edge = opened
+        for i in range(len(groups) - 1, start - 1, -1):
+            if not groups[i]:
+                break
+            if spans[i][1] != edge - 1 or (run and _is_verb(groups[i][0])):
+                break  # 组织高校（师范、艺术院校）: the verb is not part of the compound
+            run.append(i)
+            edge = spans[i][0]
+    if len(run) >= 2 and tokens is not None and max(map(len, items)) > len(groups[run[0]][0]):
+        compound = "".join(tokens[spans[run[-1]][0]:spans[run[0]][1] + 1])
+        if corpus.doc_frequency(compound) > 0:
+            for i in run[1:]:
+                groups[i] = []
+            groups[run[0]] = [compound] + [f for f in items if f != compound]
+            return
+    if run:
+        chars = set("".join(items))
+        target = next((i for i in run if chars & set("".join(groups[i]))), run[0])
+    else:
+        live = [i for i in range(start, len(groups)) if groups[i]] or [i for i in range(len(groups)) if groups[i]][-1:]
+        target = max(live, key=lambda i: (max(corpus.idf(a) for a in groups[i]), -i))
     groups[target].extend(f for f in items if f not in groups[target])
+
+
+QUOTED = re.compile(r"[“「『\"]([\u4e00-\u9fff\d+＋·、]{3,20})[”」』\"]")
+
+
+def _tokens(core: str, corpus: Any, tokenizer: Any) -> tuple[list[str], set[str]]:
+    """The question's tokens; a name in quotation marks (“三队两组”, “名师大篷车”) that the corpus
+    writes is one token: a programme's name, not its words."""
+    from embeddings.bm25 import _jieba
+
+    cut = _jieba(tokenizer.words).cut
+    out: list[str] = []
+    names: set[str] = set()
+    pos = 0
+    for m in QUOTED.finditer(core):
+        name = m.group(1)
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 3 or corpus.doc_frequency(name) == 0:
+            continue
+        out.extend(cut(core[pos:m.start(1)]))
+        out.append(name)
+        names.add(name)
+        pos = m.end(1)
+    out.extend(cut(core[pos:]))
+    # a list item cut in two whose second half ends the item before (同步课堂、在线 + 课堂): one word
+    joined: list[str] = []
+    i = 0
+    while i < len(out):
+        tok = out[i]
+        if (len(joined) >= 2 and joined[-1] in JOIN_ZH and i + 1 < len(out) and len(out[i + 1]) >= 2
+                and HAN.search(tok) and len(joined[-2]) > len(out[i + 1]) and joined[-2].endswith(out[i + 1])
+                and corpus.doc_frequency(tok + out[i + 1]) > 0):
+            joined.append(tok + out[i + 1])
+            i += 2
+            continue
+        joined.append(tok)
+        i += 1
+    return _department_tokens(joined), names
 
 
 def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
@@ -265,6 +336,10 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     for m in SCOPE_REMARK.finditer(core):  # ，包括探索和试点: how far the question reaches, not what it asks
         req.ignored.append(m.group(0).strip("，, "))
     core = SCOPE_REMARK.sub(" ", core)
+    for m in EXAMPLE_REMARK.finditer(core):
+        if HAN.search(core[:m.start()]):
+            req.ignored.append(m.group(0).strip("，, "))
+    core = EXAMPLE_REMARK.sub(lambda m: " " if HAN.search(core[:m.start()]) else m.group(0), core)
     paren = ""
     pending: tuple[list[str], int, str] | None = None  # a parenthesis's items, not yet placed
     groups: list[list[str]] = []
@@ -274,12 +349,16 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     joined = False  # a coordination was joined in this phrase (its last item may run on)
     dangling = False  # the word before was dropped (one character, a stopword)
     depth = 0
-    for raw in _department_tokens(list(_jieba(tokenizer.words).cut(core))):
+    spans: list[tuple[int, int]] = []  # per group: its first and last token's index
+    opened = 0  # index of the last opening parenthesis
+    tokens, quoted = _tokens(core, corpus, tokenizer)
+    named: set[int] = set()  # groups that are a quoted name
+    for n_tok, raw in enumerate(tokens):
         token = raw.strip()
         if not token:
             joined = dangling = False  # scaffolding taken out: a new phrase
             if pending is not None:
-                _alternatives_of_phrase(groups, pending[1], pending[0], corpus)
+                _alternatives_of_phrase(groups, pending[1], pending[0], corpus, spans, opened, tokens)
                 pending = None
             continue
         if token in PHRASE_END:
@@ -288,9 +367,15 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             if token in OPEN:
                 depth += 1
                 paren = ""
+                opened = n_tok
             else:
                 depth = max(depth - 1, 0)
                 items = [f for item in PAREN_ITEM.split(paren) for f in _item_forms(item, corpus, tokenizer)]
+                if groups and len(groups) - 1 in named and spans[-1][1] >= opened - 2:
+                    items = []  # “三队两组”（合唱队、器乐队…）: the parenthesis explains the name
+                if EXPLAINING.match(paren.strip()):
+                    req.ignored.append(paren.strip())  # （在教育科学规划…中单列美育课题）: a clause, not names
+                    items = []
                 if items and groups:  # alternatives of the phrase before the parenthesis, each item whole
                     pending = (items, phrase_start, paren)  # unless a word goes on right after it
                 phrase_start = len(groups)
@@ -309,8 +394,9 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
                 if parallel else []
             if whole:
                 groups[-1] = whole
+                spans[-1] = (spans[-1][0], n_tok)
                 continue
-            _alternatives_of_phrase(groups, start, items, corpus)
+            _alternatives_of_phrase(groups, start, items, corpus, spans, opened, tokens)
         if depth:
             paren += raw
             continue
@@ -337,21 +423,31 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             groups[target].extend(f for f in forms if f not in groups[target])
         elif join and groups:
             groups[-1].extend(f for f in forms if f not in groups[-1])
+            spans[-1] = (spans[-1][0], n_tok)
             joined = not depth
         elif len(forms) > 1 and corpus.doc_frequency(token) == 0:
             groups.extend([f] for f in forms)  # halves of an unknown word: each required
+            spans.extend((n_tok, n_tok) for _ in forms)
         else:
             if joined and not depth and not _is_verb(token):
                 tails.add(len(groups))  # the word right after a list's last noun
             joined = False
+            if raw in quoted:
+                named.add(len(groups))
             groups.append(list(forms))
+            spans.append((n_tok, n_tok))
         join = False
     if pending is not None:
-        _alternatives_of_phrase(groups, pending[1], pending[0], corpus)
+        _alternatives_of_phrase(groups, pending[1], pending[0], corpus, spans, opened, tokens)
+    # a concept the question names twice (建立集体备课（或学区备课）制度、组织学科集体备课活动) is
+    # asked once: a group whose forms an earlier group has is that group
+    merged: list[list[str]] = []
+    for alts in groups:
+        merged.append([] if alts and any(m and set(alts) <= set(m) for m in merged) else alts)
     seen: set[tuple[str, ...]] = set()
-    for i, alts in enumerate(groups):
+    for i, alts in enumerate(merged):
         key = tuple(alts)
-        if key in seen:
+        if not key or key in seen:
             continue
         seen.add(key)
         verb = all(_is_verb(a) for a in alts)
@@ -581,13 +677,35 @@ def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expande
     return with_shares(with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus))
 
 
+def _jieba_cut(text: str, tokenizer: Any) -> list[str]:
+    from embeddings.bm25 import _jieba
+
+    return list(_jieba(tokenizer.words).cut(text))
+
+
 def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
            renderings: dict[str, tuple[list[str], bool]] | None = None) -> Requirement:
     if lang == "zh" or expander is None:
+        examples = [m.group(0).strip("，, ") for m in EXAMPLE_REMARK.finditer(core) if HAN.search(core[:m.start()])]
+        core = EXAMPLE_REMARK.sub(lambda m: " " if HAN.search(core[:m.start()]) else m.group(0), core)
+        if examples:
+            req = _terms(core, lang, corpus, tokenizer, expander, renderings)
+            req.ignored.extend(examples)
+            return req
         sides = verb_phrases(core, tokenizer)
         if len(sides) > 1:
             parts = [with_departments(_zh_requirement(side, corpus, tokenizer), corpus) for side in sides]
-            parts = [p for p in parts if p.groups]
+            # a side that lent its object to the side before (挤占、削减或停上美育课时 → 挤占、削减…美育
+            # 课时) and asks nothing that side does not (停上 unwritten: 美育课时 alone) is that side
+            # loosened, not an alternative
+            keys = [frozenset(g.alternatives for g in p.groups) for p in parts]
+
+            def lent(i: int) -> bool:
+                return any(j != i and len(sides[i]) - k >= 2 and sides[j].endswith(sides[i][k:])
+                           for j in range(len(sides)) for k in (1, 2, 3))
+
+            parts = [p for i, p in enumerate(parts)
+                     if p.groups and not (lent(i) and any(keys[i] < k for k in keys))]
             # the department named in one verb phrase is the subject of the others too
             # (文化部门支持或组织…: the department organises as well)
             bodies = [g for p in parts for g in p.groups if g.body]

@@ -328,7 +328,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     a phrase (美术（艺术）, 中小学生（或大中小学生）, 共青团组织（团委、团市委）), are alternatives of one
     group: the heaviest of the phrase before. Parentheses that give examples (（如…）, （含…）)
     only illustrate and are left out."""
-    from embeddings.bm25 import _jieba, stopwords
+    from embeddings.bm25 import stopwords
 
     core = re.sub(r"[（(]\s*(?:{})[^）)]*[）)]".format("|".join(EXAMPLE_OPENERS_ZH)), " ", core)
     stop = stopwords()

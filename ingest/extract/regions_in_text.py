@@ -41,9 +41,8 @@ def _deepest(matches: list[RegionMatch], gazetteer: Gazetteer) -> Region | None:
 def document_region(doc: Document, gazetteer: Gazetteer) -> Region | None:
     title = doc.title or ""
     issuer = doc.issuer or ""
-    if doc.kind == "statute":
-        if title.startswith("中华人民共和国") or issuer.startswith(_NATIONAL_ISSUERS):
-            return gazetteer.country()
+    if doc.kind == "statute" and (title.startswith("中华人民共和国") or issuer.startswith(_NATIONAL_ISSUERS)):
+        return gazetteer.country()
     if doc.kind != "statute":  # the issuer's jurisdiction (教育部 → national), else the 文号's
         found = JurisdictionFinder(gazetteer).of_document(
             doc.issuers or ([doc.issuer] if doc.issuer else []), doc.doc_number)

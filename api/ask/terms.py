@@ -465,6 +465,13 @@ def _en_chunks(core: str) -> list[tuple[str, str]]:
     core = re.sub(r"\(\s*(?:e\.g\.|eg\b|for example|such as|i\.e\.)[^)]*\)", " ", core, flags=re.IGNORECASE)
     # an example outside parentheses (…, for example at least once a year): up to the next comma
     core = re.sub(r"(?<![a-z])(?:e\.g\.|for example|for instance)[^(),;?]*", " ", core, flags=re.IGNORECASE)
+    # …courses, such as MOOCs, micro-lectures or open lessons: the examples name what the
+    # words before them ask (``example``: alternatives of the heaviest of them), to the end
+    examples: list[str] = []
+    such = re.search(r",?\s*\bsuch as\b([^;?()]*)", core, flags=re.IGNORECASE)
+    if such and core[:such.start()].strip():
+        examples = [p.strip() for p in re.split(r"\b(?:or|and)\b|,", such.group(1)) if p and p.strip()]
+        core = core[:such.start()] + " " + core[such.end():]
     for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
         inside = m.group(1) is not None
         text = m.group(1) if inside else m.group(2)
@@ -480,6 +487,10 @@ def _en_chunks(core: str) -> list[tuple[str, str]]:
             if words:
                 out.append((" ".join(words), alt if out else ""))
             alt = "paren" if inside else ""
+    for item in examples:
+        words = [w for w in item.split() if w.lower().strip(".") not in EXAMPLE_EN]
+        if words and out:
+            out.append((" ".join(words), "example"))
     return out
 
 
@@ -726,10 +737,21 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
     glosses, glossed = _glosses(core)
+    chunk_start = 0  # where the groups of the last chunk that is not an example begin
     for chunk, alternative in _en_chunks(re.sub(r"[\u4e00-\u9fff]+", " ", core)):
         sub = _en_requirement(chunk, corpus, expander, renderings)
         req.ignored.extend(sub.ignored)
         sub.groups = [g for g in sub.groups if not glossed & set(g.asked.lower().split())]
+        if alternative == "example":
+            if sub.groups and len(req.groups) > chunk_start:
+                i = max(range(chunk_start, len(req.groups)), key=lambda k: req.groups[k].weight)
+                head, best = req.groups[i], max(sub.groups, key=lambda g: g.weight)
+                extra = tuple(a for a in best.alternatives if a not in head.alternatives)
+                req.groups[i] = Group(f"{head.asked} / {chunk}", head.alternatives + extra, head.weight,
+                                      head.tail, guess=head.guess and best.guess)
+            continue
+        if alternative != "paren":
+            chunk_start = len(req.groups)
         if alternative == "paren" and req.groups and sub.groups:
             last = req.groups[-1]
             best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"

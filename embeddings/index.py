@@ -190,6 +190,7 @@ class SearchIndex:
         self._bm25_keys = np.zeros(0, dtype=np.int64)
         self._bm25_dirty = False
         self._vocab: dict[str, int] | None = None  # token → passages containing it
+        self._split_df: dict[str, int] = {}  # a term jieba splits → its document frequency
         self._expander: QueryExpander | None = None
 
     # ---------------------------------------------------------------- open / save
@@ -407,6 +408,7 @@ class SearchIndex:
         self._store_sentences(keys.tolist(), segments, sentence_vectors)
         self._bm25_dirty = True
         self._vocab = None
+        self._split_df = {}
         return len(passages)
 
     def query_vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -494,6 +496,7 @@ class SearchIndex:
             self.dense.remove(np.array(keys, dtype=np.int64))
             self._bm25_dirty = True
             self._vocab = None
+            self._split_df = {}
         return len(keys)
 
     def rebuild(self, passages: Iterable[Passage]) -> int:
@@ -529,8 +532,11 @@ class SearchIndex:
             self._vocab = vocab
         if term in self._vocab:
             return self._vocab[term]
-        tokens = self.tokenizer.tokens(term)
-        return min((self._vocab.get(t, 0) for t in tokens), default=0)
+        split = self._split_df.get(term)  # a term jieba splits: read once per vocabulary
+        if split is None:
+            tokens = self.tokenizer.tokens(term)
+            split = self._split_df[term] = min((self._vocab.get(t, 0) for t in tokens), default=0)
+        return split
 
     def _in_corpus(self, term: str) -> bool:
         return self.document_frequency(term) > 0
@@ -637,7 +643,7 @@ class SearchIndex:
 
     def search(self, query: str, k: int = 10, allowed: Iterable[str] | None = None,
                mode: str = "hybrid", expand: bool = True,
-               exclude_doc_ids: Iterable[str] = ()) -> list[Hit]:
+               exclude_doc_ids: Iterable[str] = (), highlight: bool = True) -> list[Hit]:
         """The ``k`` best clauses for ``query``.
 
         ``allowed``: clause ids the graph filters allow (None = all); filtering is exact
@@ -730,10 +736,10 @@ class SearchIndex:
                 explain["expansion"] = expansion.terms
             if key in coverage:
                 explain["part_coverage"] = coverage[key]
-            lexical = best_sentence(p.text, highlight_terms, highlight_query)
+            lexical = best_sentence(p.text, highlight_terms, highlight_query) if highlight else None
             semantic = dense_spans.get(key)
-            highlight = (semantic or lexical) if mode == "dense" else (lexical or semantic)
-            hits.append(Hit(p.id, p.doc_id, float(score), p.text, highlight, explain))
+            span = (semantic or lexical) if mode == "dense" else (lexical or semantic)
+            hits.append(Hit(p.id, p.doc_id, float(score), p.text, span, explain))
         return hits
 
     def precedents(self, text: str, k: int = 10, exclude_doc_ids: Iterable[str] = (),

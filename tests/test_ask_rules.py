@@ -553,3 +553,22 @@ def test_html_entities_left_in_a_text_export_are_decoded_with_paired_quotes():
     assert unescape_entities("打造“三队两组&quot;（三队即）") == "打造“三队两组”（三队即）"
     assert unescape_entities("开展&quot;一师一优课&quot;活动") == "开展“一师一优课”活动"
     assert unescape_entities("R&D 5 & 6 &amp; 7") == "R&D 5 & 6 & 7"
+
+
+def test_a_list_of_phrases_the_corpus_writes_gives_the_phrases_as_alternatives():
+    corpus = _small_corpus(["定期开展优质课评比。", "组织美育教师赛课。", "开展课堂教学评选活动。", "举办优质课展示活动。",
+                            "开展合唱、舞蹈、器乐比赛。", "组织高雅艺术进校园。", "推动戏曲进校园。",
+                            "弘扬优秀传统文化艺术。"])
+    req = requirement_terms("开展优质课评比、赛课、课堂教学评选或优质课展示等活动", "zh", corpus, _tokenizer())
+    assert any({"优质课评比", "赛课", "课堂教学评选", "优质课展示"} <= set(g.alternatives) for g in req.groups), req.groups
+    req = requirement_terms("开展合唱、舞蹈、器乐比赛", "zh", corpus, _tokenizer())
+    assert any(g.alternatives[:3] == ("合唱", "舞蹈", "器乐") for g in req.groups), req.groups  # words stay words
+    req = requirement_terms("组织高雅艺术、优秀传统文化艺术、戏曲进校园", "zh", corpus, _tokenizer())
+    group = next(g for g in req.groups if "优秀传统文化艺术" in g.alternatives)
+    assert "高雅艺术" in group.alternatives and "组织高雅艺术" not in group.alternatives
+
+
+def test_a_prohibition_is_stated_with_any_of_its_verbs():
+    from api.ask.terms import synonym_sets
+
+    assert {"严禁", "杜绝", "禁止"} <= set(synonym_sets()["不得"])

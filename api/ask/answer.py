@@ -338,10 +338,13 @@ def _allowed_docs(ctx: AskContext, places: list[Any]) -> set[str] | None:
     if not places:
         return None
     cat = ctx.catalog
+    inside: dict[Any, bool] = {}  # per region code, not per document (100 copies share a region)
     out = set()
     for doc_id, doc in ctx.docs.items():
         code = (doc.get("region") or {}).get("code")
-        if any(cat.within(code, p.code) for p in places):
+        if code not in inside:
+            inside[code] = any(cat.within(code, p.code) for p in places)
+        if inside[code]:
             out.add(doc_id)
     return out
 
@@ -355,7 +358,7 @@ def _dense_clauses(service: Any, query: str, allowed_docs: set[str] | None) -> t
         if not allowed:
             return {}, []
     with getattr(service, "_index_lock", nullcontext()):
-        hits = service.index.search(query, k=DENSE_K, allowed=allowed, mode="dense")
+        hits = service.index.search(query, k=DENSE_K, allowed=allowed, mode="dense", highlight=False)
     return {h.id: i + 1 for i, h in enumerate(hits)}, [h.text for h in hits[:ADAPT_K]]
 
 

@@ -271,12 +271,13 @@ def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str
             run.append(i)
             edge = spans[i][0]
     if len(run) >= 2 and tokens is not None and max(map(len, items)) > len(groups[run[0]][0]):
-        compound = "".join(tokens[spans[run[-1]][0]:spans[run[0]][1] + 1])
-        if corpus.doc_frequency(compound) > 0:
-            for i in run[1:]:
-                groups[i] = []
-            groups[run[0]] = [compound] + [f for f in items if f != compound]
-            return
+        for n in range(len(run), 1, -1):  # the longest compound the corpus writes (学校美育研究中心 → 美育研究中心)
+            compound = "".join(tokens[spans[run[n - 1]][0]:spans[run[0]][1] + 1])
+            if corpus.doc_frequency(compound) > 0:
+                for i in run[1:n]:
+                    groups[i] = []
+                groups[run[0]] = [compound] + [f for f in items if f != compound]
+                return
     if run:
         chars = set("".join(items))
         target = next((i for i in run if chars & set("".join(groups[i]))), run[0])
@@ -289,6 +290,61 @@ def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str
 QUOTED = re.compile(r"[“「『\"]([\u4e00-\u9fff\d+＋·、]{3,20})[”」』\"]")
 
 
+LIST_SEP = re.compile(r"、|或者|或是|或|以及")
+LIST_PIECE = re.compile(r"[^，,。；;：:？?！!\s]+")
+COMPOUND_ITEM = 4  # characters: an item this long is a phrase of its own (优质课评比), not a word
+
+
+def _phrase_lists(core: str, corpus: Any, cut: Any) -> list[tuple[int, int, list[str]]]:
+    """Lists whose items are phrases the corpus writes whole (优质课评比、赛课（赛教）、课堂教学评选
+    或优质课展示等活动): (start, end, items) of each, so that the items, not their first words,
+    are the alternatives. Only when every item is written whole and an item between two
+    separators is a phrase (合唱、舞蹈、器乐比赛 stays as it is); the first item is an ending of
+    its piece the corpus writes, the last the longest beginning; a parenthesis's items are
+    items too."""
+
+    def written(text: str) -> bool:
+        return len(text) >= 2 and corpus.doc_frequency(text) > 0
+
+    found = []
+    for m in LIST_PIECE.finditer(core):
+        piece = m.group(0)
+        if "（" in piece.replace("(", "（") and not re.fullmatch(r"[^（(]*(?:[（(][^（）()]*[）)][^（(]*)*", piece):
+            continue
+        if re.search(r"[）)](?![、或等]|$)", piece):
+            continue  # 停上美育（艺术）课时: the parenthesis glosses a word inside an item, not an item
+        flat = re.sub(r"[（(]或?([^）)]*)[）)]", r"、\1", piece)
+        parts = LIST_SEP.split(flat)
+        if len(parts) < 3:
+            continue
+        first, last, middle = parts[0], parts[-1], parts[1:-1]
+        # the first item starts, the last ends, at a word boundary, and neither with the verb
+        # before it (组织高雅艺术、戏曲: the items are 高雅艺术, 戏曲)
+        words = list(cut(first))
+        heads = [(first[i:], _is_verb(w)) for i, w in ((sum(map(len, words[:k])), words[k]) for k in range(len(words)))
+                 if len(first) - i <= 10 and written(first[i:])]
+        # items are parallel: a head that begins as another item does (美育研究中心、美育研究指导中心),
+        # else one that does not begin with a verb (高雅艺术 of 组织高雅艺术), else the longest
+        openings = {x[0] for x in parts[1:] if x}
+        head = next((h for h, _ in heads if h[0] in openings), None) or next((h for h, verb in heads if not verb), None) \
+            or next((h for h, _ in heads), None)
+        words = list(cut(last))
+        ends = [sum(map(len, words[:i])) for i in range(len(words), 0, -1)]
+        tail = next((last[:j] for j in ends if 2 <= j <= 10 and written(last[:j])), None)
+        if head is None or tail is None or not all(written(x) for x in middle):
+            continue
+        items = list(dict.fromkeys([head, *middle, tail]))
+        if not any(len(x) >= COMPOUND_ITEM for x in middle):
+            continue  # an item written between two separators is a phrase (合唱、舞蹈、器乐比赛 stays words)
+        # the span in ``core``: from the first item's start to the last item's end
+        a = m.start() + len(first) - len(head)
+        b = m.start() + piece.rfind(tail) + len(tail)
+        if b < len(core) and core[b] in "）)":
+            b += 1  # 在线课堂（或同频互动课堂、双师课堂）: the parenthesis closes with its items
+        found.append((a, b, items))
+    return found
+
+
 def _tokens(core: str, corpus: Any, tokenizer: Any) -> tuple[list[str], set[str]]:
     """The question's tokens; a name in quotation marks (“三队两组”, “名师大篷车”) that the corpus
     writes is one token: a programme's name, not its words."""
@@ -298,14 +354,19 @@ def _tokens(core: str, corpus: Any, tokenizer: Any) -> tuple[list[str], set[str]
     out: list[str] = []
     names: set[str] = set()
     pos = 0
+    spans: list[tuple[int, int, list[str]]] = []
     for m in QUOTED.finditer(core):
         name = m.group(1)
-        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 3 or corpus.doc_frequency(name) == 0:
-            continue
-        out.extend(cut(core[pos:m.start(1)]))
-        out.append(name)
-        names.add(name)
-        pos = m.end(1)
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) >= 3 and corpus.doc_frequency(name) > 0:
+            spans.append((m.start(1), m.end(1), [name]))
+            names.add(name)
+    for a, b, items in _phrase_lists(core, corpus, cut):
+        if not any(a < e and s < b for s, e, _ in spans):
+            spans.append((a, b, [t for item in items for t in ("、", item)][1:]))
+    for a, b, words in sorted(spans):
+        out.extend(cut(core[pos:a]))
+        out.extend(words)
+        pos = b
     out.extend(cut(core[pos:]))
     # a list item cut in two whose second half ends the item before (同步课堂、在线 + 课堂): one word
     joined: list[str] = []

@@ -572,3 +572,9 @@ def test_a_prohibition_is_stated_with_any_of_its_verbs():
     from api.ask.terms import synonym_sets
 
     assert {"严禁", "杜绝", "禁止"} <= set(synonym_sets()["不得"])
+
+
+def test_names_quoted_one_after_another_are_alternatives():
+    corpus = _small_corpus(["开展“送教下乡”活动。", "以“送课下乡”等形式促进农村学校美育。", "开展“送培下乡”。"])
+    req = requirement_terms("以“送教下乡”“送课下乡”、“送培下乡”等方式支持农村学校", "zh", corpus, _tokenizer())
+    assert any({"送教下乡", "送课下乡", "送培下乡"} <= set(g.alternatives) for g in req.groups), req.groups

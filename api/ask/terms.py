@@ -287,6 +287,7 @@ def _alternatives_of_phrase(groups: list[list[str]], start: int, items: list[str
     groups[target].extend(f for f in items if f not in groups[target])
 
 
+QUOTE_GAP = re.compile(r"[”」』\"]\s*(?:[、，,]|或者|或是|或|和|及)?\s*[“「『\"]")
 QUOTED = re.compile(r"[“「『\"]([\u4e00-\u9fff\d+＋·、]{3,20})[”」』\"]")
 
 
@@ -358,8 +359,13 @@ def _tokens(core: str, corpus: Any, tokenizer: Any) -> tuple[list[str], set[str]
     for m in QUOTED.finditer(core):
         name = m.group(1)
         if len(re.findall(r"[\u4e00-\u9fff]", name)) >= 3 and corpus.doc_frequency(name) > 0:
-            spans.append((m.start(1), m.end(1), [name]))
             names.add(name)
+            # names quoted one after the other (“送教下乡”“送课下乡”、“送培下乡”) are a list: alternatives
+            if spans and QUOTE_GAP.fullmatch(core[spans[-1][1]:m.start(1)]):
+                a, _, words = spans[-1]
+                spans[-1] = (a, m.end(1), [*words, "、", name])
+            else:
+                spans.append((m.start(1), m.end(1), [name]))
     for a, b, items in _phrase_lists(core, corpus, cut):
         if not any(a < e and s < b for s, e, _ in spans):
             spans.append((a, b, [t for item in items for t in ("、", item)][1:]))

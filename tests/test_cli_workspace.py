@@ -49,8 +49,8 @@ def test_documents_json_fields(ws):
     assert len(docs) == 1
     d = docs[0]
     assert d["issuer"] == "厦门市翔安区教育局"
-    assert d["region"] == {"code": "350213", "name": "翔安区", "level": "county", "province": "福建省",
-                           "anonymised": False}
+    assert d["region"] == {"code": "350213", "name": "翔安区", "full_name": "福建省厦门市翔安区", "level": "county",
+                           "province": "福建省", "anonymised": False}
     assert d["source"]["file"] == "plan.txt" and len(d["source"]["sha256"]) == 64
     assert d["clauses"] > 20
     table = run(root, "documents")

@@ -57,7 +57,7 @@ FREQ_EN = re.compile(
 
 UNITS = ("万元", "亿元", "千元", "元", "%", "％", "个学分", "学分", "个百分点", "名", "人", "个", "所", "节", "课时", "学时",
          "小时", "分钟", "项", "次", "届", "门", "类", "种", "支", "班", "平方米", "册", "台", "套", "天",
-         "周", "年", "家", "间", "场", "期")
+         "周", "年", "家", "间", "场", "期", "岁")
 UNIT_FORMS = {"％": "%", "个学分": "学分"}  # a unit as written → its normal form
 COUNT_UNITS = frozenset({"学分", "名", "人", "个", "所", "节", "项", "次", "届", "门", "类", "种", "支", "台", "套", "家", "间", "场", "期"})
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
@@ -70,7 +70,8 @@ GE_EN = r"(?:at least|no less than|not less than|no fewer than|not fewer than|mo
 LE_EN = r"(?:at most|no more than|not more than|up to|less than|under|below|within|maximum of|≤)"
 EN_UNITS = {"%": "%", "percent": "%", "per cent": "%", "credits": "学分", "credit": "学分", "hours": "小时", "hour": "小时",
             "class hours": "课时", "periods": "节", "lessons": "节", "classes": "节", "teachers": "名",
-            "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项"}
+            "students": "名", "schools": "所", "yuan": "元", "times": "次", "projects": "项",
+            "years old": "岁", "years of age": "岁"}
 _EN_UNIT = "|".join(re.escape(u) for u in sorted(EN_UNITS, key=len, reverse=True))
 # "(in 10,000 yuan)": the unit an amount is given in, not an amount
 UNIT_EN = re.compile(r"\bin\s+(?P<u>10,?000\s+yuan|ten thousand yuan|yuan|percent|per cent|hours|class hours)\b", re.IGNORECASE)
@@ -78,6 +79,10 @@ UNIT_EN_NAMES = {"10000 yuan": "万元", "ten thousand yuan": "万元", "yuan": 
                  "hours": "小时", "class hours": "课时"}
 MONEY = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}  # amounts compare in yuan
 QTY_EN = re.compile(rf"(?:(?P<pre>{GE_EN}|{LE_EN})\s+)?(?P<v>{EN_NUM})\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", re.IGNORECASE)
+# "cap the age of part-time teachers at 65", "capped class size at 45": at most that number;
+# of an age, in years of age (岁)
+CAP_EN = re.compile(rf"\bcap(?:s|ped|ping)?\b(?P<what>(?:\s+[\w'’-]+){{1,8}}?)\s+at\s+(?P<v>{EN_NUM})(?![\w,.]*\d)",
+                    re.IGNORECASE)
 QTY_EN_BARE = re.compile(rf"(?P<pre>{GE_EN}|{LE_EN})\s+(?P<v>{EN_NUM})\b", re.IGNORECASE)  # at least one (art activity)
 RATIO_EN = re.compile(rf"(?P<v>{EN_NUM})\s+\w+(?:\s+\w+)?\s+(?:for|per)\s+(?:every\s+)?(?P<per>{EN_NUM})\s+(?P<pu>classes|schools|students)",
                       re.IGNORECASE)
@@ -277,6 +282,14 @@ def quantities(text: str) -> list[Quantity]:
         unit = UNIT_EN_NAMES[re.sub(r"\s+", " ", m.group("u").lower().replace(",", ""))]
         out.append(Quantity(ANY, unit, "any", start=m.start(), end=m.end()))
         spans.append((m.start(), m.end()))
+    for m in CAP_EN.finditer(text):
+        v = number(m.group("v"))
+        if v is not None:
+            named = re.match(rf"\s*(?P<u>{_EN_UNIT})(?![A-Za-z])", text[m.end():], re.IGNORECASE)
+            unit = (EN_UNITS[named.group("u").lower()] if named
+                    else "岁" if re.search(r"\bages?\b", m.group("what"), re.IGNORECASE) else "")
+            end = m.end() + (named.end() if named else 0)
+            out.append(Quantity(v, unit, "<=", start=m.start("v"), end=end))
     for m in QTY_EN.finditer(text):
         v = number(m.group("v"))
         taken = spans + [(q.start, q.end) for q in out]

@@ -525,6 +525,35 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     return req
 
 
+@lru_cache(maxsize=1)
+def _conjoined_phrases() -> re.Pattern[str] | None:
+    """Glossary phrases with "and" / "or" inside (primary and secondary schools, rewards and
+    punishments): one concept, not two alternatives."""
+    from embeddings.expand import glossary
+
+    phrases = sorted((p for p in glossary() if re.search(r"\b(?:and|or)\b", p)), key=len, reverse=True)
+    if not phrases:
+        return None
+    forms = [r"\s+".join(re.escape(w) + (r"s?" if i == len(p.split()) - 1 else "") for i, w in enumerate(p.split()))
+             for p in phrases]
+    return re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.IGNORECASE)
+
+
+def _split_conjunctions(text: str) -> list[str | None]:
+    """``re.split(r"\b(or|and)\b|,", text)``, except inside a conjoined glossary phrase."""
+    pattern = _conjoined_phrases()
+    kept = [m.span() for m in pattern.finditer(text)] if pattern else []
+    parts: list[str | None] = []
+    at = 0
+    for m in re.finditer(r"\b(or|and)\b|,", text):
+        if any(a <= m.start() < b for a, b in kept):
+            continue
+        parts.extend([text[at:m.start()], m.group(1)])
+        at = m.end()
+    parts.append(text[at:])
+    return parts
+
+
 def _en_chunks(core: str) -> list[tuple[str, str]]:
     """The English core cut at or/and/commas and parentheses: (chunk, how it joins the chunk
     before: "paren" inside parentheses, "conj" after or/and, "" otherwise)."""
@@ -542,7 +571,7 @@ def _en_chunks(core: str) -> list[tuple[str, str]]:
     for m in re.finditer(r"\(([^)]*)\)|([^(),]+)", core):
         inside = m.group(1) is not None
         text = m.group(1) if inside else m.group(2)
-        parts = re.split(r"\b(or|and)\b|,", text)
+        parts = _split_conjunctions(text)
         alt = "paren" if inside else ""
         for part in parts:
             if part is None:
@@ -550,7 +579,8 @@ def _en_chunks(core: str) -> list[tuple[str, str]]:
             if part.strip().lower() in ("or", "and"):
                 alt = alt or "conj"
                 continue
-            words = [w for w in part.split() if w.lower().strip(".") not in EXAMPLE_EN]
+            # an "and" / "or" left in a part is inside a conjoined glossary phrase: kept
+            words = [w for w in part.split() if w.lower().strip(".") not in EXAMPLE_EN - {"and", "or"}]
             if words:
                 out.append((" ".join(words), alt if out else ""))
             alt = "paren" if inside else ""

@@ -1058,14 +1058,17 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
                      and _lift(n, len(texts), corpus.doc_frequency(w), len(corpus)) >= ADAPT_LIFT
                      and w not in g.alternatives and not any(w in a or a in w for a in g.alternatives)
                      and any(len(w) == len(a) and (w[0] == a[0] or w[-1] == a[-1]) for a in g.alternatives)]
-            weight = g.weight if (used or extra) else g.weight * UNUSED_WEIGHT
             # a rendering none of the closest clauses uses is the dictionary's guess (marked →
-            # 马克): it weighs less and is never a word a unit must state
-            g = replace(g, alternatives=g.alternatives + tuple(extra), weight=weight, tail=g.tail or not (used or extra))
+            # 马克): it weighs less and is never a word a unit must state; a month asked (by the
+            # end of November → 11月) is a date, as exact as a year, whatever the dense search found
+            unused = not (used or extra) and not any(MONTH.fullmatch(a) for a in g.alternatives)
+            weight = g.weight * UNUSED_WEIGHT if unused else g.weight
+            g = replace(g, alternatives=g.alternatives + tuple(extra), weight=weight, tail=g.tail or unused)
         groups.append(g)
     return Requirement(groups, req.ignored)
 
 
+MONTH = re.compile(r"(?:1[0-2]|[1-9])月")
 SPLIT_CREDIT = 0.9  # a compound written around a coordination (音乐教师 in 音乐、美术专职教师)
 SPLIT_GAP = 8  # at most this many characters between its two halves, within one comma-piece
 _PIECE_END = re.compile(r"[，,。；;：:！？!?]")

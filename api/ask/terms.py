@@ -37,6 +37,7 @@ GLOSSARY_WORDS = 4  # the longest glossary phrase read as one concept (intangibl
 EN_VERB_WEIGHT = 0.25  # an English verb's renderings are a dictionary's guesses at what plans vary most
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
+PERSON_SUFFIX = frozenset("人员者")  # 负责人 is a person, 负责 a verb: no prefix credit across it
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
 
@@ -1095,13 +1096,21 @@ def _split_stated(word: str, text: str) -> bool:
     return False
 
 
+def _prefix_lengths(word: str) -> range:
+    """Lengths of the prefixes of ``word`` that earn part of its credit, longest first: at least
+    two characters, and none when the word ends in a person suffix (负责人 is not 负责)."""
+    if word and word[-1] in PERSON_SUFFIX:
+        return range(0)
+    return range(len(word) - 1, 1, -1)
+
+
 def credit(word: str, text: str) -> float:
     if word in text:
         return 1.0
     if _split_stated(word, text):
         return SPLIT_CREDIT
     n = len(word)
-    for k in range(n - 1, 1, -1):  # the head of a compound may vary (中小学生, 中小学), its modifier not
+    for k in _prefix_lengths(word):  # the head of a compound may vary (中小学生, 中小学), its modifier not
         if word[:k] in text:
             return PART_CREDIT * k / n
     return 0.0
@@ -1124,7 +1133,7 @@ def unit_credit(word: str, key: int, corpus: Any) -> float:
             and _split_stated(word, corpus.distinct[key].text):
         return SPLIT_CREDIT
     n = len(word)
-    for k in range(n - 1, 1, -1):
+    for k in _prefix_lengths(word):
         if key in corpus.texts_with(word[:k]):
             return PART_CREDIT * k / n
     return 0.0
@@ -1144,7 +1153,7 @@ def group_credits(group: Group, corpus: Any) -> dict[int, float]:
     keys, values = [], []
     for a in group.alternatives:
         n = len(a)
-        forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in range(n - 1, 1, -1)]
+        forms = [(a, 1.0)] + [(a[:k], PART_CREDIT * k / n) for k in _prefix_lengths(a)]
         for form, value in forms:
             found = corpus.keys_with(form)
             keys.append(found)

@@ -41,6 +41,19 @@ def domain_words() -> tuple[str, ...]:
     return tuple(_packaged_lines("domain_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def domain_word_freqs() -> dict[str, int]:
+    """The frequencies ``domain_words.txt`` gives (``非遗 20000``): a word that must win over a
+    common word it overlaps (非遗传承人 is 非遗 + 传承人, not 非 + 遗传 + 承人)."""
+    text = resources.files("embeddings").joinpath("data", "domain_words.txt").read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and not line.lstrip().startswith("#") and parts[1].isdigit():
+            out[parts[0]] = int(parts[1])
+    return out
+
+
 def concept_words(concepts: Iterable | None) -> tuple[str, ...]:
     """The zh labels and altLabels of TopicConcepts (duck-typed: label_zh, alt_zh)."""
     words: list[str] = []
@@ -57,8 +70,9 @@ def _jieba(words: tuple[str, ...]):
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
+    freqs = domain_word_freqs()
     for word in words:
-        tokenizer.add_word(word, freq=None)
+        tokenizer.add_word(word, freq=freqs.get(word))
     return tokenizer
 
 
@@ -68,7 +82,9 @@ class Tokenizer:
     def __init__(self, concepts: Iterable | None = None, extra_words: Sequence[str] = ()) -> None:
         words = sorted(set(domain_words()) | set(concept_words(concepts)) | set(extra_words))
         self.words = tuple(words)
-        self.fingerprint = hashlib.sha256("\n".join(self.words).encode()).hexdigest()[:16]
+        freqs = domain_word_freqs()
+        self.fingerprint = hashlib.sha256("\n".join(f"{w} {freqs.get(w, '')}".rstrip() for w in self.words)
+                                          .encode()).hexdigest()[:16]
 
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()

@@ -87,30 +87,53 @@ class Requirement:
 
 @lru_cache(maxsize=8)
 def word_list(name: str, lang: str) -> tuple[str, ...]:
+    """The words of ``data/{name}_{lang}.txt``, longest first (a line's condition, after a tab, dropped)."""
+    return tuple(w for w, _ in _word_rows(name, lang))
+
+
+def _word_rows(name: str, lang: str) -> tuple[tuple[str, str | None], ...]:
+    """(word, the words one of which must come before it in the same clause, or None): a line
+    ``指标<TAB>after<TAB>设定|设置`` counts 指标 only after 设定 or 设置 (设定了教师培训指标, not
+    作为评价的重要指标)."""
     text = resources.files("api.ask").joinpath(f"data/{name}_{lang}.txt").read_text(encoding="utf-8")
-    rows = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return tuple(sorted(set(rows), key=lambda w: (-len(w), w)))
+    rows: dict[str, str | None] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, *cond = [c.strip() for c in line.split("\t")]
+        if cond and (len(cond) != 2 or cond[0] != "after" or not cond[1]):
+            raise ValueError(f"api/ask/data/{name}_{lang}.txt line {n}: expected 'word' or 'word<TAB>after<TAB>a|b'")
+        rows[word] = cond[1] if cond else None
+    return tuple(sorted(rows.items(), key=lambda r: (-len(r[0]), r[0])))
 
 
 @lru_cache(maxsize=8)
 def _word_patterns(name: str, lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    if lang == "en":
-        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in word_list(name, lang))
-    return tuple((p, re.compile(re.escape(p))) for p in word_list(name, lang))
+    """Each word's pattern; the word itself is its group ``w``."""
+    out = []
+    for word, after in _word_rows(name, lang):
+        w = rf"(?<![a-z])(?P<w>{re.escape(word)})(?![a-z])" if lang == "en" else rf"(?P<w>{re.escape(word)})"
+        if after:
+            alts = "|".join(re.escape(a) for a in after.split("|") if a)
+            w = rf"(?:{alts})[^，,。；;？?]*?" + w
+        out.append((word, re.compile(w, re.IGNORECASE if lang == "en" else 0)))
+    return tuple(out)
 
 
 def word_spans(text: str, lang: str, name: str) -> list[tuple[int, int]]:
     """Where the words of the list ``data/{name}_{lang}.txt`` stand in ``text``."""
-    return [m.span() for _, pattern in _word_patterns(name, lang) for m in pattern.finditer(text)]
+    return [m.span("w") for _, pattern in _word_patterns(name, lang) for m in pattern.finditer(text)]
 
 
 def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
     """``text`` without the words of the list ``data/{name}_{lang}.txt``, and those found."""
     found = []
     for phrase, pattern in _word_patterns(name, lang):
-        if pattern.search(text):
+        spans = [m.span("w") for m in pattern.finditer(text)]
+        if spans:
             found.append(phrase)
-            text = pattern.sub(" ", text)
+            for a, b in reversed(spans):
+                text = text[:a] + " " + text[b:]
     return text, found
 
 

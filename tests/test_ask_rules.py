@@ -578,3 +578,49 @@ def test_names_quoted_one_after_another_are_alternatives():
     corpus = _small_corpus(["开展“送教下乡”活动。", "以“送课下乡”等形式促进农村学校美育。", "开展“送培下乡”。"])
     req = requirement_terms("以“送教下乡”“送课下乡”、“送培下乡”等方式支持农村学校", "zh", corpus, _tokenizer())
     assert any({"送教下乡", "送课下乡", "送培下乡"} <= set(g.alternatives) for g in req.groups), req.groups
+
+
+def test_an_english_glossary_phrase_with_and_inside_is_one_concept():
+    corpus = _small_corpus(["中小学校要明确分管美育的校级负责人。", "小学开设书法课。", "中学加强体育。"])
+    req = requirement_terms("primary and secondary schools to name a leader for aesthetic education", "en",
+                            corpus, _tokenizer(), _expander(corpus))
+    school = next(g for g in req.groups if "中小学校" in g.alternatives)
+    assert "小学" not in school.alternatives  # not "primary" or "secondary schools"
+    req = requirement_terms("music or art teachers", "en", corpus, _tokenizer(), _expander(corpus))
+    assert len(req.groups) <= 2  # an "or" outside a glossary phrase still joins alternatives
+
+
+def test_a_cap_is_at_most_and_an_age_is_in_years_of_age():
+    (cap,) = quantities("Which regions cap the age of part-time arts teachers at 65?")
+    assert (cap.value, cap.unit, cap.comparator) == (65, "岁", "<=")
+    assert any(x.satisfies(cap) for x in quantities("兼职教师原则上不超过65岁"))
+    assert not any(x.satisfies(cap) for x in quantities("兼职教师不超过70岁"))
+    (size,) = quantities("cap class size at 45 students")
+    assert (size.value, size.comparator) == (45, "<=")
+
+
+def test_a_person_is_not_found_by_the_verb_it_starts_with():
+    from api.ask.terms import credit
+
+    assert credit("负责人", "实行校长负责制") == 0.0
+    assert credit("中小学生", "面向全体中小学") > 0  # the head of a compound may vary
+
+
+def test_indicator_alone_asks_no_number_unless_a_target_is_set():
+    from api.ask.terms import strip_words
+
+    _, asks = strip_words("把美育课程开课率作为学校评价考核的重要指标", "zh", "asks_number")
+    assert asks == []
+    rest, asks = strip_words("哪些地区设定了教师培训指标", "zh", "asks_number")
+    assert asks == ["指标"] and "教师培训" in rest and "指标" not in rest
+    _, asks = strip_words("名师工作室数量指标", "zh", "asks_number")
+    assert asks == ["数量指标"]
+
+
+def test_abbreviations_of_the_genre_stay_words():
+    from embeddings.bm25 import Tokenizer
+
+    assert {"非遗", "传承人"} <= set(Tokenizer([]).tokens("邀请非遗传承人进校园"))
+    corpus = _small_corpus(["聘请非物质文化遗产传承人担任兼职教师。", "开展遗传学讲座。"])
+    req = requirement_terms("非遗传承人进校园", "zh", corpus, _tokenizer())
+    assert any("非物质文化遗产" in g.alternatives for g in req.groups), req.groups

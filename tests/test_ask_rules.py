@@ -624,3 +624,14 @@ def test_abbreviations_of_the_genre_stay_words():
     corpus = _small_corpus(["聘请非物质文化遗产传承人担任兼职教师。", "开展遗传学讲座。"])
     req = requirement_terms("非遗传承人进校园", "zh", corpus, _tokenizer())
     assert any("非物质文化遗产" in g.alternatives for g in req.groups), req.groups
+
+
+def test_a_framing_verb_after_or_begins_the_other_side_of_the_requirement():
+    corpus = _small_corpus(["配齐配强各级教育行政部门艺术专干。", "各级教育部门要明确专门人员负责美育工作。", "加强美育工作。"])
+    req = requirement_terms("教育部门配备艺术专干或明确专人负责美育", "zh", corpus, _tokenizer())
+    assert len(req.branches) == 2, req.groups  # 明确 (tagged an adverb) opens a verb phrase
+    assert any("专门人员" in g.alternatives for b in req.branches for g in b)
+    from api.ask.terms import strip_scaffold
+
+    assert strip_scaffold("要求配备专干或明确专人", "zh")[0].count("明确") == 1
+    assert "明确" not in strip_scaffold("明确了美育教师配备标准", "zh")[0]

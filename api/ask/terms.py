@@ -141,7 +141,9 @@ def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
 def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     if lang == "en":
         return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in scaffold(lang))
-    return tuple((p, re.compile(re.escape(p))) for p in scaffold(lang))
+    # a framing verb right after 或 / 、 / 并 begins the other side of the requirement (配备艺术专干或
+    # 明确专人负责美育): it is the requirement's verb, not the question's frame
+    return tuple((p, re.compile((r"(?<![或、并])" if _is_verb(p) else "") + re.escape(p))) for p in scaffold(lang))
 
 
 def strip_scaffold(text: str, lang: str) -> tuple[str, list[str]]:
@@ -184,7 +186,13 @@ def _tag(word: str) -> str:
 
 
 def _is_verb(word: str) -> bool:
-    return _tag(word) in VERB_TAGS
+    return _tag(word) in VERB_TAGS or word in policy_verbs()
+
+
+@lru_cache(maxsize=1)
+def policy_verbs() -> frozenset[str]:
+    """``data/verbs_zh.txt``: words that open a verb phrase in plans whatever jieba tags them."""
+    return frozenset(word_list("verbs", "zh"))
 
 
 def zh_words(text: str, tokenizer: Any) -> list[str]:

@@ -68,17 +68,23 @@ class Context:
                 raise typer.Exit(2) from None
         return self._settings
 
+    def workspace(self) -> Any:
+        """The workspace the options name; one that holds nothing is an error (exit 2) for
+        every command but ``ingest``, which creates it."""
+        from api.workspace import Workspace
+
+        ws = Workspace.resolve(self.settings.data_dir, self.settings.store_url)
+        if self.command != "ingest" and not (ws.manifest_path.exists() or ws.store_dir.exists()):
+            err.print(f"[red]error:[/red] --data: no policykg workspace at {ws.root} "
+                      f"(`policykg --data {ws.root} ingest FILES` creates one)", highlight=False)
+            raise typer.Exit(2)
+        return ws
+
     def service(self) -> Any:
         if self._service is None:
             from api.service import PolicyKG
-            from api.workspace import Workspace
 
-            ws = Workspace.resolve(self.settings.data_dir, self.settings.store_url)
-            if self.command != "ingest" and not (ws.manifest_path.exists() or ws.store_dir.exists()):
-                err.print(f"[red]error:[/red] --data: no policykg workspace at {ws.root} "
-                          f"(`policykg --data {ws.root} ingest FILES` creates one)", highlight=False)
-                raise typer.Exit(2)
-
+            self.workspace()
             self._service = PolicyKG(settings=self.settings)
         return self._service
 
@@ -651,19 +657,40 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
+    workers: int = typer.Option(
+        1, "--workers", min=1,
+        help="serving processes (uvicorn's); more than 1 serves the workspace read-only: HTTP "
+             "ingest is refused (409), ingest with `policykg ingest` and restart the server"),
+    read_only: bool = typer.Option(
+        False, "--read-only", help="serve the workspace read-only in one process (writes refused, as with --workers)"),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web page at /."""
+    state: Context = ctx.obj
+    if workers > 1 or read_only:
+        return _serve_read_only(state, workers, host, port)
     import uvicorn
 
     from api.http import create_app
 
-    state: Context = ctx.obj
     svc = state.service()
     err.print(f"policykg: serving {svc.workspace.root} on http://{host}:{port} (API docs at /docs)")
     if not state.settings.token:
         err.print("policykg: HTTP ingest (POST /ingest) is off; to turn it on, start the server with "
                   "a token: POLICYKG_TOKEN=<secret> policykg serve (clients send Authorization: Bearer <secret>)")
     uvicorn.run(create_app(lambda: svc, settings=state.settings), host=host, port=port, log_level="info")
+
+
+def _serve_read_only(state: Context, workers: int, host: str, port: int) -> None:
+    """``serve --workers N`` / ``--read-only`` (api/serving.py). This process builds no
+    service: with N > 1 it only supervises the workers, each of which opens the workspace."""
+    from api import serving
+
+    ws = state.workspace()
+    who = f"{workers} workers" if workers > 1 else "one process"
+    err.print(f"policykg: serving {ws.root} read-only by {who} on http://{host}:{port} (API docs at /docs); "
+              "HTTP ingest is refused: ingest with `policykg ingest` and restart the server",
+              highlight=False, soft_wrap=True)
+    serving.run(state.settings, workers, host, port)
 
 
 # --- lineage (issue 18): `policykg lineage` (api/lineage/cli.py)

@@ -71,6 +71,14 @@ class WorkspaceError(PolicyKGError):
     status = 503
 
 
+class ReadOnlyWorkspace(WorkspaceError):
+    """A write to a workspace opened read-only on purpose (``policykg serve --workers N`` or
+    ``--read-only``): not a passing condition like another process's lock, so a 409, and the
+    message says how to write instead."""
+
+    status = 409
+
+
 # kg's exceptions by class name (kg is imported lazily: this module stays import-light)
 KG_ERROR_STATUS: dict[str, int] = {
     "QueryTimeout": 503,  # kg.store: ran longer than the time limit

@@ -138,7 +138,7 @@ class Ingestion:
         many. Ingest then encodes only text that is not there (same model, same text hash)."""
         from embeddings.cache import import_vectors
 
-        self._require_writable("import vectors")
+        self.require_writable("import vectors")
         try:
             return import_vectors(self.index.cache, source)
         except ValueError as exc:
@@ -165,7 +165,7 @@ class Ingestion:
         if not files:
             return report
         with self._write_lock:
-            self._require_writable("ingest")
+            self.require_writable("ingest")
             manifest = self.workspace.load_manifest()
             pending = 0  # files stored since the index and the manifest were last written
             ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-encode")
@@ -235,7 +235,9 @@ class Ingestion:
         """Files received over HTTP, as (file name, bytes): each is kept in the workspace at
         ``uploads/{sha256[:16]}/{name}``, which is recorded as its stored source; the copies of
         files that were not stored (failed, duplicates of another source) are deleted again.
-        A changed file uploaded under the same name replaces its earlier version."""
+        A changed file uploaded under the same name replaces its earlier version. A workspace
+        that cannot be written refuses before any upload is kept."""
+        self.require_writable("ingest")
         root = self.workspace.root / "uploads"
         paths = []
         try:
@@ -401,7 +403,7 @@ class Ingestion:
     def remove(self, doc_id: str) -> dict[str, Any]:
         """Remove a document from the store, the index and the manifest."""
         with self._write_lock, self._index_lock:
-            self._require_writable("remove a document")
+            self.require_writable("remove a document")
             manifest = self.workspace.load_manifest()
             stored = set(self._store_doc_ids())
             if doc_id not in stored and doc_id not in manifest.documents:

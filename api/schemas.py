@@ -323,6 +323,10 @@ class Health(Model):
     index: dict[str, Any]
     model: str | None
     warning: str | None = None
+    read_only: bool | None = Field(None, description="the workspace is served read-only: writes are refused "
+                                                     "(409) saying why")
+    pid: int | None = Field(None, description="the process that answered (one of several with "
+                                              "`policykg serve --workers N`)")
 
 
 class LineageRefresh(Model):

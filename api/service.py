@@ -31,7 +31,10 @@ model mismatch; the rebuild is logged on stderr.
 
 The store is opened lazily. One writer per Oxigraph folder: when another process (a running
 ``policykg serve``) holds the lock, the store is opened read-only and write methods raise
-``WorkspaceError`` saying so.
+``WorkspaceError`` saying so. ``read_only=True`` opens it read-only on purpose (several
+serving processes over one workspace, api/serving.py): nothing in the workspace is written
+(no recovery, manifest, catalog or rebuilt index saved) and write methods raise
+``ReadOnlyWorkspace`` (409) with ``read_only_reason``.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Self
 
-from api.errors import InvalidParameter, NotFound, PolicyKGError, WorkspaceError
+from api.errors import InvalidParameter, NotFound, PolicyKGError, ReadOnlyWorkspace, WorkspaceError
 from api.filters import Filters
 from api.graphview import GraphView
 from api.ingestion import (  # noqa: F401 - re-exported: the facade's public names
@@ -85,10 +88,12 @@ class PolicyKG(Ingestion, Filters, GraphView):
         encoder: Any = None,
         *,
         read_only: bool = False,
+        read_only_reason: str | None = None,
         settings: Settings | None = None,
     ) -> None:
         """``settings`` as the entry point read them (api/settings.py); without, they are read
-        here from the arguments and the environment."""
+        here from the arguments and the environment. ``read_only_reason``: why a
+        ``read_only`` service refuses writes, said in the refusal (how to write instead)."""
         if settings is None:
             settings = Settings.from_env(data_dir, store_url,
                                          encoder=encoder if isinstance(encoder, str) else None)
@@ -97,6 +102,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
         self._encoder_arg = encoder if encoder is not None and not isinstance(encoder, str) else settings.encoder
         self._force_read_only = read_only
         self.read_only = read_only
+        self.read_only_reason = read_only_reason
         self._lock = threading.RLock()  # opening components, building read models
         # writers (ingest, remove) take _write_lock for a whole batch, so readers are served
         # while a batch runs; the index's in-memory structures change under _index_lock only
@@ -184,10 +190,12 @@ class PolicyKG(Ingestion, Filters, GraphView):
         from embeddings.index import SearchIndex
 
         ws = self.workspace
-        ws.ensure()
+        if not self._force_read_only:
+            ws.ensure()
         manifest = ws.load_manifest()
         encoder = self.encoder
-        index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts, on_mismatch="reset")
+        index = SearchIndex.open(ws.index_dir, encoder, self.topic_concepts, on_mismatch="reset",
+                                 read_only=self._force_read_only)
         stored = set(self._store_doc_ids())
         indexed = set(index.doc_ids())
         # a document without clauses (a bare title, say) has nothing to index
@@ -205,7 +213,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
             passages = [p for doc_id in sorted(stored) for p in self._passages_from_store(doc_id)]
             index.rebuild(passages)
             try:
-                index.save()
+                index.save()  # opened read-only on purpose: refused, kept in memory
             except Exception as exc:  # noqa: BLE001 - read-only media: keep it in memory
                 log.warning("could not save the rebuilt index: %s", exc)
         if not self.read_only and manifest.model != encoder.name:
@@ -247,7 +255,12 @@ class PolicyKG(Ingestion, Filters, GraphView):
             return
         self.workspace.save_manifest(manifest)
 
-    def _require_writable(self, what: str) -> None:
+    def require_writable(self, what: str) -> None:
+        """Raise the refusal a write meets (read-only on purpose, or another process's lock)
+        before any of it is done; the HTTP app asks before it reads an upload."""
+        if self._force_read_only:
+            reason = self.read_only_reason or "the workspace is opened read-only"
+            raise ReadOnlyWorkspace(f"cannot {what}: {reason}")
         _ = self.store  # opens it (and learns whether it is read-only)
         if self.read_only:
             raise WorkspaceError(
@@ -682,6 +695,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
         except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
             out["status"] = "error"
             out["store"] = {"error": short_error(exc)}
+        out["read_only"] = self.read_only
         manifest = ws.load_manifest()
         out["manifest"] = {"documents": len(manifest.documents), "schema_version": manifest.schema_version,
                            "model": manifest.model}

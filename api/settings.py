@@ -17,13 +17,17 @@ Environment variables (a command-line option wins over its variable):
 | ``POLICYKG_MAX_FILE_MB`` | ``limits.max_file_bytes``: the largest file ingested, by HTTP upload or by the CLI |
 | ``POLICYKG_MAX_CONCURRENT`` | ``limits.max_concurrent``: expensive requests (/ask, /search, /precedents, /sparql) served at once; more wait in a short queue |
 | ``POLICYKG_MAX_QUEUED`` | ``limits.max_queued``: expensive requests that may wait (at most ``limits.queue_wait_s``) for one of those places; more, or a longer wait, get 503 + ``Retry-After`` (0: none wait) |
+
+``Settings.to_env()`` is the way back: the variables from which ``from_env`` in another process
+reads the same settings (the workers of ``policykg serve --workers N`` see only the
+environment, not the parent's command line; api/serving.py).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "policykg-data"
@@ -50,6 +54,11 @@ class Limits:
     max_queued: int = 16
     queue_wait_s: float = 5.0
     retry_after_s: int = 2
+
+
+# the limits an environment variable sets (Settings.from_env); the others only in code
+ENV_LIMITS = {"max_file_bytes": "POLICYKG_MAX_FILE_MB", "max_concurrent": "POLICYKG_MAX_CONCURRENT",
+              "max_queued": "POLICYKG_MAX_QUEUED"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,29 @@ class Settings:
             token=token if token is not None else (env.get("POLICYKG_TOKEN") or None),
             limits=lim,
         )
+
+    def to_env(self) -> dict[str, str]:
+        """The ``POLICYKG_*`` variables from which ``from_env`` (with no arguments) reads these
+        settings back, for a process that sees only the environment. A setting that is None is
+        an empty variable, so that a value inherited from this process's environment does not
+        come back in its place. A limit no variable carries, changed from its default, is a
+        ``ValueError``: the other process would silently not have it."""
+        default = Limits()
+        lost = [f.name for f in fields(Limits)
+                if f.name not in ENV_LIMITS and getattr(self.limits, f.name) != getattr(default, f.name)]
+        if lost:
+            raise ValueError(f"limits {', '.join(lost)}: no environment variable carries them")
+        return {
+            "POLICYKG_DATA": str(self.data_dir),
+            "POLICYKG_STORE": self.store_url or "",
+            "POLICYKG_STORE_UPDATE": self.store_update_url or "",
+            "POLICYKG_ENCODER": self.encoder or "",
+            "POLICYKG_TOKEN": self.token or "",
+            # exact: max_file_bytes / MB is a float with a power-of-two divisor
+            "POLICYKG_MAX_FILE_MB": repr(self.limits.max_file_bytes / MB),
+            "POLICYKG_MAX_CONCURRENT": str(self.limits.max_concurrent),
+            "POLICYKG_MAX_QUEUED": str(self.limits.max_queued),
+        }
 
 
 def human_bytes(n: int) -> str:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/api.py --data WS [--keep DIR] [--copies 10,100] [--requests 200] [--seconds 15]
     .venv/bin/python bench/api.py --quick --data WS   # the base workspace only
+    .venv/bin/python bench/api.py --quick --data WS --workers 2   # `policykg serve --workers 2` (read-only)
 
 The base workspace is the seeds and the aesthetic corpus (``../shared/seeds`` and
 ``../shared/corpus/aesthetic``). ``--data WS``: start from that workspace (built there when WS holds
@@ -10,8 +11,9 @@ replicated workspaces in DIR and reuse them on the next run (else a temporary di
 
 For each workspace (the base, then ``--copies`` of it) the bench starts ``policykg serve``
 (uvicorn) in a subprocess on a loopback port, times its start (process start → first answer:
-``start s``), then sends requests from a second process (a thread per client) and prints
-p50/p95/p99 latency and requests/s per cell:
+``start s``; with ``--workers N`` > 1, until all N worker processes answer, each serving the
+workspace read-only), then sends requests from a second process (a thread per client) and
+prints p50/p95/p99 latency and requests/s per cell:
 
 - base: ``/ask`` with 1 client (issue 14: p50 ≤ 300 ms), ``/search`` and ``/ask`` with 8;
 - ×10 (any ×N under 100): ``/ask`` with 1 client (issue 14: p95 ≤ 1 s);
@@ -182,25 +184,35 @@ def sparql_payload() -> list[str]:
             for t in ("teacher-training", "principal-development", "funding", "enrollment")]
 
 
-def serve(ws: Path, port: int, wait: float) -> tuple[subprocess.Popen, float]:
-    """Start ``policykg serve``; (process, seconds from start to the first answer)."""
+def serve(ws: Path, port: int, wait: float, workers: int = 1) -> tuple[subprocess.Popen, float]:
+    """Start ``policykg serve [--workers N]``; (process, seconds from start to the first answer,
+    or with several workers until each has answered)."""
     import urllib.request
 
-    cmd = [sys.executable, "-m", "api.cli", "--data", str(ws), "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "api.cli", "--data", str(ws), "serve", "--port", str(port),
+           "--workers", str(workers)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + wait
+    answered: set[int] = set()
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=warmup&k=1", timeout=wait) as r:
-                if r.status == 200:
-                    return proc, time.perf_counter() - t0
+                up = r.status == 200
+            if up and workers > 1:  # a worker accepts once warm: wait until all of them answer
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=wait) as r:
+                    answered.add(json.loads(r.read())["pid"])
+                up = len(answered) >= workers
+            if up:
+                return proc, time.perf_counter() - t0
+            time.sleep(0.2)
         except Exception:  # noqa: BLE001 - not up yet: any failure means try again
             if proc.poll() is not None:
                 raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}") from None
             time.sleep(0.5)
     proc.terminate()
-    raise SystemExit(f"server on {ws} did not answer within {wait:.0f} s")
+    raise SystemExit(f"server on {ws} did not answer within {wait:.0f} s"
+                     + (f" ({len(answered)} of {workers} workers answered)" if workers > 1 else ""))
 
 
 def loadavg() -> str:
@@ -235,6 +247,8 @@ def main() -> None:
                                                "copied, never written)")
     ap.add_argument("--keep", type=Path, help="keep (and reuse) the copied and replicated workspaces here")
     ap.add_argument("--wait", type=float, default=600.0, help="seconds a server may take to start")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="`policykg serve --workers N` (more than 1: read-only, one process each)")
     args = ap.parse_args()
     copies = [] if args.quick else [int(c) for c in args.copies.split(",") if c.strip()]
     many = [int(c) for c in args.clients.split(",") if c.strip()]
@@ -269,7 +283,7 @@ def main() -> None:
             else:
                 cells = [("ask", ask, 1)]
             port = free_port()
-            server, started = serve(ws, port, args.wait)
+            server, started = serve(ws, port, args.wait, args.workers)
             print(f"{label}: answering {started:.1f} s after start (load {loadavg()})", file=sys.stderr)
             try:
                 base_url = f"http://127.0.0.1:{port}"
@@ -293,7 +307,7 @@ def main() -> None:
     from rich.table import Table
 
     table = Table(title=f"HTTP API under load (loopback, client process separate; ≤{args.requests} "
-                        f"requests or {args.seconds:g} s per cell)")
+                        f"requests or {args.seconds:g} s per cell; server workers: {args.workers})")
     for col in ("workspace", "start s", "endpoint", "clients", "requests", "errors", "503 retried", "p50 ms",
                 "p95 ms", "p99 ms", "req/s", "load avg"):
         table.add_column(col, justify="left" if col in ("workspace", "endpoint", "load avg") else "right")

@@ -32,30 +32,53 @@ class VectorCache:
     """``VectorCache(dir, model_name)``: ``get_many(texts)`` / ``put_many(texts, vectors)``.
 
     Only passage vectors are cached (query vectors are cheap and one-off).
+
+    ``read_only=True`` (a workspace served read-only, several processes at once): the file is
+    opened only when first read, never created, and ``put_many`` keeps nothing; searching and
+    answering never read it, so they leave the folder as it was (a read creates SQLite's
+    ``-wal``/``-shm`` beside the file, as any reader of a WAL database does).
     """
 
-    def __init__(self, directory: str | Path, model_name: str, dim: int | None = None) -> None:
+    def __init__(self, directory: str | Path, model_name: str, dim: int | None = None, *,
+                 read_only: bool = False) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        if not read_only:
+            self.directory.mkdir(parents=True, exist_ok=True)
         self.model_name = model_name
         self.dim = dim
         self.path = self.directory / CACHE_FILE
         self._table = _table(model_name)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {self._table} (k TEXT PRIMARY KEY, dim INTEGER, v BLOB)")
-        self._conn.commit()
+        self._conn: sqlite3.Connection | None = None
+        if not read_only:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._table} (k TEXT PRIMARY KEY, dim INTEGER, v BLOB)")
+            self._conn.commit()
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """The connection (under ``_lock``); read-only: opened on first use, None when there
+        is no file or no table for this model (nothing cached)."""
+        if self._conn is None and self.read_only and self.path.is_file():
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                            (self._table,)).fetchone() is None:
+                conn.close()
+                return None
+            self._conn = conn
+        return self._conn
 
     def get_many(self, texts: Sequence[str]) -> list[np.ndarray | None]:
         keys = [text_key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
         with self._lock:
-            for i in range(0, len(keys), 500):
+            conn = self._reader()
+            for i in range(0, len(keys) if conn is not None else 0, 500):
                 chunk = list(set(keys[i:i + 500]))
                 marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
+                rows = conn.execute(
                     f"SELECT k, dim, v FROM {self._table} WHERE k IN ({marks})", chunk)
                 for k, dim, blob in rows:
                     if self.dim is None or dim == self.dim:
@@ -66,6 +89,8 @@ class VectorCache:
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(texts) != len(vectors):
             raise ValueError(f"put_many: {len(texts)} texts but {len(vectors)} vectors")
+        if self.read_only:
+            return  # computed for this answer, kept nowhere
         rows = [(text_key(t), int(v.shape[0]), v.tobytes()) for t, v in zip(texts, vectors)]
         with self._lock, self._conn:
             self._conn.executemany(
@@ -73,11 +98,15 @@ class VectorCache:
 
     def __len__(self) -> int:
         with self._lock:
-            return int(self._conn.execute(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0])
+            conn = self._reader()
+            return 0 if conn is None else int(conn.execute(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
+                if self.read_only:
+                    self._conn = None  # opened again on the next read
 
 
 def encode_passages_cached(encoder, cache: VectorCache | None, texts: Sequence[str],

@@ -147,9 +147,11 @@ class SearchIndex:
                  hnsw_threshold: int = 50_000, fusion: FusionParams | None = None,
                  depth: int = 100, segmenter: Segmenter | None = None,
                  sentence_weight: float = SENTENCE_WEIGHT, fusion_by_shape: bool = True,
-                 part_weight: float = PART_WEIGHT, compose: bool = True) -> None:
+                 part_weight: float = PART_WEIGHT, compose: bool = True, read_only: bool = False) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only  # a workspace served read-only: the folder is not written
+        if not read_only:
+            self.directory.mkdir(parents=True, exist_ok=True)
         self.encoder = encoder
         self.concepts = list(concepts or [])
         self.kind = kind
@@ -170,7 +172,7 @@ class SearchIndex:
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
         self.tokenizer = Tokenizer(self.concepts)
-        self.cache = VectorCache(self.directory, encoder.name, encoder.dim)
+        self.cache = VectorCache(self.directory, encoder.name, encoder.dim, read_only=read_only)
         self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
         self.sentence_index = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
         self.needs_rebuild = False
@@ -308,6 +310,8 @@ class SearchIndex:
 
     def save(self) -> None:
         """Write the index atomically (new generation, then meta.json, then clean up)."""
+        if self.read_only:
+            raise RuntimeError(f"search index {self.directory} is opened read-only: not saved")
         self._ensure_bm25()
         old = self._generation
         gen = old + 1

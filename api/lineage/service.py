@@ -180,6 +180,8 @@ def document_lineage(kg: Any, doc_id: str, sources: Sequence[str] | None = None,
     resolved in the store), and what it changed; written as its lineage graph unless
     ``write`` is False. Returns {doc, sources: [{doc, relation, by, counts, rows}], unresolved}."""
 
+    if write:  # refused before any of the work, not after the alignment
+        kg.require_writable("write the lineage graph")
     loader = loader or Loader(kg)
     row = loader.doc_row(doc_id)
     unresolved: list[dict[str, Any]] = []
@@ -217,7 +219,7 @@ def _lineage_with(kg: Any, row: dict[str, Any], wanted: list[dict[str, Any]], *,
                        change=r["change"], target_change=r["target_change"])
             for r in result["rows"]]))
     if write:
-        kg._require_writable("write the lineage graph")
+        kg.require_writable("write the lineage graph")
         write_lineage(kg.store, row["id"], lineage_graph(lineage))
     return {"doc": _doc_ref(row), "sources": out_sources, "unresolved": [], "written": write}
 

@@ -4,7 +4,9 @@ Each uploaded file is kept in the workspace as the stored source of its document
 ``PolicyKG.ingest_uploads``). Two files with the same name in one request are both kept: the
 second is stored as ``name (2).ext``. A request where every file failed is a 422 naming each
 file and its reason (the files were received but none could be ingested); when some files
-were ingested the answer is 200 and ``failed`` lists the others.
+were ingested the answer is 200 and ``failed`` lists the others. A workspace served
+read-only (``policykg serve --workers N`` or ``--read-only``) refuses first, token or not,
+with a 409 saying how to ingest instead: no token would make the write possible.
 """
 
 from __future__ import annotations
@@ -31,9 +33,14 @@ class NothingIngested(PolicyKGError):
 
 
 @router.post("/ingest", summary="upload documents (needs POLICYKG_TOKEN and a bearer token)",
-             response_model=schemas.IngestReport)
+             response_model=schemas.IngestReport,
+             responses={409: {"model": schemas.ErrorResponse,
+                              "description": "the workspace is served read-only; the message says how to ingest"}})
 def ingest(request: Request, files: list[UploadFile] = File(...), svc: Any = Depends(get_service),
            settings: Settings = Depends(get_settings)) -> Any:
+    refuse = getattr(svc, "require_writable", None)  # a test's stand-in service may lack it
+    if refuse is not None:
+        refuse("ingest")
     token = settings.token
     limit = settings.limits.max_file_bytes
     if not token:

@@ -3,6 +3,7 @@ bodies, topics, health."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -60,7 +61,8 @@ class PrecedentsRequest(BaseModel):
 
 @router.get("/health", summary="store, index, model and counts", response_model=schemas.Health)
 def health(svc: Any = Depends(get_service)) -> Any:
-    return svc.health()
+    # the serving process: with `policykg serve --workers N`, which of the N answered
+    return {**svc.health(), "pid": os.getpid()}
 
 
 @router.get("/search", summary="hybrid clause search with graph filters", response_model=schemas.SearchResponse)

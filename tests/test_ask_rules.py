@@ -603,6 +603,7 @@ def test_a_person_is_not_found_by_the_verb_it_starts_with():
     from api.ask.terms import credit
 
     assert credit("负责人", "实行校长负责制") == 0.0
+    assert credit("资源库", "开发地方美育课程资源") == 0.0  # a repository is not any resource
     assert credit("中小学生", "面向全体中小学") > 0  # the head of a compound may vary
 
 

@@ -37,7 +37,7 @@ GLOSSARY_WORDS = 4  # the longest glossary phrase read as one concept (intangibl
 EN_VERB_WEIGHT = 0.25  # an English verb's renderings are a dictionary's guesses at what plans vary most
 SPECIFIC_SHARE = 0.5  # a group this heavy (share of the heaviest) is specific: a NEAR unit must state it
 PART_CREDIT = 0.8  # a word found only by its prefix earns this share of its length
-PERSON_SUFFIX = frozenset("人员者")  # 负责人 is a person, 负责 a verb: no prefix credit across it
+NOUN_SUFFIX = frozenset("人员者库室馆站团")  # 负责人 is a person, 负责 a verb; 资源库 a repository, 资源 any resource: no prefix credit across such a suffix
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
 
@@ -1129,8 +1129,9 @@ def _split_stated(word: str, text: str) -> bool:
 
 def _prefix_lengths(word: str) -> range:
     """Lengths of the prefixes of ``word`` that earn part of its credit, longest first: at least
-    two characters, and none when the word ends in a person suffix (负责人 is not 负责)."""
-    if word and word[-1] in PERSON_SUFFIX:
+    two characters, and none when the word ends in a suffix that makes it a person or a thing
+    (负责人 is not 负责, 资源库 not 资源, 工作室 not 工作)."""
+    if word and word[-1] in NOUN_SUFFIX:
         return range(0)
     return range(len(word) - 1, 1, -1)
 

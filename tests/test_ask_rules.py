@@ -636,3 +636,11 @@ def test_a_framing_verb_after_or_begins_the_other_side_of_the_requirement():
 
     assert strip_scaffold("要求配备专干或明确专人", "zh")[0].count("明确") == 1
     assert "明确" not in strip_scaffold("明确了美育教师配备标准", "zh")[0]
+
+
+def test_a_programme_code_is_asked_as_written_in_either_plus():
+    corpus = _small_corpus(["深入推进“体育艺术2＋1项目”。", "每所学校建设1个艺术项目。", "推进体育艺术教育。"])
+    for q, lang in (("体育艺术2+1项目", "zh"), ("the 'Sports and Arts 2+1' project", "en")):
+        req = requirement_terms(q, lang, corpus, _tokenizer(), _expander(corpus) if lang == "en" else None)
+        assert any(g.alternatives == ("2＋1",) for g in req.groups), (lang, req.groups)
+    assert quantities("推进体育艺术2+1项目") == []  # a programme's name, not one project

@@ -258,6 +258,11 @@ def _comparator(*words: str | None) -> str:
     return "="
 
 
+def _in_code(text: str, start: int, end: int) -> bool:
+    """The number at ``text[start:end]`` is part of a code (2+1, 1+X)."""
+    return (start > 0 and text[start - 1] in "+＋") or text[end:end + 1] in ("+", "＋")
+
+
 def quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     spans: list[tuple[int, int]] = [(f.start, f.end) for f in frequencies(text)]
@@ -301,6 +306,8 @@ def quantities(text: str) -> list[Quantity]:
     for m in QTY_ZH.finditer(text):
         if any(a <= m.start("v") < b or a < m.end() <= b for a, b in spans + [(q.start, q.end) for q in out]):
             continue
+        if _in_code(text, m.start("v"), m.end("v")):
+            continue  # 体育艺术2+1项目: a programme's name, not one project
         if _YEAR_ONLY.fullmatch(m.group("v") or "") and m.group("u") == "年":
             continue  # a year, not a quantity
         v = number(m.group("v"))

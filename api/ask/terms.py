@@ -814,7 +814,27 @@ def without_shares(req: Requirement) -> Requirement:
 
 def requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = None,
                       renderings: dict[str, tuple[list[str], bool]] | None = None) -> Requirement:
-    return with_shares(with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus))
+    req = with_shares(with_synonyms(_terms(core, lang, corpus, tokenizer, expander, renderings), corpus))
+    codes = literal_codes(core, corpus)
+    if codes:
+        req = Requirement(req.groups + codes, req.ignored, [b + codes for b in req.branches])
+    return req
+
+
+# a programme's code (体育艺术2+1项目, the "1+X" certificate): written the same in any language,
+# with an ASCII or a full-width plus
+CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,2})\s*[+＋]\s*([0-9A-Za-z]{1,2})(?![0-9A-Za-z])")
+
+
+def literal_codes(core: str, corpus: Any) -> list[Group]:
+    """The codes ``core`` names, as groups of their written forms the corpus holds."""
+    out = []
+    for m in CODE.finditer(core):
+        forms = tuple(f for f in dict.fromkeys(f"{m.group(1)}{plus}{m.group(2)}" for plus in "+＋")
+                      if corpus.doc_frequency(f) > 0)
+        if forms and not any(forms == g.alternatives for g in out):
+            out.append(Group(m.group(0), forms, max(corpus.idf(f) for f in forms)))
+    return out
 
 
 def _jieba_cut(text: str, tokenizer: Any) -> list[str]:

@@ -644,3 +644,12 @@ def test_a_programme_code_is_asked_as_written_in_either_plus():
         req = requirement_terms(q, lang, corpus, _tokenizer(), _expander(corpus) if lang == "en" else None)
         assert any(g.alternatives == ("2＋1",) for g in req.groups), (lang, req.groups)
     assert quantities("推进体育艺术2+1项目") == []  # a programme's name, not one project
+
+
+def test_an_annual_report_is_made_every_year_but_a_given_year_is_not():
+    (f,) = frequencies("同时发布全省学校艺术教育发展年度报告", stated=True)
+    (every_year,) = frequencies("每年发布报告")
+    assert f.satisfies(every_year) and f.of == "报告"
+    assert frequencies("发布年度报告") == []  # a question's word: only a plan's sentence is read so
+    for text in ("2019年度工作总结", "本年度考核", "纳入年度工作计划"):
+        assert frequencies(text, stated=True) == [], text

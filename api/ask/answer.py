@@ -123,6 +123,8 @@ class AskContext:
                 got = nb.start_years(unit.sentence)
             elif kind == "deadline":  # the one deadline its sentence states, or none
                 got = [d for d in [nb.deadline(unit.sentence)] if d is not None]
+            elif kind == "frequencies":  # as a plan states them (年度报告: every year)
+                got = nb.frequencies(unit.text, stated=True)
             else:
                 got = getattr(nb, kind)(unit.text)
             self._stated[(kind, unit.distinct)] = got
@@ -299,7 +301,10 @@ def _constraints_met(unit: Any, extra: dict[str, Any], req: Requirement, with_ta
         return coverage([heavy], scope) >= 0.5 or (asked and coverage(heads, scope) >= 0.5)
 
     if extra["_freqs"] or extra["_any_frequency"]:  # any of the frequencies asked (每学期（每学年）)
-        stated = [f for f in ctx.stated(unit, "frequencies") if near(f.start, f.end)]
+        # an annual report (年度报告) answers "every year" only when a report is what was asked
+        asked_words = {a for g in req.groups for a in g.alternatives}
+        stated = [f for f in ctx.stated(unit, "frequencies") if near(f.start, f.end)
+                  and (f.of is None or any(f.of in a for a in asked_words))]
         ok = [f for f in stated if not extra["_freqs"] or any(f.satisfies(a) for a in extra["_freqs"])]
         if not ok:
             return False, {}

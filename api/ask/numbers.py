@@ -128,6 +128,7 @@ class Frequency:
     times: float | None  # how many times per that span, when stated
     start: int = 0
     end: int = 0
+    of: str | None = None  # what the frequency is of, when the word says it (年度报告: 报告)
 
     def label(self) -> str:
         n = "" if self.every == 1 else (SOME if self.every == ANY else _fmt(self.every))
@@ -161,7 +162,14 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def frequencies(text: str) -> list[Frequency]:
+# 年度报告, 年度考核: a report or a review made every year (not 2019年度, 本年度, 学年度: a given
+# year; not 年度计划, 年度预算: the year's plan, whatever is done how often)
+ANNUAL_ZH = re.compile(rf"(?<![\d{CN_DIGITS}本上下该当学同])年度(?:[\u4e00-\u9fff]{{0,4}}?)(?P<of>报告|报表|考核|测评|总结)")
+
+
+def frequencies(text: str, stated: bool = False) -> list[Frequency]:
+    """The frequencies ``text`` states; ``stated``: read a plan's sentence, where an annual
+    thing (年度报告) is done every year."""
     out: list[Frequency] = []
     for m in FREQ_ZH.finditer(text):
         n = number(m.group("n")) if m.group("n") else 1.0
@@ -195,6 +203,10 @@ def frequencies(text: str) -> list[Frequency]:
             continue  # "a year by which": a rate needs its count (once a year, twice a year)
         if n:
             out.append(Frequency(n, PERIODS_EN[m.group("p").lower()], t, m.start(), m.end()))
+    if stated:
+        for m in ANNUAL_ZH.finditer(text):
+            if not any(f.start <= m.start() < f.end for f in out):
+                out.append(Frequency(1.0, "年", None, m.start(), m.end(), of=m.group("of")))
     return sorted(out, key=lambda f: (f.start, f.end))
 
 

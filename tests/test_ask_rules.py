@@ -653,3 +653,11 @@ def test_an_annual_report_is_made_every_year_but_a_given_year_is_not():
     assert frequencies("发布年度报告") == []  # a question's word: only a plan's sentence is read so
     for text in ("2019年度工作总结", "本年度考核", "纳入年度工作计划"):
         assert frequencies(text, stated=True) == [], text
+
+
+def test_a_glossary_phrase_does_not_reach_over_a_preposition_and_another_word():
+    corpus = _small_corpus(["对教育质量提升显著的学校和教师给予奖励。", "加强教师教育。"])
+    req = requirement_terms("reward teachers for improving education quality", "en", corpus, _tokenizer(),
+                            _expander(corpus))
+    assert not any("教师教育" in g.alternatives for g in req.groups), req.groups
+    assert any("教育质量" in g.alternatives for g in req.groups), req.groups

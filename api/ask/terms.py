@@ -1006,6 +1006,10 @@ def _en_requirement(core: str, corpus: Any, expander: Any,
             gapped = next(((k, n) for k in range(j + 2, min(j + 2 + GAP_WORDS, len(raw)))
                            for n in range(min(GLOSSARY_WORDS - 1, len(raw) - k), 0, -1)
                            if raw[j] not in skip and written_as(" ".join([raw[j], *raw[k:k + n]]))
+                           # the words inside modify the phrase (joint [inter-departmental] meeting
+                           # system); a function word among two or more starts another phrase (teachers for
+                           # improving education quality is no "teacher education")
+                           and not (k - j > 2 and any(w in skip for w in raw[j + 1:k]))
                            and not binds(k)), None)
             if gapped:
                 k, n = gapped

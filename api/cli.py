@@ -461,14 +461,18 @@ def _ask_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 @app.command()
 def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt, fmt: str | None = FormatOpt,
-        out_file: Path | None = OutOpt) -> None:
+        out_file: Path | None = OutOpt,
+        per_region: int = typer.Option(
+            LIMITS.ask_per_region, "--per-region", min=0, max=LIMITS.max_per_region,
+            help="at most N documents of each region listed, best first, with their evidence (0: all; "
+            "every region is listed either way). --format exports the whole answer.")) -> None:
     """A question in Chinese or English, answered from the graph with evidence: each piece of
     evidence with its document (title [short id]), clause and the sentence it stands in."""
     svc = _svc(ctx)
-    result = _run(lambda: svc.ask(question))
+    result = _run(lambda: svc.ask(question, per_region=None if fmt and not as_json else per_region))
     if as_json:
         return _print_json(result, schemas.AskAnswer)
-    if fmt:
+    if fmt:  # an export is the whole answer
         from api.tabular import evidence_columns, with_sentences
 
         rows = _ask_rows(result)
@@ -496,6 +500,11 @@ def ask(ctx: typer.Context, question: str, as_json: bool = JsonOpt, fmt: str | N
             label = ""
     if rows:
         _table(None, ["answer", "target", "document", "clause", "sentence"], rows)
+    from api.ask.paging import not_listed
+
+    left, what = not_listed(result)
+    if left:
+        out.print(f"… {left} more {what} not listed (--per-region 0 lists all)", highlight=False, markup=False)
     if result.get("closest"):
         _table("closest clauses (not answers)", ["region", "document", "clause", "sentence"],
                [[_region_name(ev.get("region")), doc_name(ev, 28), ev.get("path"), sentence(ev)]

@@ -409,10 +409,17 @@ class AskDocumentRef(Model):
 
 
 class RegionGroup(Model):
+    """A region that answers: its documents listed (at most the answer's ``per_region``, best
+    first) with their evidence; ``documents_total`` counts every document of it that answers."""
+
     region: RegionRef | None
     documents: list[AskDocumentRef]
     evidence: list[AskEvidence]
-    count: dict[str, int | float] | None = Field(None, description="(count questions) totals by unit")
+    documents_total: int | None = Field(
+        None, description="every document of the region that answers, listed or not (documents lists "
+        "at most per_region of them)")
+    count: dict[str, int | float] | None = Field(
+        None, description="(count questions) totals by unit, over every document of the region, listed or not")
 
 
 class DocumentGroup(Model):
@@ -428,14 +435,20 @@ class BodyAnswer(Model):
     kind: BodyKind | None
     region: RegionRef | None
     level: Literal["measure", "document"]
-    evidence: list[AskEvidence]
+    evidence: list[AskEvidence] = Field(description="the measures (or documents), at most per_region of them")
+    evidence_total: int | None = Field(None, description="every piece of evidence of the body, listed or not")
 
 
 class AskBase(Model):
     question: str
     interpretation: Interpretation
     fallback: bool
-    summary: str | None = None
+    summary: str | None = Field(None, description="the complete answer's counts, whatever per_region left out")
+    documents_total: int | None = Field(
+        None, description="the documents that answer, all of them (listed or not; 0 when none does)")
+    per_region: int | None = Field(
+        None, description="the cap applied: at most this many documents listed per region (bodies: pieces of "
+        "evidence per body); null when every one is listed")
 
 
 class RegionsAnswer(AskBase):
@@ -445,6 +458,8 @@ class RegionsAnswer(AskBase):
 
 
 class DocumentsAnswer(AskBase):
+    """intent documents: the documents that answer, at most ``per_region`` of each region."""
+
     answer: list[DocumentGroup]
 
 

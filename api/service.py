@@ -654,12 +654,18 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
         warm(self)
 
-    def ask(self, q: str) -> dict[str, Any]:
+    def ask(self, q: str, per_region: int | None = None) -> dict[str, Any]:
+        """The answer to question ``q`` (``api.ask``); ``per_region`` lists at most that many
+        documents of each region with their evidence (None or 0: every one; the default here,
+        so that evaluations and other callers see complete answers). Every region is listed
+        either way, with ``documents_total``."""
         from api.ask import answer
 
         if not q or not q.strip():
             raise InvalidParameter("q", "empty question")
-        return answer(q, self)
+        if per_region is not None and per_region < 0:
+            raise InvalidParameter("per_region", f"must be 0 (every document) or more, not {per_region}")
+        return answer(q, self, per_region=per_region)
 
     # ------------------------------------------------------------------ SPARQL and health
 

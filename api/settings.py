@@ -46,6 +46,10 @@ class Limits:
     sparql_rows: int = 10_000
     max_file_bytes: int = 20 * MB  # one ingested file (HTTP upload or CLI), and one upload request
     graph_depth: int = 4  # /graph/neighbourhood and /export
+    # documents per region an /ask answer (and `policykg ask`) lists by default, and the most a
+    # request may ask for (0: every one); at 100 copies of a corpus a complete answer is megabytes
+    ask_per_region: int = 10
+    max_per_region: int = 10_000
     # at most this many /ask, /search, /precedents and /sparql requests run at once (beyond:
     # 503 with Retry-After); a timed-out SPARQL query still evaluating counts against it
     max_concurrent: int = 4

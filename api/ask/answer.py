@@ -18,7 +18,10 @@
    deadline asked, close to those words. Evidence is the whole sentence, with the target the
    graph extracted from it when there is one (value, value_max, unit, comparator, deadline,
    period, frequency). One best piece of evidence per document; the others are counted
-   (``more``). Regions come from the documents' own region only.
+   (``more``). Regions come from the documents' own region only. With ``per_region`` each
+   region lists its best documents only (``paging``): which are shown is decided from the
+   documents and their regions alone, and evidence is built for those (at 100 copies of the
+   corpus, most of an answer's work is the evidence of documents nobody reads).
 4. **No region** only after all units were read; the closest units are then shown as
    ``closest``, labelled as such.
 
@@ -37,6 +40,7 @@ import numpy as np
 
 from . import numbers as nb
 from .corpus import AskCorpus
+from .paging import cap_of, listed, page
 from .places import PlaceIndex
 from .structured import (
     Interpretation,
@@ -412,7 +416,9 @@ def _evidence(ctx: AskContext, unit: Any, cov: float, dense_rank: int | None, fo
 
 
 def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interpretation,
-                    extra: dict[str, Any]) -> dict[str, Any]:
+                    extra: dict[str, Any], per_region: int | None = None) -> dict[str, Any]:
+    """Every unit verified (the module docstring, 3 and 4), grouped by region or document, at
+    most ``per_region`` documents of each region (``paging.listed``): their evidence alone is built."""
     req: Requirement = extra["_req"]
     allowed = _allowed_docs(ctx, extra["_places"])
     has_constraints = bool(extra["_freqs"] or extra["_qtys"] or interp.year or extra.get("_any_deadline")
@@ -475,15 +481,9 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
             missed.append((no, cov))
     best = _best_per_document(answering, ranked_units, corpus)
     cov_of = {d: c for _, c, d in answering}
-    items, memo = [], {}
-    for key, more in best:
-        unit = units[key]
-        ev = _evidence(ctx, unit, cov_of[unit.distinct], ranked_units.get(key), found_of.get(unit.distinct, {}),
-                       req, memo)
-        ev["more"] = more
-        items.append((corpus.doc_region.get(unit.doc_id), ev))
-    result: dict[str, Any] = {}
-    if not items:
+    cap = cap_of(per_region)
+    result: dict[str, Any] = {"per_region": cap, "documents_total": len(best)}
+    if not best:
         closest = []
         for key, cov in _closest(missed, ranked_units, CLOSEST):
             ev = _evidence(ctx, units[key], cov, ranked_units.get(key), {}, req) | {"closest": True}
@@ -493,11 +493,25 @@ def verified_answer(question: str, service: Any, ctx: AskContext, interp: Interp
                       summary="no region states this (every clause was read); the closest clauses are "
                       "shown as closest, not as answers")
         return result
+    # which documents are listed is decided from their regions alone (``paging.listed``, in the
+    # answer's order: best first, or by id for a documents answer, as ``_group_by_document``
+    # orders documents of one piece of evidence each); evidence is built for those only
+    doc_ids = [units[key].doc_id for key, _ in best]
+    regions = [corpus.doc_region.get(d) for d in doc_ids]
+    order = sorted(range(len(best)), key=doc_ids.__getitem__) if interp.intent == "documents" else range(len(best))
+    shown, totals = listed([_region_key(regions[i]) for i in order], cap)
+    items, memo = [], {}
+    for i in (order[j] for j in shown):
+        key, more = best[i]
+        unit = units[key]
+        ev = _evidence(ctx, unit, cov_of[unit.distinct], ranked_units.get(key), found_of.get(unit.distinct, {}),
+                       req, memo)
+        ev["more"] = more
+        items.append((regions[i], ev))
     if interp.intent == "documents":
-        docs = _group_by_document(items)
-        result.update(answer=docs, summary=f"{len(docs)} document(s) state it")
+        result.update(answer=_group_by_document(items), summary=f"{len(best)} document(s) state it")
     else:
-        groups = _group_regions(items)
+        groups = _group_regions(items, totals)
         names = ", ".join((g["region"] or {}).get("name") or "(no region)" for g in groups)
         result.update(answer=groups, summary=f"{len(groups)} region(s) state it: {names}")
     return result
@@ -533,13 +547,17 @@ def _closest(missed: list[tuple[np.ndarray, float]], ranked_units: dict[int, int
     return list(zip(keys[:n].tolist(), cov[:n].tolist()))
 
 
-def _group_regions(items: list[tuple[dict[str, Any] | None, dict[str, Any]]]) -> list[dict[str, Any]]:
+def _group_regions(items: list[tuple[dict[str, Any] | None, dict[str, Any]]],
+                   totals: dict[str, int]) -> list[dict[str, Any]]:
+    """The listed documents by region; ``totals``: every region's documents, listed or not (the
+    groups are ordered by it, so a paged answer has the complete answer's order)."""
     groups: dict[str, dict[str, Any]] = {}
     for region, ev in items:
-        g = groups.setdefault(_region_key(region), {"region": region, "documents": [], "evidence": []})
+        key = _region_key(region)
+        g = groups.setdefault(key, {"region": region, "documents": [], "evidence": [], "documents_total": totals[key]})
         g["documents"].append({"id": ev["doc"], "title": ev["title"], "source_file": ev["source_file"]})
         g["evidence"].append(ev)
-    return sorted(groups.values(), key=lambda g: (-len(g["documents"]), _region_key(g["region"])))
+    return sorted(groups.values(), key=lambda g: (-g["documents_total"], _region_key(g["region"])))
 
 
 # ---------------------------------------------------------------------- entry point
@@ -549,8 +567,10 @@ def _public(extra: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in extra.items() if not k.startswith("_") and v not in ([], None)}
 
 
-def answer(question: str, service: Any) -> dict[str, Any]:
-    """Answer ``question`` (see the module docstring)."""
+def answer(question: str, service: Any, per_region: int | None = None) -> dict[str, Any]:
+    """Answer ``question`` (see the module docstring); ``per_region`` (None or 0: everything)
+    lists at most that many documents of each region, with their evidence (``paging``)."""
+    cap_of(per_region)  # a bad cap is refused before any work
     ctx = context(service)
     interp, extra = read_question(question, service, ctx)
     req: Requirement = extra["_req"]
@@ -571,13 +591,14 @@ def answer(question: str, service: Any) -> dict[str, Any]:
         result = structured_answer(question, service, interp, keep)
         result["interpretation"].update(_public(extra))
         if result.get("answer") or interp.intent not in ("count", "targets"):
-            return result
+            return page(result, per_region)
         # no extracted target answers a number question: every clause is read before
         # saying "no region"
     result = {"question": question, "interpretation": {**interp.to_dict(), **_public(extra)}, "fallback": False}
-    found = verified_answer(question, service, ctx, interp, extra)
+    found = verified_answer(question, service, ctx, interp, extra, per_region)
     if not found:
-        return structured_answer(question, service, interp) | {"interpretation": result["interpretation"]}
+        return page(structured_answer(question, service, interp) | {"interpretation": result["interpretation"]},
+                    per_region)
     result.update(found)
     result["interpretation"]["terms"] = [g.to_dict() for g in extra["_req"].groups]
     result["interpretation"]["source"] = "every clause, verified"

@@ -89,13 +89,21 @@ def precedents(req: PrecedentsRequest = Body(...), svc: Any = Depends(get_servic
 
 @router.get("/ask", summary="a question in Chinese or English, answered from the graph with evidence",
             response_model=schemas.AskAnswer)
-def ask(q: str = Query(..., min_length=1, max_length=LIMITS.query_chars), format: str | None = TABLE_FORMAT,
-        svc: Any = Depends(get_service)) -> Any:
-    answer = _ask_with_sentences(svc, svc.ask(q))
-    if format:
+def ask(
+    q: str = Query(..., min_length=1, max_length=LIMITS.query_chars),
+    per_region: int = Query(
+        LIMITS.ask_per_region, ge=0, le=LIMITS.max_per_region,
+        description="at most this many documents of each region listed, best first, with their evidence "
+        "(bodies: pieces of evidence per body); 0 lists every one. Every region is listed either way, "
+        "with documents_total. Ignored with format=csv|xlsx: a download holds the whole answer."),
+    format: str | None = TABLE_FORMAT,
+    svc: Any = Depends(get_service),
+) -> Any:
+    if format:  # a download is the whole answer
+        answer = _ask_with_sentences(svc, svc.ask(q))
         return _download(ask_rows(answer), tabular.evidence_columns(_topic_labels(svc)), format,
                          f"policykg-answer-{q[:30]}", "答案 answer")
-    return answer
+    return _ask_with_sentences(svc, svc.ask(q, per_region=per_region))
 
 
 @router.get("/targets", summary="quantitative targets with their evidence", response_model=list[schemas.Target])

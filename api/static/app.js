@@ -670,15 +670,57 @@
     return first(i.text, i.summary, parts.join(" · "));
   }
 
+  /** What a paged answer lists and what the complete one holds: {regions, documents, listed,
+   * total, evidence}. /ask lists at most `per_region` documents of each region (bodies: pieces
+   * of evidence per body); every region is there with `documents_total` (bodies:
+   * `evidence_total`), and the answer's `documents_total` counts every document that answers.
+   * `listed` and `total` count what is paged (documents, or a body's evidence). */
+  function askTotals(ans) {
+    const groups = asList(ans?.answer ?? []);
+    const sum = (f) => groups.reduce((n, g) => n + f(g), 0);
+    const documents = typeof ans?.documents_total === "number" ? ans.documents_total : null;
+    if (groups.length && groups[0].level) { // bodies: each body's evidence is paged
+      return { regions: null, documents, evidence: true, listed: sum((g) => asList(g.evidence).length),
+        total: sum((g) => g.evidence_total ?? asList(g.evidence).length) };
+    }
+    if (groups.length && groups[0].documents) { // regions: each region's documents are paged
+      const listed = sum((g) => asList(g.documents).length);
+      return { regions: groups.length, documents: documents ?? listed, evidence: false, listed,
+        total: sum((g) => g.documents_total ?? asList(g.documents).length) };
+    }
+    // documents (or nothing): documents are paged region by region
+    const regions = new Set(groups.map((g) => regionOf(g.region)?.code || regionText(g.region)).filter(Boolean));
+    return { regions: groups.length ? regions.size : 0, documents: documents ?? groups.length, evidence: false,
+      listed: groups.length, total: Math.max(groups.length, documents ?? 0) };
+  }
+
+  /** Under the table, when the answer left documents out: how many, and a button that asks
+   * again for every one (per_region=0). */
+  function renderAskMore(q, ans, totals) {
+    const box = $("#ask-more");
+    const left = totals.total - totals.listed;
+    box.hidden = left <= 0;
+    if (left <= 0) { box.replaceChildren(); return; }
+    const cap = ans?.per_region;
+    const text = totals.evidence
+      ? `还有 ${fmtNum(left)} 条依据未列出（每个主体列出 ${cap} 条）· ${fmtNum(left)} more pieces of evidence not listed (${cap} per body) `
+      : `还有 ${fmtNum(left)} 份文件未列出（每个地区列出最相关的 ${cap} 份）· ${fmtNum(left)} more documents not listed (at most ${cap} per region, the best first) `;
+    box.replaceChildren(h("span", {}, text),
+      h("button", { type: "button", class: "more", id: "ask-show-all", onclick: () => go("ask", { q, per_region: 0 }) }, "显示全部 Show all"));
+  }
+
   async function showAsk(params) {
     const q = params.get("q") || "";
     $("#ask-q").value = q;
     const answerBox = $("#ask-answer"), fallback = $("#ask-fallback");
-    if (!q) { answerBox.hidden = true; fallback.hidden = true; setStatus("ask-status", ""); $("#ask-interpretation").textContent = ""; return; }
+    if (!q) { answerBox.hidden = true; fallback.hidden = true; $("#ask-more").hidden = true; setStatus("ask-status", ""); $("#ask-interpretation").textContent = ""; return; }
     const n = ticket("ask");
     setStatus("ask-status", "思考中… Answering…", "busy");
+    // the API's default lists the best documents of each region; "Show all" asks with per_region=0
+    const perRegion = params.get("per_region");
+    const query = { q, ...(perRegion !== null && /^\d+$/.test(perRegion) ? { per_region: perRegion } : {}) };
     try {
-      const [ans, refs] = await Promise.all([api(`/ask?${new URLSearchParams({ q })}`), loadRefs()]);
+      const [ans, refs] = await Promise.all([api(`/ask?${new URLSearchParams(query)}`), loadRefs()]);
       if (stale("ask", n)) return;
       const interp = interpretationText(ans);
       $("#ask-interpretation").textContent = interp ? `理解为 Interpreted as: ${interp}` : "";
@@ -698,16 +740,24 @@
       renderAskFallback(fb);
       fallback.hidden = !fb.length;
       renderDocumentLevelBodies(ans);
-      const regions = new Set(rows.map((r) => regionOf(r.region)?.code || regionText(r.region)).filter(Boolean));
+      const totals = askTotals(ans);
+      renderAskMore(q, ans, totals);
+      // regions and documents: the complete answer's (every region is listed, its documents may
+      // not all be); targets and evidence: those listed
+      const regions = totals.regions ?? new Set(rows.map((r) => regionOf(r.region)?.code || regionText(r.region)).filter(Boolean)).size;
       const nTargets = rows.filter((r) => r.target).length;
+      const docs = totals.documents;
+      const paged = totals.total > totals.listed;
       const counts = rows.length
-        ? `${regions.size} 个地区，${nTargets} 项指标，${rows.length} 条依据 · ${regions.size} regions, ${nTargets} targets, ${rows.length} pieces of evidence`
+        ? (docs !== null
+          ? `${regions} 个地区，${fmtNum(docs)} 份文件，${paged ? "列出 " : ""}${nTargets} 项指标，${rows.length} 条依据 · ${regions} regions, ${fmtNum(docs)} documents, ${nTargets} targets, ${rows.length} pieces of evidence${paged ? " listed" : ""}`
+          : `${regions} 个地区，${nTargets} 项指标，${rows.length} 条依据 · ${regions} regions, ${nTargets} targets, ${rows.length} pieces of evidence`)
         : closest.length ? "没有地区明确这样规定（已读遍所有条款），下面是最接近的条款 · No region states this (every clause was read); the closest clauses are below"
           : (fb.length ? "没有结构化答案，下面是相关条款 · No structured answer; the most similar clauses are below" : "没有答案 No answer");
       setStatus("ask-status", counts); // the service's summary is English only: the counts say it in both
     } catch (e) {
       if (stale("ask", n)) return;
-      answerBox.hidden = true; fallback.hidden = true;
+      answerBox.hidden = true; fallback.hidden = true; $("#ask-more").hidden = true;
       setStatus("ask-status", e.message, "error");
     }
   }
@@ -772,6 +822,9 @@
       if (r.target) regions.get(key).targets.push(r.target);
       else if (r.evidence) regions.get(key).clauses++;
       if (r.count) regions.get(key).count = r.count;
+      // a paged answer lists some of the region's documents: the list says how many it has
+      const total = r.item?.documents_total;
+      if (typeof total === "number" && total > asList(r.item.documents).length) regions.get(key).documentsTotal = total;
     }
     const byTargets = rows.some((r) => r.target);
     const metric = (g) => (byTargets ? g.targets.length : g.clauses);
@@ -791,7 +844,8 @@
     $("#ask-region-list").replaceChildren(...[...regions.values()].sort((a, b) => metric(b) - metric(a)).map((g) =>
       h("li", {}, g.code ? h("button", { type: "button", class: "linklike", onclick: () => filterAskTable(g.code, names[g.code] || g.name) }, regionNode(g)) : regionNode(g),
         ` ${metric(g)} ${byTargets ? "项指标 targets" : "条 clauses"}`,
-        countText(g.count) ? h("span", { class: "count" }, ` · 合计 total ${countText(g.count)}`) : null)));
+        countText(g.count) ? h("span", { class: "count" }, ` · 合计 total ${countText(g.count)}`) : null,
+        g.documentsTotal ? h("span", { class: "muted" }, ` · 共 ${fmtNum(g.documentsTotal)} 份文件 documents`) : null)));
     return drawn;
   }
 
@@ -1484,7 +1538,7 @@
   }
 
   // exposed for tests and for the curious in the console
-  window.policykg = { graph, route, askRows, precedentGroups, inRegion };
+  window.policykg = { graph, route, askRows, askTotals, precedentGroups, inRegion };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -216,6 +216,11 @@ class PolicyKG(Ingestion, Filters, GraphView):
                 index.save()  # opened read-only on purpose: refused, kept in memory
             except Exception as exc:  # noqa: BLE001 - read-only media: keep it in memory
                 log.warning("could not save the rebuilt index: %s", exc)
+        elif getattr(index, "retokenised", False) and not self._force_read_only:
+            try:  # the dictionary changed: keep the new tokens, so that the next start need not redo them
+                index.save()
+            except Exception as exc:  # noqa: BLE001 - a store locked elsewhere: keep them in memory
+                log.warning("could not save the retokenised index: %s", exc)
         if not self.read_only and manifest.model != encoder.name:
             manifest.model = encoder.name
             manifest.encoder = getattr(self, "_encoder_spec", None) or manifest.encoder

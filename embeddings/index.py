@@ -176,6 +176,7 @@ class SearchIndex:
         self.dense = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
         self.sentence_index = DenseIndex(encoder.dim, kind=kind, hnsw_threshold=hnsw_threshold)
         self.needs_rebuild = False
+        self.retokenised = False  # loaded with another dictionary: tokens redone, not yet saved
         self.status = "new"
         self._passages: dict[int, Passage] = {}
         self._tokens: dict[int, list[str]] = {}
@@ -275,6 +276,7 @@ class SearchIndex:
             for key, passage in self._passages.items():
                 self._tokens[key] = self.tokenizer.tokens(passage.text)
             self._bm25_dirty = True
+            self.retokenised = True
         else:
             self._bm25_keys = np.array(meta["bm25_keys"], dtype=np.int64)
             self._bm25 = BM25Index.load(bm25_path, len(self._bm25_keys))
@@ -344,6 +346,7 @@ class SearchIndex:
         _atomic_write_text(self.directory / META, json.dumps(meta, ensure_ascii=False))
         self._generation = gen
         self.needs_rebuild, self.status = False, "saved"
+        self.retokenised = False
         for path in self.directory.iterdir():  # earlier generations and stray temp files
             name = path.name
             if name.startswith(("passages-", "dense-", "bm25-", "sentences-")) and \

@@ -5,6 +5,7 @@ A few dozen clauses of the seed plans are encoded once per session (vectors cach
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 
@@ -250,3 +251,20 @@ def test_topic_classifier_shares_the_cache_and_assigns_topics(warm_cache, encode
     assert all(set(t) <= ids and len(t) <= 3 for t in topics)
     psych = [t for text, t in zip(texts, topics) if "心理健康教师" in text]
     assert psych and any("mental-health" in t for t in psych)
+
+
+def test_a_changed_dictionary_retokenises_and_a_save_keeps_the_new_tokens(index, index_dir, encoder, concepts):
+    index.save()
+    reopened = SearchIndex.open(index_dir, encoder, concepts)
+    assert not reopened.retokenised
+    from embeddings.bm25 import Tokenizer
+
+    other = Tokenizer(concepts, extra_words=["老校长下乡"])  # the dictionary gains a word
+    assert other.fingerprint != reopened.tokenizer.fingerprint
+    meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+    meta["tokenizer"] = "an-older-dictionary"
+    (index_dir / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    changed = SearchIndex.open(index_dir, encoder, concepts)
+    assert changed.retokenised and changed.search("老校长下乡", k=3, mode="bm25")
+    changed.save()
+    assert not SearchIndex.open(index_dir, encoder, concepts).retokenised

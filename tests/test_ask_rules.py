@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from api.ask.bodies import department_forms
 from api.ask.corpus import AskCorpus
 from api.ask.numbers import frequencies, quantities
@@ -258,13 +260,22 @@ def test_a_share_is_stated_by_a_percentage():
     assert "g0" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
 
 
-def test_credits_are_a_unit_in_both_languages():
-    (asked,) = quantities("at least two credits")
-    assert (asked.value, asked.unit, asked.comparator) == (2, "学分", ">=")
-    assert any(x.satisfies(asked) for x in quantities("选修课程不低于2个学分"))
-    assert not any(x.satisfies(asked) for x in quantities("每周不少于2个课时"))
-    (six,) = quantities("修满6个学分")
-    assert any(x.satisfies(six) for x in quantities("必修课程不低于6个学分"))
+@pytest.mark.parametrize("asked, read, states, does_not", [
+    # credits are a unit in both languages
+    ("at least two credits", (2, "学分", ">="), "选修课程不低于2个学分", "每周不少于2个课时"),
+    ("修满6个学分", (6, "学分", "="), "必修课程不低于6个学分", None),
+    # a cap is at most its number; of an age, in years of age
+    ("Which regions cap the age of part-time arts teachers at 65?", (65, "岁", "<="),
+     "兼职教师原则上不超过65岁", "兼职教师不超过70岁"),
+    ("cap class size at 45 students", (45, "名", "<="), None, None),
+])
+def test_an_asked_quantity_is_read_and_checked_against_a_plans_sentence(asked, read, states, does_not):
+    (q,) = quantities(asked)
+    assert (q.value, q.unit, q.comparator) == read
+    if states:
+        assert any(x.satisfies(q) for x in quantities(states)), states
+    if does_not:
+        assert not any(x.satisfies(q) for x in quantities(does_not)), does_not
 
 
 def test_a_question_for_a_deadline_asks_any_stated_year():
@@ -588,15 +599,6 @@ def test_an_english_glossary_phrase_with_and_inside_is_one_concept():
     assert "小学" not in school.alternatives  # not "primary" or "secondary schools"
     req = requirement_terms("music or art teachers", "en", corpus, _tokenizer(), _expander(corpus))
     assert len(req.groups) <= 2  # an "or" outside a glossary phrase still joins alternatives
-
-
-def test_a_cap_is_at_most_and_an_age_is_in_years_of_age():
-    (cap,) = quantities("Which regions cap the age of part-time arts teachers at 65?")
-    assert (cap.value, cap.unit, cap.comparator) == (65, "岁", "<=")
-    assert any(x.satisfies(cap) for x in quantities("兼职教师原则上不超过65岁"))
-    assert not any(x.satisfies(cap) for x in quantities("兼职教师不超过70岁"))
-    (size,) = quantities("cap class size at 45 students")
-    assert (size.value, size.comparator) == (45, "<=")
 
 
 def test_a_person_is_not_found_by_the_verb_it_starts_with():

@@ -155,6 +155,24 @@ def test_a_word_takes_the_synonyms_the_genre_writes():
     assert "doc7" in {corpus.units[k].doc_id for k in _answers(req, corpus)}
 
 
+def test_a_broad_name_of_a_school_kind_takes_its_narrower_kinds_but_not_the_reverse():
+    from api.ask.terms import synonym_sets
+
+    texts = ["中等职业学校要推行现代学徒制。", "高职院校要推行现代学徒制。", "高等院校要成立学生艺术社团。"]
+    passages = [Passage(f"urn:v{i}/clause/1", f"v{i}", t) for i, t in enumerate(texts)]
+    corpus = AskCorpus.build(passages, {f"v{i}": {"id": f"v{i}", "source": {"file": f"v{i}.txt"}}
+                                        for i in range(len(texts))})
+
+    def docs(question):
+        req = requirement_terms(question, "zh", corpus, _tokenizer())
+        return {corpus.units[k].doc_id for k in _answers(req, corpus)}
+
+    assert docs("职业院校 推行 现代学徒制") == {"v0", "v1"}
+    assert docs("中等职业学校 推行 现代学徒制") == {"v0"}
+    assert docs("高校 学生艺术社团") == {"v2"}
+    assert "高职院校" not in synonym_sets().get("中等职业学校", ())
+
+
 def test_a_question_asking_by_when_takes_any_deadline_a_sentence_states():
     from api.ask.numbers import deadline
     from api.ask.terms import strip_words

@@ -758,18 +758,24 @@ def _resolve_pronouns(sides: list[str], first_word: Any) -> list[str]:
 
 @lru_cache(maxsize=1)
 def synonym_sets() -> dict[str, tuple[str, ...]]:
-    """Word → its set in ``data/synonyms_zh.txt`` (the terms the genre writes for one thing)."""
+    """Word → the forms a question's word also accepts (``data/synonyms_zh.txt``): each word of
+    a ``a|b|c`` line takes the whole line (the terms the genre writes for one thing); a
+    ``broad > narrow|narrow`` line gives only the broad word its narrower kinds (职业院校 takes
+    中等职业学校; a question about 中职 does not take 高职). A word on several lines takes all."""
     text = resources.files("api.ask").joinpath("data/synonyms_zh.txt").read_text(encoding="utf-8")
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, dict[str, None]] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        terms = tuple(t.strip() for t in line.split("|") if t.strip())
-        if len(terms) < 2 or not all(HAN.search(t) for t in terms):
-            raise ValueError(f"api/ask/data/synonyms_zh.txt line {n}: expected two or more Chinese terms joined by |")
-        for t in terms:
-            out[t] = terms
-    return out
+        broad, _, narrow = line.partition(">") if ">" in line else ("", "", line)
+        heads = [t.strip() for t in broad.split("|") if t.strip()]
+        terms = [t.strip() for t in narrow.split("|") if t.strip()]
+        if len(heads + terms) < 2 or not all(HAN.search(t) for t in heads + terms) or (">" in line and not heads):
+            raise ValueError(f"api/ask/data/synonyms_zh.txt line {n}: expected two or more Chinese terms "
+                             "joined by |, or 'broad > narrow|narrow'")
+        for t in heads or terms:
+            out.setdefault(t, {}).update(dict.fromkeys([t, *heads, *terms]))
+    return {t: tuple(forms) for t, forms in out.items()}
 
 
 def with_synonyms(req: Requirement, corpus: Any) -> Requirement:

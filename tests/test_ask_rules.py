@@ -681,3 +681,10 @@ def test_a_glossary_phrase_does_not_reach_over_a_preposition_and_another_word():
                             _expander(corpus))
     assert not any("教师教育" in g.alternatives for g in req.groups), req.groups
     assert any("教育质量" in g.alternatives for g in req.groups), req.groups
+
+
+def test_two_compounds_with_one_head_joined_by_or_are_two_whole_alternatives():
+    from api.ask.terms import verb_phrases
+
+    assert verb_phrases("推行校长职级制或校长聘任制", _tokenizer()) == ["推行校长职级制", "推行校长聘任制"]
+    assert verb_phrases("开展美育教学或活动", _tokenizer()) == ["开展美育教学或活动"]

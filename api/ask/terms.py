@@ -708,6 +708,16 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
     def words_of(text: str) -> list[str]:
         return [w for w in _jieba(tokenizer.words).cut(text) if HAN.search(w)]
 
+    # 推行校长职级制或校长聘任制: 或 joins two compounds that begin with the same word; each is a
+    # whole alternative of what the words before them ask (not 校长 alone beside 校长职级制)
+    if len(sides) == 2 and not clause_level and all(sides):
+        before, after = words_of(sides[0]), words_of(sides[1])
+        head = after[0] if len(after) >= 2 else ""
+        if head and len(head) >= 2 and not _is_verb(head) and any(w.startswith(head) for w in before[1:]) \
+                and not any(_is_verb(w) for w in after):
+            first = sides[0].find(before[0]) + len(before[0])
+            lead = sides[0][:sides[0].find(head, first)]
+            return [sides[0], lead + sides[1]]
     # a verb phrase after 或 has its verb and more (教学或活动: 活动 alone is a noun of the list)
     if all(sides) and (clause_level or (all(has_verb(side) for side in sides)
                                         and all(_is_verb(first_word(side)) and len(words_of(side)) > 1

@@ -485,6 +485,19 @@ def test_quantifiers_and_participation_are_english_framing():
     assert "school" not in core.split() and "festival" in core.split()
 
 
+def test_a_range_of_english_numbers_and_a_verb_with_its_into_are_read_whole():
+    from api.ask.terms import _en_chunks, strip_scaffold
+
+    # "one or two" is a range: the words around it are one requirement, not two alternatives
+    assert len(_en_chunks("one or two heritage projects in school courses")) == 1
+    assert len(_en_chunks("music or art teachers")) == 2
+    # "built into" is a glossary phrase (纳入): the generic verb "built" is not taken out of it
+    core, _ = strip_scaffold("heritage projects built into school courses", "en")
+    assert "built into" in core
+    core, _ = strip_scaffold("art rooms to be built in every school", "en")
+    assert "built" not in core
+
+
 def test_a_parenthesis_inside_a_compound_gives_both_compounds():
     texts = ["发挥乡村学校少年宫在美育中的作用。", "建好农村学校少年宫。", "乡村学校要开齐开足美育课程。"]
     corpus = AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],

@@ -140,7 +140,15 @@ def strip_words(text: str, lang: str, name: str) -> tuple[str, list[str]]:
 @lru_cache(maxsize=2)
 def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     if lang == "en":
-        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z])", re.IGNORECASE)) for p in scaffold(lang))
+        from embeddings.expand import glossary
+
+        known = glossary()
+
+        def longer(p: str) -> str:  # built into: a glossary phrase the scaffold word begins is kept
+            ends = sorted({k[len(p) + 1:] for k in known if k.startswith(p.lower() + " ")}, key=len, reverse=True)
+            return r"(?!\s+(?:{})(?![a-z]))".format("|".join(re.escape(e) for e in ends)) if ends else ""
+        return tuple((p, re.compile(rf"(?<![a-z]){re.escape(p)}(?![a-z]){longer(p)}", re.IGNORECASE))
+                     for p in scaffold(lang))
     # a framing verb right after 或 / 、 / 并 begins the other side of the requirement (配备艺术专干或
     # 明确专人负责美育): it is the requirement's verb, not the question's frame
     return tuple((p, re.compile((r"(?<![或、并])" if _is_verb(p) else "") + re.escape(p))) for p in scaffold(lang))
@@ -572,9 +580,14 @@ def _conjoined_phrases() -> re.Pattern[str] | None:
 
 
 def _split_conjunctions(text: str) -> list[str | None]:
-    """``re.split(r"\b(or|and)\b|,", text)``, except inside a conjoined glossary phrase."""
+    """``re.split(r"\b(or|and)\b|,", text)``, except inside a conjoined glossary phrase or a
+    range of numbers (one or two)."""
+    from .numbers import EN_NUM
+
     pattern = _conjoined_phrases()
     kept = [m.span() for m in pattern.finditer(text)] if pattern else []
+    # one or two projects, two or three times: a range of numbers, not two alternatives
+    kept += [m.span() for m in re.finditer(rf"{EN_NUM}\s+or\s+{EN_NUM}\b", text, flags=re.IGNORECASE)]
     parts: list[str | None] = []
     at = 0
     for m in re.finditer(r"\b(or|and)\b|,", text):

@@ -435,6 +435,30 @@ def test_a_dictionary_guess_is_light_until_the_closest_clauses_use_it():
     assert not twice.tail and twice.weight == compile_.weight
 
 
+def test_a_glossary_phrase_the_closest_clauses_write_keeps_its_renderings():
+    from api.ask.terms import Group, Requirement, adapt
+
+    closest = ["发挥少先队在学校美育中的作用。", "少年宫开展艺术活动。", "少年宫面向学生开放。", "少年宫组织艺术实践。"]
+    texts = closest + [f"第{i}条 加强学校体育工作。" for i in range(200)]
+    corpus = AskCorpus.build([Passage(f"urn:y{i}/clause/1", f"y{i}", t) for i, t in enumerate(texts)],
+                             {f"y{i}": {"id": f"y{i}", "source": {"file": f"y{i}.txt"}} for i in range(len(texts))})
+    asked = Requirement([Group("young pioneers", ("少先队",), 5.0)], [])
+    (group,) = adapt(asked, closest, _tokenizer(), corpus).groups
+    assert group.alternatives == ("少先队",)  # not 少年宫, a word of the same length and first character
+    guessed = Requirement([Group("pioneering", ("少先队",), 5.0)], [])  # no glossary phrase: the corpus's word joins
+    (group,) = adapt(guessed, closest, _tokenizer(), corpus).groups
+    assert "少年宫" in group.alternatives
+
+
+def test_genre_terms_an_english_question_names_have_their_chinese_names():
+    from embeddings.expand import _norm_phrase, glossary
+
+    known = glossary()
+    assert "科技节" in known[_norm_phrase("science festival")]
+    assert "国培计划" in known[_norm_phrase("national teacher training scheme")]
+    assert "现代学徒制" in known[_norm_phrase("modern apprenticeship")]
+
+
 def test_a_frequency_word_inside_a_glossary_name_is_not_a_frequency_asked():
     from api.ask.terms import in_glossary_phrase
 

@@ -1133,10 +1133,16 @@ def adapt(req: Requirement, texts: list[str], tokenizer: Any, corpus: Any) -> Re
     for text in texts:
         for w in set(zh_words(text, tokenizer)):
             seen[w] = seen.get(w, 0) + 1
+    from embeddings.expand import _norm_phrase, glossary
+
+    known = glossary()
     groups = []
     for g in req.groups:
         if g.asked and not HAN.search(g.asked):
             used = max(sum(1 for text in texts if a in text) for a in g.alternatives)
+            if _norm_phrase(g.asked) in known and used:
+                groups.append(g)  # a glossary phrase the closest clauses write: its renderings are curated
+                continue
             if g.guess and used < GUESS_MIN_TEXTS:
                 used = 0  # one close clause that happens to write a dictionary's guess is not the corpus's usage
             extra = [w for w, n in sorted(seen.items()) if n >= ADAPT_MIN_TEXTS and n > used

@@ -17,7 +17,7 @@ prints p50/p95/p99 latency and requests/s per cell:
 
 - base: ``/ask`` with 1 client (issue 14: p50 ≤ 300 ms), ``/search`` and ``/ask`` with 8;
 - ×10 (any ×N under 100): ``/ask`` with 1 client (issue 14: p95 ≤ 1 s);
-- ×100 (and above): ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic)
+- ×100 (and above): ``/health`` (the floor: HTTP, threads and the client on the same cores), ``/search``, ``/ask`` and ``/sparql`` (the named query regions_with_targets_on_topic)
   with 8 clients (issue 16: /search p95 ≤ 150 ms, /ask p95 ≤ 300 ms); ``--clients 8,32`` adds 32.
 
 Questions are the analysts' questions of ``bench/ask_questions.jsonl`` (both corpora, Chinese and
@@ -90,6 +90,8 @@ def worker():
         if kind == "sparql":
             req = urllib.request.Request(base + "/sparql", data=p.encode(), headers={
                 "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        elif kind == "health":
+            req = urllib.request.Request(base + "/health")
         else:
             key = "q"
             req = urllib.request.Request(base + "/" + kind + "?" + urllib.parse.urlencode({key: p}))
@@ -278,8 +280,10 @@ def main() -> None:
             if n == 1:
                 cells = [("ask", ask, 1), ("search", search, 8), ("ask", ask, 8)]
             elif n >= 100:
+                # /health first: the floor of any request here (HTTP, the server's threads and
+                # the client process on the same cores), beside which /search and /ask are read
                 cells = [(kind, payloads, c) for kind, payloads in
-                         (("search", search), ("ask", ask), ("sparql", sparql)) for c in many]
+                         (("health", [""]), ("search", search), ("ask", ask), ("sparql", sparql)) for c in many]
             else:
                 cells = [("ask", ask, 1)]
             port = free_port()

@@ -204,16 +204,31 @@ def policy_verbs() -> frozenset[str]:
 
 
 def zh_words(text: str, tokenizer: Any) -> list[str]:
+    """The Chinese words of ``text`` (two characters or more, no stopword), each once, in order.
+    Kept per tokenizer (the closest clauses of one question are often those of the next)."""
+    cache = tokenizer.__dict__.setdefault("_zh_words_cache", {})
+    got = cache.get(text)
+    if got is None:
+        if len(cache) >= ZH_WORDS_CACHE:
+            cache.clear()
+        got = cache[text] = _zh_words(text, tokenizer.words)
+    return list(got)
+
+
+ZH_WORDS_CACHE = 50_000
+
+
+def _zh_words(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     from embeddings.bm25 import _jieba, stopwords
 
     stop = stopwords()
-    out: list[str] = []
+    out: dict[str, None] = {}
     for chunk in re.findall(r"[\u4e00-\u9fff]+", text):
-        for w in _jieba(tokenizer.words).cut(chunk):
+        for w in _jieba(words).cut(chunk):
             w = w.strip()
-            if len(w) >= 2 and w not in stop and w not in out:
-                out.append(w)
-    return out
+            if len(w) >= 2 and w not in stop:
+                out.setdefault(w)
+    return tuple(out)
 
 
 # 市、县级, 全市: a level or a scope plans write many ways (两级, 各县区, 省级 for 全省): a light word

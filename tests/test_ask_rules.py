@@ -725,3 +725,15 @@ def test_two_compounds_with_one_head_joined_by_or_are_two_whole_alternatives():
 
     assert verb_phrases("推行校长职级制或校长聘任制", _tokenizer()) == ["推行校长职级制", "推行校长聘任制"]
     assert verb_phrases("开展美育教学或活动", _tokenizer()) == ["开展美育教学或活动"]
+
+
+def test_a_year_something_began_in_is_a_start_and_goals_are_framing():
+    from api.ask.numbers import start_years
+    from api.ask.terms import strip_scaffold
+
+    q = "Which regions began a full drive to strengthen arts education in 2016?"
+    ((year, start, end),) = start_years(q)
+    assert year == 2016 and q[start:end] == "in 2016"  # the verb and its object stay the requirement
+    assert start_years("Which regions hold a festival in 2016?") == []  # no verb of starting
+    core, _ = strip_scaffold("documents set goals for school aesthetic education to reach by 2035", "en")
+    assert "goals" not in core.split()

@@ -365,7 +365,10 @@ def years(text: str, stated: bool = False) -> list[tuple[int, int, int]]:
 
 
 START_EN = re.compile(rf"\b(?:starting|beginning|from|since|as of)\s+(?:in\s+)?(?P<y>{YEAR})\b"
-                      rf"(?!\s*(?:to|until|till|through|-|–)\s*{YEAR})", re.IGNORECASE)  # not a period
+                      rf"(?!\s*(?:to|until|till|through|-|–)\s*{YEAR})"  # not a period
+                      # began / started / launched … in 2016: the year something starts from
+                      rf"|\b(?:began|begin|begins|started|start|starts|launched|launch|launches)\b"
+                      rf"[^.?!;]{{0,80}}?\bin\s+(?P<y2>{YEAR})\b", re.IGNORECASE)
 
 
 def start_years(text: str) -> list[tuple[int, int, int]]:
@@ -374,7 +377,9 @@ def start_years(text: str) -> list[tuple[int, int, int]]:
     out = [(int(m.group("y")), m.start(), m.end()) for m in YEAR_ZH.finditer(text)
            if _START_WORD.match(text[m.end():m.end() + 3])]
     if not out and not _HAN.search(text):
-        out = [(int(m.group("y")), m.start(), m.end()) for m in START_EN.finditer(text)]
+        # "began … in 2016": the span is "in 2016" (the verb and its object stay the requirement)
+        out = [(int(m.group("y")), m.start(), m.end()) if m.group("y") else
+               (int(m.group("y2")), text.rindex("in", m.start(), m.start("y2")), m.end()) for m in START_EN.finditer(text)]
     return out
 
 

@@ -357,7 +357,10 @@ class Ingestion:
         (api/lineage/service.py ``refresh_lineage``)."""
         from api.lineage.service import refresh_lineage
 
-        return refresh_lineage(self, gone, replaced_by)
+        try:
+            return refresh_lineage(self, gone, replaced_by)
+        finally:
+            self.__dict__.pop("_facts", None)  # lineage graphs written: the store's counts change
 
     def recover(self) -> list[str]:
         """Take out what an interrupted ingest left half written (api/journal.py); returns

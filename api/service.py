@@ -42,6 +42,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +65,7 @@ from api.settings import Settings
 from api.workspace import Manifest, Workspace
 
 log = logging.getLogger("policykg")
+FACTS_TTL_S = 2.0  # how long /health may report the store's counts without counting again
 CATALOG_FILE = "catalog.json"  # the read model saved under the store state it was built from
 ROW_CACHE = 200_000  # clause rows kept between reads (a few hundred MB at most)
 
@@ -248,6 +250,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
             self._catalog = None
             self._projection = None
             self.__dict__.pop("classifier", None)
+            self.__dict__.pop("_facts", None)
 
     def __enter__(self) -> Self:
         return self
@@ -277,6 +280,21 @@ class PolicyKG(Ingestion, Filters, GraphView):
 
     def _store_doc_ids(self) -> list[str]:
         return list(self.store.document_ids())
+
+    def _store_facts(self) -> tuple[tuple[str, ...], int]:
+        """The store's document ids and triple count, for /health. Counting is a scan of the
+        store (seconds at 100× the corpus) and monitors ask often, so an embedded store's facts
+        are kept for ``FACTS_TTL_S`` seconds or until this service writes (``_invalidate``); a
+        SPARQL server, which others may write, is asked each time."""
+        from kg.store import RemoteKGStore
+
+        store = self.store
+        kept = self.__dict__.get("_facts")
+        if kept is not None and time.monotonic() - kept[0] < FACTS_TTL_S and not isinstance(store, RemoteKGStore):
+            return kept[1]
+        facts = (tuple(store.document_ids()), store.triple_count())
+        self.__dict__["_facts"] = (time.monotonic(), facts)
+        return facts
 
     def _passages_from_store(self, doc_id: str) -> list[Any]:
         from embeddings.index import Passage
@@ -325,6 +343,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
     def _invalidate(self) -> None:
         self._catalog = None
         self._projection = None
+        self.__dict__.pop("_facts", None)
 
     def documents(self) -> list[dict[str, Any]]:
         docs = [{k: v for k, v in d.items() if k != "iri"} for d in self.catalog().documents.values()]
@@ -702,7 +721,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
             store = self.store
             out["store"] = {"kind": getattr(store, "kind", type(store).__name__),
                             "url": ws.store_url, "read_only": self.read_only,
-                            "documents": len(self._store_doc_ids()), "triples": store.triple_count()}
+                            "documents": len(self._store_facts()[0]), "triples": self._store_facts()[1]}
         except Exception as exc:  # noqa: BLE001 - health reports, it does not fail
             out["status"] = "error"
             out["store"] = {"error": short_error(exc)}
@@ -729,7 +748,7 @@ class PolicyKG(Ingestion, Filters, GraphView):
         from embeddings.index import indexed_doc_ids
 
         try:
-            stored = set(self._store_doc_ids())
+            stored = set(self._store_facts()[0])
         except Exception:  # noqa: BLE001 - reported under "store"
             return {"agree": None, "detail": "the store cannot be read"}
         listed = set(manifest.documents)

@@ -35,6 +35,7 @@ def test_lineage_is_rebuilt_on_replace_and_dropped_on_remove(tmp_path):
         assert not report.failed, report.failed
         ids = {info["file"]: info["id"] for info in report.added}
         local, source = ids[str(local_file)], ids[str(source_file)]
+        assert kg.health()["store"]["documents"] == 2
         document_lineage(kg, local, [source])
         assert lineage_documents(kg.store) == [local]
         before = lineage_alignments(kg.store, local)
@@ -58,6 +59,7 @@ def test_lineage_is_rebuilt_on_replace_and_dropped_on_remove(tmp_path):
         result = kg.remove(new_source)
         assert result["lineage"] == {"dropped": [local], "rebuilt": []}
         assert lineage_documents(kg.store) == []
+        assert kg.health()["store"]["documents"] == 1  # the counts kept for /health follow each write
         assert lineage_alignments(kg.store, local) == []
 
         # a document's own lineage goes with it

@@ -737,3 +737,12 @@ def test_a_year_something_began_in_is_a_start_and_goals_are_framing():
     assert start_years("Which regions hold a festival in 2016?") == []  # no verb of starting
     core, _ = strip_scaffold("documents set goals for school aesthetic education to reach by 2035", "en")
     assert "goals" not in core.split()
+
+
+def test_a_glossary_phrase_that_ends_in_a_scaffold_word_is_kept_whole():
+    from api.ask.terms import strip_scaffold
+
+    core, removed = strip_scaffold("Which regions use the rural teacher support plan to train art teachers?", "en")
+    assert "rural teacher support plan" in core and "plan" not in removed
+    core, removed = strip_scaffold("Which plans require schools to hold art festivals?", "en")
+    assert "plans" not in core.split() and "which plans" in removed

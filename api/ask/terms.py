@@ -156,11 +156,33 @@ def _scaffold_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def strip_scaffold(text: str, lang: str) -> tuple[str, list[str]]:
     removed = []
+    kept = _glossary_with_scaffold().finditer(text) if lang == "en" and _glossary_with_scaffold() else ()
+    # a glossary phrase that holds a scaffold word (rural teacher support plan) is kept whole:
+    # its spaces are masked (by letters) while the scaffold is taken out
+    for m in reversed(list(kept)):
+        text = text[:m.start()] + re.sub(r"\s+", MASK, m.group(0)) + text[m.end():]
     for phrase, pattern in _scaffold_patterns(lang):
         if pattern.search(text):
             removed.append(phrase)
             text = pattern.sub(" ", text)
-    return text, removed
+    return text.replace(MASK, " "), removed
+
+
+MASK = "qzxq"  # letters, so that no scaffold word matches inside a masked phrase
+
+
+@lru_cache(maxsize=1)
+def _glossary_with_scaffold() -> re.Pattern[str] | None:
+    """Glossary phrases of two or more words one of which is English scaffolding (plan, set, …)."""
+    from embeddings.expand import glossary
+
+    words = {p.lower() for p in scaffold("en") if " " not in p}  # a scaffold word, not a phrase's part
+    phrases = sorted((k for k in glossary() if " " in k and words & set(k.split())), key=len, reverse=True)
+    if not phrases:
+        return None
+    forms = [r"\s+".join(re.escape(w) + (r"s?" if i == len(p.split()) - 1 else "") for i, w in enumerate(p.split()))
+             for p in phrases]
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(forms) + r")(?![A-Za-z])", re.IGNORECASE)
 
 
 def _pos_table() -> dict[str, str]:

@@ -488,6 +488,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
     pending: tuple[list[str], int, str] | None = None  # a parenthesis's items, not yet placed
     groups: list[list[str]] = []
     tails: set[int] = set()  # groups that follow the last item of a coordination in the same phrase
+    manner: set[int] = set()  # adverbs of manner (a word before 地): light words
     phrase_start = 0  # index of the first group of the current phrase
     join = False
     joined = False  # a coordination was joined in this phrase (its last item may run on)
@@ -575,6 +576,8 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         else:
             if joined and not depth and not _is_verb(token):
                 tails.add(len(groups))  # the word right after a list's last noun
+            if n_tok + 1 < len(tokens) and tokens[n_tok + 1] == "地" and not _is_verb(token):
+                manner.add(len(groups))  # 科学合理地计算: how it is done, which plans word freely
             joined = False
             if raw in quoted:
                 named.add(len(groups))
@@ -596,7 +599,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
         seen.add(key)
         verb = all(_is_verb(a) for a in alts)
         weight = max(corpus.idf(a) for a in alts) * (VERB_WEIGHT if verb else 1.0)
-        tail = i in tails or all(LEVEL.fullmatch(a) for a in alts)
+        tail = i in tails or i in manner or all(LEVEL.fullmatch(a) for a in alts)
         req.groups.append(Group("|".join(alts), key, weight * (TAIL_WEIGHT if tail else 1.0), tail,
                                 i in tails and not all(LEVEL.fullmatch(a) for a in alts)))
     return req

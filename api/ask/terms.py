@@ -1028,10 +1028,10 @@ def _glosses(core: str) -> tuple[list[list[str]], set[str]]:
 def in_glossary_phrase(question: str, start: int, end: int) -> bool:
     """The English words of ``question[start:end]`` begin a longer glossary phrase (an annual
     report → 年度报告): a frequency there is part of a name the plans write, not one asked."""
-    from embeddings.expand import _norm_phrase, glossary
+    from embeddings.expand import POSSESSIVE, _norm_phrase, glossary
 
     own = len(_WORD.findall(question[start:end]))
-    words = [w.lower() for w in _WORD.findall(question[start:])[:GLOSSARY_WORDS]]
+    words = [POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(question[start:])[:GLOSSARY_WORDS]]
     if not own or not words or HAN.search(words[0]):
         return False
     known = glossary()
@@ -1046,10 +1046,10 @@ def _en_requirement(core: str, corpus: Any, expander: Any,
     from .numbers import EN_NUMBERS
 
     skip = EN_STOPWORDS | PHRASE_ONLY | set(EN_NUMBERS)  # numbers count only with a unit (numbers.py)
-    from embeddings.expand import _norm_phrase, glossary
+    from embeddings.expand import POSSESSIVE, _norm_phrase, glossary
 
     known = glossary()
-    raw = [w for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
+    raw = [POSSESSIVE.sub("", w) for word in _WORD.findall(core) for w in word.lower().split("-") if w]  # art-into-school: three words
     words: list[str] = []  # the words, a glossary phrase (into schools, traditional opera) as one
     phrases: dict[str, tuple[str, ...]] = {}
     def written_as(phrase: str) -> tuple[str, ...]:

@@ -756,3 +756,15 @@ def test_an_adverb_of_manner_is_a_light_word():
     (manner,) = [g for g in req.groups if "科学合理" in g.alternatives]
     assert manner.tail  # how it is done: plans write 合理计算, 科学计算 or nothing
     assert not any(g.tail for g in req.groups if "工作量" in g.alternatives)
+
+
+def test_a_five_year_plan_period_is_a_name_not_a_number():
+    texts = ["“十三五”期间，各地要加强学校美育设施建设。", "每五年举办一次展演。", "“十二五”期间完成校舍改造。"]
+    corpus = AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],
+                             {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
+    req = requirement_terms("“十三五”期间的学校美育建设任务", "zh", corpus, _tokenizer())
+    assert any(g.alternatives == ("十三五",) and not g.tail for g in req.groups)
+    assert not any("十二五" in g.alternatives for g in req.groups)
+    # a count is still a number, not a word to find
+    assert not any("三五" in a or "十三" == a for g in requirement_terms("三五个学校", "zh", corpus, _tokenizer()).groups
+                   for a in g.alternatives)

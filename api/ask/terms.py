@@ -299,6 +299,11 @@ def _zh_forms(word: str, corpus: Any, tokenizer: Any) -> list[str]:
 
 
 COUNT_WORD = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+[次届项个名所节轮回批种门类遍]?")  # 一届, 两项: numbers, not words
+PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # 十三五, 十四五: a five-year plan's period, a name (not 13 and 5)
+
+
+def _count_word(token: str) -> bool:
+    return bool(COUNT_WORD.fullmatch(token)) and not PLAN_PERIOD.fullmatch(token)
 PREPOSITIONS = frozenset("对把将在为向从由给被")
 EXAMPLE_OPENERS_ZH = ("如", "含", "包括", "包含", "例如", "比如", "诸如", "即")
 
@@ -316,7 +321,7 @@ def _item_forms(item: str, corpus: Any, tokenizer: Any) -> list[str]:
     written when the corpus writes it, else its longest written beginning (of three characters
     or more), else its most specific word; never each of its words (学校 alone is not 中考)."""
     item = re.sub(r"[^\u4e00-\u9fff]", "", item)
-    if len(item) < 2 or COUNT_WORD.fullmatch(item):
+    if len(item) < 2 or _count_word(item):
         return []
     if corpus.doc_frequency(item) > 0:
         return [item]
@@ -554,7 +559,7 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             continue
         if len(token) == 2 and token[0] in PREPOSITIONS:
             token = token[1:]  # 对县（区）级: jieba glued the preposition to a one-character word
-        if len(token) < 2 or token in stop or COUNT_WORD.fullmatch(token):
+        if len(token) < 2 or token in stop or _count_word(token):
             dangling = len(token) < 2 and token not in stop  # 市 of 市、县级 (not 的 of 课的节数或课时)
             continue
         dangling = False

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, Self
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,8 +66,36 @@ def _any_of_undiscriminated(node: Any) -> Any:
     return node
 
 
+class _BlasLimit:
+    """The BLAS limit of the apps serving in this process: set by the first app to start,
+    undone by the last to stop (apps may overlap: tests, several apps in one process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limits: Any = None
+
+    def __enter__(self) -> Self:
+        with self._lock:
+            if self._users == 0:
+                self._limits = one_blas_thread()
+            self._users += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._limits is not None:
+                self._limits.restore_original_limits()
+                self._limits = None
+
+
+SERVING_BLAS = _BlasLimit()
+
+
 def one_blas_thread() -> Any:
-    """Limit numpy's BLAS to one thread while serving (undone by ``restore_original_limits``).
+    """Limit numpy's BLAS to one thread (undone by ``restore_original_limits``); apps take it
+    through ``SERVING_BLAS`` for as long as they serve.
 
     A query does only small matrix-vector products (a clause's sentences against the query
     vector), far too small to share between threads; but after each one OpenBLAS's helper
@@ -109,20 +137,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app_: FastAPI):  # warm the service at start, close its store when it stops
-        blas = one_blas_thread()
-        override = app_.dependency_overrides.get(get_service)  # tests stand a service in
-        current = override() if override is not None else service() if warm_service else None
-        warm = getattr(current, "warm", None) if warm_service else None
-        if callable(warm):
-            try:
-                await asyncio.to_thread(warm)
-            except Exception as exc:  # noqa: BLE001 - an empty workspace: requests say what is missing
-                log.warning("could not warm the service: %s", exc)
-        yield
-        svc = holder.get("svc")
-        if close_service and svc is not None and hasattr(svc, "close"):
-            svc.close()
-        blas.restore_original_limits()
+        with SERVING_BLAS:
+            override = app_.dependency_overrides.get(get_service)  # tests stand a service in
+            current = override() if override is not None else service() if warm_service else None
+            warm = getattr(current, "warm", None) if warm_service else None
+            if callable(warm):
+                try:
+                    await asyncio.to_thread(warm)
+                except Exception as exc:  # noqa: BLE001 - an empty workspace: requests say what is missing
+                    log.warning("could not warm the service: %s", exc)
+            yield
+            svc = holder.get("svc")
+            if close_service and svc is not None and hasattr(svc, "close"):
+                svc.close()
 
     app = FastAPI(
         lifespan=lifespan,

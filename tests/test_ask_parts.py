@@ -81,6 +81,14 @@ def test_places_in_chinese_and_pinyin():
     assert short_name("新疆维吾尔自治区") == "新疆" and romanise("枣庄") == "zaozhuang"
 
 
+def test_places_by_their_conventional_english_names():
+    index = PlaceIndex.build(REGIONS + [{"code": "150000", "name": "内蒙古自治区"}, {"code": "540000", "name": "西藏自治区"}])
+    # 陕西 and 山西 romanise alike; English writes 陕西 Shaanxi
+    assert [p.code for p in index.find("In Shaanxi, which documents require reports?")] == ["610000"]
+    assert [p.code for p in index.find("which plans in Shanxi Province")] == ["140000"]
+    assert [p.code for p in index.find("schools in Inner  Mongolia and Tibet")] == ["150000", "540000"]
+
+
 def test_a_short_place_name_that_is_an_ordinary_word_is_not_a_place():
     index = PlaceIndex.build([{"code": "450329", "name": "资源县"}, {"code": "140200", "name": "大同市"},
                               {"code": "510000", "name": "四川省"}])

@@ -354,6 +354,36 @@ def test_english_glossary_phrases_and_coordination():
     assert any("音乐" in g.alternatives and "美术" in g.alternatives for g in req.groups)
 
 
+def test_english_chunks_sharing_a_head_coordinate_their_modifiers():
+    corpus = AskCorpus.build([Passage("urn:e0/clause/1", "e0", "发挥专业协会和美育协会的作用。"),
+                              Passage("urn:e1/clause/1", "e1", "推进美育工作，组建学生社团。"),
+                              Passage("urn:e2/clause/1", "e2", "组织抽测和第三方抽查学生艺术素质测评。")],
+                             {d: {"id": d, "source": {"file": f"{d}.txt"}} for d in ("e0", "e1", "e2")})
+    tok, exp = _tokenizer(), _expander(corpus)
+    req = requirement_terms("professional associations or arts-education associations", "en", corpus, tok, exp)
+    heads = [g for g in req.groups if "协会" in g.alternatives or "社团" in g.alternatives]
+    assert heads and not any("美育" in g.alternatives for g in heads)  # arts education is no kind of association
+    assert any("专业" in g.alternatives and "美育" in g.alternatives for g in req.groups)
+    # a verb before the head is no modifier: third party stays beside the checks
+    req = requirement_terms("provide spot checks or third-party sampling", "en", corpus, tok, exp)
+    assert not any("第三方" in g.alternatives and "提供" in g.alternatives for g in req.groups)
+
+
+def test_what_the_asker_rules_out_is_not_asked():
+    corpus = AskCorpus.build([Passage("urn:e0/clause/1", "e0", "加强师德建设，开展师德考核。"),
+                              Passage("urn:e1/clause/1", "e1", "建设高尚情操的教师队伍。")],
+                             {d: {"id": d, "source": {"file": f"{d}.txt"}} for d in ("e0", "e1")})
+    tok, exp = _tokenizer(), _expander(corpus)
+    req = requirement_terms("strengthen professional ethics, beyond simply calling for teachers of high moral character",
+                            "en", corpus, tok, exp)
+    assert any("师德" in g.alternatives for g in req.groups)
+    assert not any("情操" in a for g in req.groups for a in g.alternatives)
+    assert any("beyond" in w for w in req.ignored)  # said, not silently dropped
+    req = requirement_terms("开展师德考核（不包括高尚情操）", "zh", corpus, tok)
+    assert not any("情操" in a for g in req.groups for a in g.alternatives)
+    assert any("不包括" in w for w in req.ignored)
+
+
 BODY_TEXTS = [  # one provision each, written for the test
     "文化部门要支持高雅艺术进校园活动。",
     "市、县财政设立美育专项经费。",

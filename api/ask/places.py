@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,21 @@ def short_name(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, tuple[str, ...]]:
+    """Conventional English names the pinyin does not give (``data/place_names_en.tsv``)."""
+    text = resources.files("api.ask").joinpath("data/place_names_en.tsv").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or not cells[1].strip():
+            raise ValueError(f"api/ask/data/place_names_en.tsv line {n}: expected 'name<TAB>english|english'")
+        out[cells[0].strip()] = tuple(f.strip().lower() for f in cells[1].split("|") if f.strip())
+    return out
 
 
 def romanise(name: str) -> str:
@@ -60,12 +77,15 @@ class PlaceIndex:
             if len(short) >= 2:
                 zh.add((short, code, name))
                 en[(romanise(short), code)] = name
+            for form in english_names().get(short, ()) + english_names().get(name, ()):
+                en[(form, code)] = name
         index = cls()
         index.zh = sorted(zh, key=lambda t: (-len(t[0]), t[1], t[0]))
         for (roman, code), name in sorted(en.items(), key=lambda kv: (-len(kv[0][0]), kv[0][1])):
             if len(roman) < 4:
                 continue
-            pattern = re.compile(rf"(?<![a-z]){re.escape(roman)}{EN_SUFFIXES}(?![a-z])", re.IGNORECASE)
+            spaced = r"\s+".join(re.escape(w) for w in roman.split())  # inner mongolia, Inner  Mongolia
+            pattern = re.compile(rf"(?<![a-z]){spaced}{EN_SUFFIXES}(?![a-z])", re.IGNORECASE)
             index.en.append((pattern, len(roman), code, name))
         return index
 

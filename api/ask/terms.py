@@ -312,6 +312,12 @@ SCOPE_REMARK = re.compile(r"[，,]\s*(?:包括|包含|也包括|含)[^，,。；
 # a parenthesis that opens with a preposition explains how (（在…中单列美育课题）, （通过…）): no alternatives
 EXPLAINING = re.compile(r"(?:在|对|把|将|由|从|通过|按照|根据|依托|结合|围绕)[\u4e00-\u9fff]")
 # ，比如创作校歌、传唱校歌: a clause of examples illustrates what was asked before it
+# what the asker rules out (…, rather than only listing film as a subject; beyond simply calling
+# for …; (not just quality monitoring)): no requirement, up to the end of its clause
+EXCLUSION_EN = re.compile(r",?\s*\b(?:rather than|instead of|other than|beyond(?:\s+(?:simply|merely|just))?|"
+                          r"not\s+(?:just|only|merely|simply)|as opposed to|apart from|excluding)\b[^,;?()]*",
+                          re.IGNORECASE)
+EXCLUSION_ZH = re.compile(r"[，,（(]\s*(?:而不(?:仅仅|只|仅)?是|而非|不包括|不含|不只是|不仅仅是)[^。；;？?，,）)]*[）)]?")
 EXAMPLE_REMARK = re.compile(r"[，,]\s*(?:比如|例如|譬如|诸如)[^。；;？?]*")
 PAREN_ITEM = re.compile(r"[、，,/／]|或者|或是|或|以及|及|和")
 
@@ -922,6 +928,8 @@ def _terms(core: str, lang: str, corpus: Any, tokenizer: Any, expander: Any = No
     if lang == "zh" or expander is None:
         examples = [m.group(0).strip("，, ") for m in EXAMPLE_REMARK.finditer(core) if HAN.search(core[:m.start()])]
         core = EXAMPLE_REMARK.sub(lambda m: " " if HAN.search(core[:m.start()]) else m.group(0), core)
+        examples += [m.group(0).strip("，,（()） ") for m in EXCLUSION_ZH.finditer(core)]  # what is ruled out
+        core = EXCLUSION_ZH.sub(" ", core)
         if examples:
             req = _terms(core, lang, corpus, tokenizer, expander, renderings)
             req.ignored.extend(examples)
@@ -959,8 +967,11 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
     if lang == "zh" or expander is None:
         return _zh_requirement(core, corpus, tokenizer)
     req = Requirement()
+    req.ignored.extend(m.group(0).strip(" ,") for m in EXCLUSION_EN.finditer(core))
+    core = EXCLUSION_EN.sub(" ", core)
     glosses, glossed = _glosses(core)
     chunk_start = 0  # where the groups of the last chunk that is not an example begin
+    prev_start = 0  # ... and of the chunk before it
     for chunk, alternative in _en_chunks(re.sub(r"[\u4e00-\u9fff]+", " ", core)):
         sub = _en_requirement(chunk, corpus, expander, renderings)
         req.ignored.extend(sub.ignored)
@@ -974,7 +985,7 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
                                       head.tail, guess=head.guess and best.guess)
             continue
         if alternative != "paren":
-            chunk_start = len(req.groups)
+            prev_start, chunk_start = chunk_start, len(req.groups)
         if alternative == "paren" and req.groups and sub.groups:
             last = req.groups[-1]
             best = max(sub.groups, key=lambda g: g.weight)  # local operas: the operas, not "local"
@@ -987,7 +998,21 @@ def _requirement_terms(core: str, lang: str, corpus: Any, tokenizer: Any, expand
             # (one full-time music teacher and one full-time art teacher: a word asked already
             # is not asked again)
             fresh = [g for g in sub.groups if not any(set(g.alternatives) & set(h.alternatives) for h in req.groups)]
-            if fresh:
+            head = req.groups[-1]
+            # professional associations or arts-education associations: the chunks share their
+            # head, so the words before it are alternatives of the modifier before it
+            # (professional / arts education), not of the head; what follows the head is asked too
+            at = next((k for k, g in enumerate(sub.groups) if set(g.alternatives) & set(head.alternatives)), 0)
+            # (a verb before the head is no modifier: provide spot checks or third-party sampling)
+            if (fresh and at and len(req.groups) - prev_start >= 2 and all(g in fresh for g in sub.groups[:at])
+                    and not all(_is_verb(a) for a in req.groups[-2].alternatives)):
+                mod, first = req.groups[-2], sub.groups[0]
+                req.groups[-2] = Group(f"{mod.asked} / {first.asked}",
+                                       mod.alternatives + tuple(a for a in first.alternatives if a not in mod.alternatives),
+                                       mod.weight, mod.tail, guess=mod.guess and first.guess)
+                req.groups[-1:-1] = sub.groups[1:at]
+                req.groups.extend(g for g in sub.groups[at + 1:] if g in fresh)
+            elif fresh:
                 last, first = req.groups[-1], fresh[0]
                 req.groups[-1] = Group(f"{last.asked} / {first.asked}",
                                        last.alternatives + tuple(a for a in first.alternatives if a not in last.alternatives),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from dataclasses import dataclass, field
 from typing import Any
 
 SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "生产建设兵团", "自治区", "自治州",

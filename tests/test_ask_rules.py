@@ -798,3 +798,17 @@ def test_a_five_year_plan_period_is_a_name_not_a_number():
     # a count is still a number, not a word to find
     assert not any("三五" in a or "十三" == a for g in requirement_terms("三五个学校", "zh", corpus, _tokenizer()).groups
                    for a in g.alternatives)
+
+
+def test_a_list_ending_in_or_is_one_list_and_a_kind_of_education_is_no_verb():
+    texts = ["建立健全美育教研室。", "学校成立美育教研组。", "高校健全美育研究所。", "推进美育工作。", "配齐美育教师。",
+             "初步形成大中小幼美育相互衔接的体系。", "形成各学段美育相互衔接的体系。"]
+    corpus = AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],
+                             {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
+    req = requirement_terms("设立美育教研室、美育教研组或美育研究所", "zh", corpus, _tokenizer())
+    assert not req.branches  # 或 ends the list: no verb phrase after it
+    assert not any("美育" in g.alternatives and len(g.alternatives) > 1 for g in req.groups), req.groups
+    assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"p0", "p1", "p2"}
+    # a parenthesis after a word cut short (大中小幼 → 大中小) gives no compound of that short word
+    req = requirement_terms("形成大中小幼（各学段）美育相互衔接的体系", "zh", corpus, _tokenizer())
+    assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"p5", "p6"}

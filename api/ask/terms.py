@@ -216,7 +216,13 @@ def _tag(word: str) -> str:
 
 
 def _is_verb(word: str) -> bool:
-    return _tag(word) in VERB_TAGS or word in policy_verbs()
+    return (_tag(word) in VERB_TAGS and word not in policy_nouns()) or word in policy_verbs()
+
+
+@lru_cache(maxsize=1)
+def policy_nouns() -> frozenset[str]:
+    """``data/nouns_zh.txt``: verbal nouns of jieba's that plans write as nouns only (美育)."""
+    return frozenset(word_list("nouns", "zh"))
 
 
 @lru_cache(maxsize=1)
@@ -546,8 +552,10 @@ def _zh_requirement(core: str, corpus: Any, tokenizer: Any) -> Requirement:
             parallel = (len(items) == 1 and len(item) == len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", item) is not None
                         and raw == token and len(token) >= 2 and token not in stop and depth == 0
                         and not any(_is_verb(w) for w in (before, item, token)))
+            # (only when the word before runs on into a compound the corpus writes: 大中小（各学段）美育
+            # is 大中小幼 cut short, not 大中小美育)
             whole = [w for w in dict.fromkeys((before + token, item + token)) if corpus.doc_frequency(w) > 0] \
-                if parallel else []
+                if parallel and corpus.doc_frequency(before + token) > 0 else []
             if whole:
                 groups[-1] = whole
                 spans[-1] = (spans[-1][0], n_tok)
@@ -774,7 +782,8 @@ def verb_phrases(core: str, tokenizer: Any) -> list[str]:
 
     # 推行校长职级制或校长聘任制: 或 joins two compounds that begin with the same word; each is a
     # whole alternative of what the words before them ask (not 校长 alone beside 校长职级制)
-    if len(sides) == 2 and not clause_level and all(sides):
+    # (美育教研室、美育教研组或美育研究所: after a list, 或 joins its last item, not two phrases)
+    if len(sides) == 2 and not clause_level and all(sides) and "、" not in re.sub(r"[（(][^）)]*[）)]", "", sides[0]):
         before, after = words_of(sides[0]), words_of(sides[1])
         head = after[0] if len(after) >= 2 else ""
         if head and len(head) >= 2 and not _is_verb(head) and any(w.startswith(head) for w in before[1:]) \

@@ -124,11 +124,9 @@ def _clean_gloss(gloss: str) -> str:
     return _norm_phrase(gloss)
 
 
-@lru_cache(maxsize=1)
-def glossary() -> dict[str, tuple[str, ...]]:
-    """The packaged glossary: normalised English phrase → Chinese renderings."""
-    text = resources.files("embeddings").joinpath("data", "glossary_en_zh.tsv").read_text(
-        encoding="utf-8")
+def _read_glossary(name: str) -> dict[str, tuple[str, ...]]:
+    """``data/{name}``: normalised English phrase → Chinese renderings."""
+    text = resources.files("embeddings").joinpath("data", name).read_text(encoding="utf-8")
     out: dict[str, tuple[str, ...]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -136,10 +134,27 @@ def glossary() -> dict[str, tuple[str, ...]]:
         english, tab, chinese = line.partition("\t")
         terms = tuple(t.strip() for t in chinese.split("|") if t.strip())
         if not tab or not english.strip() or not terms:
-            raise ValueError(f"embeddings/data/glossary_en_zh.tsv line {number}: expected "
+            raise ValueError(f"embeddings/data/{name} line {number}: expected "
                              f"'english<TAB>中文|中文', got {line!r}")
         out[_norm_phrase(english)] = terms
     return out
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, tuple[str, ...]]:
+    """The packaged glossary of general education-policy terms: normalised English phrase →
+    Chinese renderings."""
+    return _read_glossary("glossary_en_zh.tsv")
+
+
+@lru_cache(maxsize=1)
+def genre_words() -> dict[str, tuple[str, ...]]:
+    """The genre's words for ordinary English words (``data/glossary_en_zh_genre.tsv``, written
+    by reading the plans): only for a word neither the glossary nor CC-CEDICT renders with a
+    word the documents use (lend → 借用|开放; timetable → 时间表). One word a key: the file's
+    phrases are not read (matched in any order, as curated phrases are, they took the words of
+    longer names: school arts → 艺术院校)."""
+    return {k: v for k, v in _read_glossary("glossary_en_zh_genre.tsv").items() if " " not in k}
 
 
 @dataclass(frozen=True)
@@ -379,6 +394,10 @@ class QueryExpander:
                 out.append(head)
         return out
 
+    def _genre(self, word: str) -> list[tuple[str, str]]:
+        """The genre's words for ``word`` the documents use (``genre_words``)."""
+        return [(t, "genre") for t in genre_words().get(word, ()) if self._present(t)]
+
     def _cedict_phrase(self, phrase: str) -> list[tuple[str, str]]:
         """A multi-word phrase equal to a CC-CEDICT gloss, only if the documents use it."""
         heads = [h for h in cedict_index().phrases.get(phrase, ()) if self._present(h)]
@@ -427,6 +446,9 @@ class QueryExpander:
                     found = self._curated(norm[i]) or self._curated(word)
                     if not found and self.use_cedict:
                         found = self._cedict_word(word)
+                    if self.use_glossary and not any(len(t) >= 2 for t, _ in found):
+                        # (a single character rendering is mostly another sense: lend → 借)
+                        found = found + (self._genre(norm[i]) or self._genre(word))
                     if found:
                         take(found)
                     else:

@@ -134,3 +134,18 @@ def test_a_direction_keeps_a_programme_apart_from_its_words_reordered():
     assert "艺术进校园" not in QueryExpander().expand("school arts targets").terms
     assert "艺术进校园" in QueryExpander().expand("art into schools").terms
     assert stem_bag(["training", "of", "teachers"]) == stem_bag(["teacher", "training"])
+
+
+def test_the_genres_word_stands_in_only_where_the_dictionary_has_none_the_plans_write():
+    from embeddings.expand import genre_words
+
+    assert genre_words()["lend"] and all(" " not in k for k in genre_words())
+    words = {"借用": 3, "开放": 9, "借": 5, "学校": 50}
+    expander = QueryExpander(in_corpus=lambda t: t in words, frequency=lambda t: words.get(t, 0))
+    # CC-CEDICT renders "lend" by one character (借, mostly another sense): the genre's words join it
+    got = expander.expand("lend")
+    assert {"借用", "开放"} & set(got.terms) and got.sources[next(t for t in got.terms if t != "借")] == "genre"
+    # a word the dictionary renders with a word the plans write keeps the dictionary's alone
+    assert expander.expand("school").terms == ["学校"]
+    # without the glossaries (to measure them) the genre's words are off too
+    assert "借用" not in QueryExpander(use_glossary=False, in_corpus=lambda t: t in words).expand("lend").terms

@@ -144,7 +144,19 @@ def _read_glossary(name: str) -> dict[str, tuple[str, ...]]:
 def glossary() -> dict[str, tuple[str, ...]]:
     """The packaged glossary of general education-policy terms: normalised English phrase →
     Chinese renderings."""
-    return _read_glossary("glossary_en_zh.tsv")
+    out = _read_glossary("glossary_en_zh.tsv")
+    for phrase, terms in _read_glossary("glossary_en_zh_genre.tsv").items():
+        if _phrasal_verb(phrase):  # draw up → 制定: the particle makes the verb
+            out.setdefault(phrase, terms)
+    return out
+
+
+PARTICLES = frozenset({"up", "out", "down", "off", "in", "on", "as", "with", "forward", "over", "back"})
+
+
+def _phrasal_verb(phrase: str) -> bool:
+    words = phrase.split()
+    return len(words) == 2 and words[1] in PARTICLES and words[0] not in EN_STOPWORDS
 
 
 @lru_cache(maxsize=1)
@@ -152,8 +164,8 @@ def genre_words() -> dict[str, tuple[str, ...]]:
     """The genre's words for ordinary English words (``data/glossary_en_zh_genre.tsv``, written
     by reading the plans): only for a word neither the glossary nor CC-CEDICT renders with a
     word the documents use (lend → 借用|开放; timetable → 时间表). One word a key: the file's
-    phrases are not read (matched in any order, as curated phrases are, they took the words of
-    longer names: school arts → 艺术院校)."""
+    phrases are not read but its phrasal verbs (``glossary``): matched in any order, as curated
+    phrases are, they took the words of longer names (school arts → 艺术院校)."""
     return {k: v for k, v in _read_glossary("glossary_en_zh_genre.tsv").items() if " " not in k}
 
 

@@ -149,3 +149,8 @@ def test_the_genres_word_stands_in_only_where_the_dictionary_has_none_the_plans_
     assert expander.expand("school").terms == ["学校"]
     # without the glossaries (to measure them) the genre's words are off too
     assert "借用" not in QueryExpander(use_glossary=False, in_corpus=lambda t: t in words).expand("lend").terms
+
+
+def test_a_phrasal_verb_is_rendered_whole():
+    got = QueryExpander(in_corpus=lambda t: t in {"制定", "绘画", "时间表"}).expand("draw up a timetable")
+    assert "制定" in got.terms and "绘画" not in got.terms  # draw up is not draw

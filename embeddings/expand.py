@@ -50,6 +50,7 @@ must may might will shall not no nor our we you your i me my set sets setting pl
 region regions city cities please show list find give clause clauses policy policies
 get gets make makes use used using also other more most very s non
 among within across between toward towards including via upon onto throughout own
+only just merely simply both either even still already whether
 """.split())  # noqa: SIM905 - a word list reads better as text
 # Not stopwords: "every", "each", "per" (frequency markers) are only looked up inside phrases
 # (every term → 每学期, per pupil → 生均); alone they are skipped.

